@@ -1,0 +1,34 @@
+# wijkkit: twee commando's / two commands
+#   make demo   installeer alles en open het kenniskring-dashboard op het demoproject
+#   make test   installeer alles en draai de tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test install notebooks bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py >/dev/null
+
+demo: $(STAMP)
+	$(BIN)/wijkkit cijfers --project .
+	$(BIN)/wijkkit dashboard --project . --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_tellen.py
+
+clean:
+	rm -rf $(VENV) .wijkkit-cache .pytest_cache

@@ -1,0 +1,195 @@
+"""A wijkkit project: a folder with wijkkit.toml, codebook.yml, data/, stories/, notebooks/."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from wijkkit.errors import Probleem, WijkkitInputError
+from wijkkit.yamlfile import validate_model
+
+CONFIG_NAME = "wijkkit.toml"
+
+
+class ProjectInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    naam: str
+    gemeente: str = Field(pattern=r"^GM\d{4}$")
+    gebieden: list[str] = Field(default_factory=list)  # gebieden in focus
+
+
+class Bestand(BaseModel):
+    """A municipal file in its own format, with the columns that matter named."""
+
+    model_config = ConfigDict(extra="forbid")
+    pad: str
+    gebied: str
+    jaar: str | int
+    naam: str | None = None
+    bron: str | None = None
+    sheet: str | int = 0
+    indicatoren: dict[str, str] | list[str] | None = None
+    eenheden: dict[str, str] = Field(default_factory=dict)
+
+    def mapping(self) -> dict:
+        return self.model_dump(exclude={"pad"}, exclude_none=True)
+
+
+class Tellen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    data: str = "data"
+    referentie: str = "gemeente"
+    catalogus: str | None = None
+    bestanden: list[Bestand] = Field(default_factory=list)
+    online: list[int] = Field(default_factory=list)  # KWB years fetched with 'wijkkit cbs-ophalen'
+
+
+
+class Privacy(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    drempel: int = Field(default=5, ge=1)
+    originelen_bewaren: bool = False
+
+
+class Store(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = "sqlite:///wijkkit.db"
+
+
+class ProjectConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    project: ProjectInfo
+    tellen: Tellen = Field(default_factory=Tellen)
+    privacy: Privacy = Field(default_factory=Privacy)
+    store: Store = Field(default_factory=Store)
+
+
+class Project:
+    """A loaded project: its settings plus the paths derived from its folder."""
+
+    def __init__(self, root: Path, config: ProjectConfig):
+        self.root = root
+        self.config = config
+
+    @classmethod
+    def load(cls, root: str | Path = ".") -> "Project":
+        root = Path(root).resolve()
+        path = root / CONFIG_NAME
+        if not path.exists():
+            raise WijkkitInputError(Probleem(
+                CONFIG_NAME, f"een projectmap met {CONFIG_NAME} (maak er een met 'wijkkit init MAP')",
+                gevonden=str(root)))
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise WijkkitInputError(Probleem(CONFIG_NAME, "geldige TOML", gevonden=str(exc))) from exc
+        return cls(root, validate_model(data, ProjectConfig, CONFIG_NAME))
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / self.config.tellen.data
+
+    @property
+    def codebook_path(self) -> Path:
+        return self.root / "codebook.yml"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".wijkkit-cache"
+
+    @cached_property
+    def catalogus(self):
+        from wijkkit.tellen.catalogus import load_catalogus
+
+        own = self.root / self.config.tellen.catalogus if self.config.tellen.catalogus else None
+        codebook = self.codebook_path if self.codebook_path.exists() else None
+        return load_catalogus(own, codebook=codebook)
+
+    def load_indicators(self) -> pd.DataFrame:
+        """All figures of the project: CBS files in data/ plus the configured municipal files."""
+        from wijkkit.tellen.catalogus import concat_tables
+        from wijkkit.tellen.laden import DATA_SUFFIXES, check_overlap, load_indicators
+
+        mapped = {(self.data_dir / b.pad).resolve(): b for b in self.config.tellen.bestanden}
+        cbs_files = sorted(p for p in self.data_dir.iterdir()
+                           if p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in mapped
+                           and not p.name.startswith((".", "~$")))
+        tables = []
+        if cbs_files:
+            tables.append(load_indicators(cbs_files, catalogus=self.catalogus, cache_dir=self.cache_dir))
+        for path, bestand in mapped.items():
+            tables.append(load_indicators(path, format="gemeentelijk", mapping=bestand.mapping(),
+                                          catalogus=self.catalogus, cache_dir=self.cache_dir))
+        for jaar in self.config.tellen.online:
+            from wijkkit.tellen.online import fetch_kwb
+
+            fetched = fetch_kwb(jaar, self.config.project.gemeente, cache_dir=self.cache_dir)
+            tables.append(self.catalogus.derive(self.catalogus.normalise(fetched)))
+        combined = concat_tables(tables)
+        if len(tables) > 1:
+            check_overlap(combined)
+        return combined
+
+    def referentie(self):
+        from wijkkit.tellen.profiel import Referentie
+
+        return Referentie.parse(self.config.tellen.referentie)
+
+
+TEMPLATE_TOML = """# Instellingen van dit wijkkit-project.
+[project]
+naam = "{naam}"
+gemeente = "{gemeente}"        # CBS-code van de gemeente (GM + 4 cijfers)
+gebieden = []                  # wijken/buurten in focus, bv. ["WK034403"]
+
+[tellen]
+data = "data"                  # map met CBS-bestanden (kwb-JAAR.xlsx, StatLine-CSV)
+referentie = "gemeente"        # gemeente | basisjaar:2020 | gebieden:CODE,CODE
+# catalogus = "indicatoren.yml"  # eigen indicatoren (vult de standaardcatalogus aan)
+
+# Eigen gemeentelijke bestanden: noem de kolommen.
+# [[tellen.bestanden]]
+# pad = "monitor.csv"
+# gebied = "buurtcode"
+# jaar = "jaar"
+
+[privacy]
+drempel = 5                    # kleinere aantallen verhalen worden niet getoond in openbare pagina's
+originelen_bewaren = false     # originele (niet-gepseudonimiseerde) teksten bewaren?
+
+[store]
+url = "sqlite:///wijkkit.db"   # of postgresql+psycopg://gebruiker@server/database
+"""
+
+
+def template_notebooks() -> Path | None:
+    """The template notebooks next to the package (present in a source checkout)."""
+    candidate = Path(str(resources.files("wijkkit"))).parent / "notebooks"
+    return candidate if candidate.is_dir() else None
+
+
+def init_project(root: str | Path, *, naam: str | None = None, gemeente: str = "GM0000") -> Path:
+    root = Path(root)
+    if (root / CONFIG_NAME).exists():
+        raise WijkkitInputError(Probleem(CONFIG_NAME, "een map zonder bestaand project",
+                                         gevonden=str(root / CONFIG_NAME)))
+    for sub in ("data", "stories", "notebooks"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / CONFIG_NAME).write_text(
+        TEMPLATE_TOML.format(naam=naam or root.resolve().name, gemeente=gemeente), encoding="utf-8")
+    from wijkkit.codebook import default_codebook_path
+
+    shutil.copyfile(default_codebook_path(), root / "codebook.yml")
+    templates = template_notebooks()
+    if templates:
+        for notebook in sorted(templates.glob("*.ipynb")):
+            shutil.copyfile(notebook, root / "notebooks" / notebook.name)
+    (root / ".gitignore").write_text(".wijkkit-cache/\nwijkkit.db*\nprivé/\n", encoding="utf-8")
+    Project.load(root)  # the files we wrote must validate
+    return root

@@ -1,0 +1,1 @@
+"""Kenniskring pages: widgets and Voila helpers (the library itself never imports widgets)."""

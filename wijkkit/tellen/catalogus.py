@@ -1,0 +1,196 @@
+"""The indicator catalogue: what each figure means, its unit, direction and domain.
+
+Readers keep the codes as they appear in the files; :meth:`Catalogus.normalise`
+maps year-specific CBS codes and StatLine names onto catalogue ids, and
+:meth:`Catalogus.derive` adds derived shares (teller / noemer) per gebied and jaar.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from wijkkit.codebook import load_codebook
+from wijkkit.tellen import schema
+from wijkkit.yamlfile import load_yaml_model
+
+Richting = Literal["hoger_beter", "lager_beter", "neutraal"]
+
+
+class Berekening(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    teller: str
+    noemer: str | list[str]
+    factor: float = 1.0
+
+    @property
+    def noemers(self) -> list[str]:
+        return [self.noemer] if isinstance(self.noemer, str) else list(self.noemer)
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    label: str
+    eenheid: str
+    richting: Richting
+    domein: str
+    cbs: dict[int, str] = Field(default_factory=dict)
+    statline: list[str] = Field(default_factory=list)
+    berekening: Berekening | None = None
+    absoluut: bool = False  # counts that grow with the area: no index against a larger area
+    toelichting: str = ""
+
+    @field_validator("domein")
+    @classmethod
+    def _known_domain(cls, value: str, info: ValidationInfo) -> str:
+        themes = (info.context or {}).get("themes")
+        if themes and value not in themes:
+            raise ValueError("een thema-id uit het codeboek: " + ", ".join(themes))
+        return value
+
+    def code_for(self, jaar: int) -> str:
+        """The CBS code used for this indicator in a given year."""
+        eligible = [start for start in self.cbs if start <= jaar]
+        return self.cbs[max(eligible)] if eligible else self.id
+
+
+class Catalogus(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    indicatoren: list[Indicator]
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Catalogus":
+        ids = [i.id for i in self.indicatoren]
+        doubles = sorted({i for i in ids if ids.count(i) > 1})
+        if doubles:
+            raise ValueError(f"unieke indicator-ids (dubbel: {', '.join(doubles)})")
+        return self
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        for ind in self.indicatoren:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def __contains__(self, indicator_id: str) -> bool:
+        return any(i.id == indicator_id for i in self.indicatoren)
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = [{"indicator": i.id, "label": i.label, "eenheid": i.eenheid, "richting": i.richting,
+                 "domein": i.domein, "afgeleid": i.berekening is not None, "absoluut": i.absoluut, "toelichting": i.toelichting}
+                for i in self.indicatoren]
+        return pd.DataFrame(rows)
+
+    def extend(self, other: "Catalogus") -> "Catalogus":
+        """A new catalogue where ``other``'s entries add to or replace ours by id."""
+        merged = {i.id: i for i in self.indicatoren}
+        merged.update({i.id: i for i in other.indicatoren})
+        return Catalogus(indicatoren=list(merged.values()))
+
+    # ------------------------------------------------------------------ data
+    def normalise(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Rename file codes to catalogue ids (per year for CBS codes, by name for StatLine)."""
+        categories = list(df["indicator"].cat.categories)
+        codes = df["indicator"].cat.codes.to_numpy().copy()
+        jaar = df["jaar"].to_numpy()
+        changed = False
+
+        def position(name: str) -> int:
+            if name not in categories:
+                categories.append(name)
+            return categories.index(name)
+
+        for ind in self.indicatoren:
+            for alias in ind.statline:
+                if alias in categories and alias != ind.id:
+                    codes[codes == categories.index(alias)] = position(ind.id)
+                    changed = True
+            starts = sorted(ind.cbs)
+            for k, start in enumerate(starts):
+                code = ind.cbs[start]
+                if code == ind.id or code not in categories:
+                    continue
+                end = starts[k + 1] if k + 1 < len(starts) else 10_000
+                mask = (codes == categories.index(code)) & (jaar >= start) & (jaar < end)
+                codes[mask] = position(ind.id)
+                changed = True
+        if not changed:
+            return df
+        out = df.copy()
+        used = pd.Categorical.from_codes(codes, categories=categories)
+        out["indicator"] = used.remove_unused_categories()
+        return out
+
+    def derive(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Add rows for derived indicators; a missing teller or noemer keeps its status."""
+        derived = [i for i in self.indicatoren if i.berekening is not None]
+        if not derived or df.empty:
+            return df
+        parts = [df]
+        keys = ["gebied_code", "jaar"]
+        present = set(df["indicator"].cat.categories)
+        for ind in derived:
+            calc = ind.berekening
+            needed = [calc.teller, *calc.noemers]
+            if not set(needed) <= present or ind.id in present:
+                continue
+            sub = df[df["indicator"].isin(needed)]
+            waarde = sub.pivot_table(index=keys, columns="indicator", values="waarde",
+                                     aggfunc="first", observed=True, dropna=False)
+            status = sub.assign(s=sub["status"].cat.codes).pivot_table(
+                index=keys, columns="indicator", values="s", aggfunc="first", observed=True)
+            if waarde.empty:
+                continue
+            noemer = waarde[calc.noemers].sum(axis=1, min_count=len(calc.noemers))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = waarde[calc.teller] / noemer.where(noemer != 0) * calc.factor
+            worst = status[needed].max(axis=1).astype(np.int8)
+            value = value.where(worst == 0)
+            meta = (sub.drop_duplicates(keys).set_index(keys)
+                    [["gebied_naam", "niveau", "gemeente_code", "ind_wbi", "bron"]])
+            block = meta.join(value.rename("waarde")).reset_index()
+            block["status"] = pd.Categorical.from_codes(
+                worst.reindex(pd.MultiIndex.from_frame(block[keys])).to_numpy(dtype=np.int8),
+                categories=schema.STATUS_CODES)
+            block["indicator"] = ind.id
+            block["eenheid"] = ind.eenheid
+            parts.append(schema.finalize({c: block[c] for c in schema.COLUMNS}))
+        return concat_tables(parts)
+
+
+def concat_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate tidy tables, uniting categories instead of falling back to object."""
+    tables = [t for t in tables if len(t)]
+    if not tables:
+        return schema.empty_table()
+    if len(tables) == 1:
+        return tables[0]
+    columns = {}
+    for column in schema.COLUMNS:
+        if column in schema.CATEGORICAL:
+            columns[column] = pd.api.types.union_categoricals(
+                [pd.Categorical(t[column]) for t in tables], ignore_order=True)
+        else:
+            columns[column] = pd.concat([t[column] for t in tables], ignore_index=True)
+    return schema.finalize(columns)
+
+
+def default_catalogus_path() -> Path:
+    return Path(str(resources.files("wijkkit") / "data" / "indicatoren.yml"))
+
+
+def load_catalogus(path: str | Path | None = None, *, codebook: str | Path | None = None,
+                   extend_default: bool = True) -> Catalogus:
+    """Load the built-in catalogue, optionally extended by a project's own YAML file."""
+    themes = load_codebook(codebook).theme_ids
+    base = load_yaml_model(default_catalogus_path(), Catalogus, {"themes": themes})
+    if path is None:
+        return base
+    own = load_yaml_model(path, Catalogus, {"themes": themes})
+    return base.extend(own) if extend_default else own

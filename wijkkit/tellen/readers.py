@@ -1,0 +1,277 @@
+"""Readers: one input format each, all returning the tidy table of :mod:`schema`.
+
+Every reader validates the whole file before returning anything, and raises one
+:class:`WijkkitInputError` listing every bad cell, so an import is all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wijkkit.errors import Probleem, WijkkitInputError, excel_column_letter
+from wijkkit.tellen import schema
+from wijkkit.tellen.sources import RawTable, missing_column_problem, read_raw, year_from_name
+
+# KWB columns that describe the gebied rather than measure it.
+KWB_ID_COLUMNS = {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code",
+                  "ind_wbi", "pst_mvp", "pst_dekp", "gm_code", "wk_code", "bu_code"}
+
+READERS: dict[str, Callable[..., pd.DataFrame]] = {}
+
+
+def register(name: str):
+    """Add a reader to the registry so :func:`load_indicators` can dispatch to it."""
+    def decorator(func):
+        READERS[name] = func
+        return func
+    return decorator
+
+
+@register("kwb")
+def read_kwb(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
+             sheet: str | int = 0, encoding: str = "utf-8-sig") -> pd.DataFrame:
+    """Read a CBS *Kerncijfers wijken en buurten* file (xlsx or csv, one year)."""
+    table = read_raw(path, sheet=sheet, encoding=encoding)
+    jaar = _resolve_year(jaar, path, table.bestand)
+    code_col = next((c for c in ("gwb_code", "gwb_code_10") if c in table.header), None)
+    if code_col is None:
+        raise WijkkitInputError(missing_column_problem(
+            table, "gwb_code", "een kolom 'gwb_code' met CBS-gebiedscodes (KWB-formaat)"))
+    codes = _text_column(table, code_col)
+    naam_col = next((c for c in ("regio", "gm_naam") if c in table.header), None)
+    namen = _text_column(table, naam_col) if naam_col else codes
+    indicator_cols = [c for c in table.header if c not in KWB_ID_COLUMNS]
+    wbi = None
+    if "ind_wbi" in table.header:
+        wbi = _int_column(table, "ind_wbi")
+    return assemble(table, codes, code_col, namen, indicator_cols, jaar=jaar, wbi=wbi,
+                     eenheden=None, bron=bron or f"CBS Kerncijfers wijken en buurten {jaar}",
+                     decimal_comma=table.delimiter == ";")
+
+
+STATLINE_UNIT = re.compile(r"^(?P<naam>.*?)\s*\((?P<eenheid>[^()]*)\)\s*$")
+STATLINE_SKIP = ("ID", "Soort regio", "Gemeentenaam", "Regioaanduiding/Soort regio",
+                 "Regioaanduiding/Gemeentenaam", "Regioaanduiding/Indelingswijziging")
+
+
+@register("statline")
+def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
+                  encoding: str = "utf-8-sig") -> pd.DataFrame:
+    """Read a StatLine "CSV met statistische symbolen" (hierarchical headers, units)."""
+    table = read_raw(path, encoding=encoding)
+    code_idx = _find_code_column(table)
+    if code_idx is None:
+        raise WijkkitInputError(missing_column_problem(
+            table, "Wijken en buurten / Codering",
+            "een kolom met CBS-gebiedscodes (GM..., WK..., BU...)"))
+    code_col = table.header[code_idx]
+    codes = _text_column(table, code_col)
+    naam_col = next((h for h in table.header if "naam" in h.lower() and h != code_col), None)
+    namen = _text_column(table, naam_col) if naam_col else codes
+    periode_col = next((h for h in table.header if h.lower() in ("perioden", "periode")), None)
+    wbi_col = next((h for h in table.header if "Indelingswijziging" in h), None)
+    skip = {code_col, naam_col, periode_col, wbi_col}
+    indicator_cols, eenheden = [], {}
+    for h in table.header:
+        if h in skip or not h or h.startswith(STATLINE_SKIP):
+            continue
+        match = STATLINE_UNIT.match(h)
+        indicator_cols.append(h)
+        eenheden[h] = match["eenheid"] if match else ""
+    if periode_col:
+        jaren = _period_years(table, periode_col)
+    else:
+        jaren = _resolve_year(jaar, path, table.bestand)
+    wbi = _int_column(table, wbi_col) if wbi_col else None
+    names = {h: (STATLINE_UNIT.match(h)["naam"] if STATLINE_UNIT.match(h) else h)
+             for h in indicator_cols}
+    df = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=wbi,
+                   eenheden=eenheden, bron=bron or f"CBS StatLine ({table.bestand})",
+                   decimal_comma=False, per_year_codes=periode_col is not None)
+    df["indicator"] = df["indicator"].cat.rename_categories(
+        [names[c] for c in df["indicator"].cat.categories])
+    return df
+
+
+@register("gemeentelijk")
+def read_municipal(path: str | Path, mapping: Mapping | None = None, *,
+                   jaar: int | None = None, bron: str | None = None,
+                   encoding: str = "utf-8-sig") -> pd.DataFrame:
+    """Read a municipal CSV/XLSX with one row per gebied (and per jaar).
+
+    ``mapping`` names the columns: ``gebied`` (CBS code, required), ``jaar`` (a column
+    name or a fixed year), ``naam`` (optional), ``indicatoren`` (list of columns or
+    ``{column: indicator_id}``; default all other columns), ``eenheden``, ``sheet``.
+    """
+    mapping = dict(mapping or {})
+    table = read_raw(path, sheet=mapping.get("sheet", 0), encoding=encoding)
+    code_col = mapping.get("gebied", "gebied_code")
+    if code_col not in table.header:
+        raise WijkkitInputError(missing_column_problem(
+            table, code_col, f"de kolom '{code_col}' met gebiedscodes (zie de koppeling 'gebied')"))
+    codes = _text_column(table, code_col)
+    naam_col = mapping.get("naam")
+    if naam_col and naam_col not in table.header:
+        raise WijkkitInputError(missing_column_problem(table, naam_col, f"de kolom '{naam_col}'"))
+    namen = _text_column(table, naam_col) if naam_col else codes
+    jaar_spec = mapping.get("jaar", jaar)
+    if isinstance(jaar_spec, str) and not jaar_spec.isdigit():
+        if jaar_spec not in table.header:
+            raise WijkkitInputError(missing_column_problem(table, jaar_spec, f"de kolom '{jaar_spec}'"))
+        jaren = _period_years(table, jaar_spec)
+        per_year = True
+        used = {code_col, naam_col, jaar_spec}
+    else:
+        jaren = _resolve_year(int(jaar_spec) if jaar_spec else None, path, table.bestand)
+        per_year = False
+        used = {code_col, naam_col}
+    wanted = mapping.get("indicatoren")
+    renames = dict(wanted) if isinstance(wanted, Mapping) else {}
+    indicator_cols = list(wanted) if wanted else [h for h in table.header if h not in used and h]
+    missing = [c for c in indicator_cols if c not in table.header]
+    if missing:
+        raise WijkkitInputError([missing_column_problem(table, c, f"de kolom '{c}' (uit de koppeling)")
+                                 for c in missing])
+    eenheden = {c: mapping.get("eenheden", {}).get(renames.get(c, c), "") for c in indicator_cols}
+    df = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=None,
+                   eenheden=eenheden, bron=bron or mapping.get("bron") or f"Gemeente ({table.bestand})",
+                   decimal_comma=table.delimiter == ";", per_year_codes=per_year)
+    if renames:
+        df["indicator"] = df["indicator"].cat.rename_categories(
+            [renames.get(c, c) for c in df["indicator"].cat.categories])
+    return df
+
+
+# ---------------------------------------------------------------------------
+# shared building blocks
+
+
+def _resolve_year(jaar: int | None, path, bestand: str) -> int:
+    jaar = jaar or year_from_name(path)
+    if jaar is None:
+        raise WijkkitInputError(Probleem(
+            bestand, "een jaartal in de bestandsnaam (bv. kwb-2023.xlsx) of opgegeven met jaar=",
+            gevonden=bestand))
+    return int(jaar)
+
+
+def _text_column(table: RawTable, name: str) -> list[str]:
+    idx = table.header.index(name)
+    out = []
+    for row in table.rows:
+        cell = row[idx] if idx < len(row) else None
+        if isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)
+        out.append("" if cell is None else str(cell).strip())
+    return out
+
+
+def _int_column(table: RawTable, name: str) -> np.ndarray:
+    values, status, bad = schema.parse_values([r[table.header.index(name)] for r in table.rows])
+    _raise_bad(table, name, bad, "een geheel getal (1, 2 of 3)")
+    return values
+
+
+def _period_years(table: RawTable, name: str) -> np.ndarray:
+    idx = table.header.index(name)
+    years, problemen = [], []
+    for offset, row in enumerate(table.rows):
+        text = str(row[idx]).strip()
+        match = re.match(r"^((?:19|20)\d{2})(?:\.0)?(?:JJ00)?\*?$", text)
+        if match:
+            years.append(int(match[1]))
+        else:
+            years.append(0)
+            problemen.append(Probleem(table.bestand, "een jaartal zoals 2023 of 2023JJ00",
+                                      offset + 2, name, excel_column_letter(idx), text))
+    if problemen:
+        raise WijkkitInputError(problemen)
+    return np.array(years, dtype=np.int16)
+
+
+def _find_code_column(table: RawTable) -> int | None:
+    """The first column whose filled cells all look like CBS gebied codes."""
+    for idx, _ in enumerate(table.header):
+        cells = [str(r[idx]).strip() for r in table.rows[:200] if idx < len(r) and str(r[idx]).strip()]
+        if cells and all(schema.niveau_of(c) for c in cells):
+            return idx
+    for idx, h in enumerate(table.header):
+        if "codering" in h.lower() or h.lower() in ("wijken en buurten", "regio's", "gwb_code"):
+            return idx
+    return None
+
+
+def _raise_bad(table: RawTable, column: str, bad: np.ndarray, verwacht: str) -> None:
+    if len(bad):
+        idx = table.header.index(column)
+        raise WijkkitInputError([
+            Probleem(table.bestand, verwacht, int(i) + 2, column, excel_column_letter(idx),
+                     str(table.rows[i][idx])) for i in bad[:50]])
+
+
+def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
+              indicator_cols: list[str], *, jaar, wbi, eenheden: dict | None, bron: str,
+              decimal_comma: bool, per_year_codes: bool = False) -> pd.DataFrame:
+    """Validate codes and cells, then melt the wide sheet into the tidy long table."""
+    problemen: list[Probleem] = []
+    if not table.rows:
+        raise WijkkitInputError(Probleem(table.bestand, "minstens één rij met gegevens onder de kopregel",
+                                         rij=2, gevonden="geen gegevens"))
+    problemen += schema.check_codes(codes, table.bestand, code_col, table.header.index(code_col),
+                                    jaren=jaar if per_year_codes else None)
+    seen_cols: dict[str, int] = {}
+    for idx, h in enumerate(table.header):
+        if h in seen_cols:
+            problemen.append(Probleem(table.bestand, f"unieke kolomnamen (al in kolom {excel_column_letter(seen_cols[h])})",
+                                      1, h, excel_column_letter(idx), h))
+        seen_cols.setdefault(h, idx)
+    if problemen:
+        raise WijkkitInputError(problemen)
+
+    n_rows, n_ind = len(table.rows), len(indicator_cols)
+    waarde = np.empty((n_rows, n_ind), dtype=np.float64)
+    status = np.empty((n_rows, n_ind), dtype=np.int8)
+    columns = list(zip(*table.rows)) if table.rows else []
+    for j, col in enumerate(indicator_cols):
+        idx = table.header.index(col)
+        values, codes_j, bad = schema.parse_values(columns[idx], decimal_comma=decimal_comma)
+        waarde[:, j] = values
+        status[:, j] = codes_j
+        for i in bad[: max(0, 50 - len(problemen))]:
+            problemen.append(Probleem(table.bestand, schema.VERWACHT_WAARDE, int(i) + 2, col,
+                                      excel_column_letter(idx), str(columns[idx][i]).strip()))
+        if len(bad) and len(problemen) >= 50:
+            break
+    if problemen:
+        raise WijkkitInputError(problemen)
+
+    gebied = pd.Categorical(codes)
+    naam = pd.Categorical(namen)
+    niveau_per_row = [schema.niveau_of(c) for c in codes]
+    gemeente_per_row = [schema.gemeente_of(c) for c in codes]
+    rows_idx = np.repeat(np.arange(n_rows), n_ind)
+    jaren = np.broadcast_to(np.asarray(jaar, dtype=np.int16), (n_rows,))
+    wbi_rows = (np.full(n_rows, np.nan) if wbi is None else np.asarray(wbi, dtype=np.float64))
+    ind_cat = pd.Categorical.from_codes(np.tile(np.arange(n_ind), n_rows), categories=indicator_cols)
+    eenheid_values = [(eenheden or {}).get(c, "") for c in indicator_cols]
+    eenheid_cat = pd.Categorical(eenheid_values)
+    return schema.finalize({
+        "gebied_code": pd.Categorical.from_codes(gebied.codes[rows_idx], categories=gebied.categories),
+        "gebied_naam": pd.Categorical.from_codes(naam.codes[rows_idx], categories=naam.categories),
+        "niveau": pd.Categorical(np.asarray(niveau_per_row, dtype=object)[rows_idx],
+                                 categories=list(schema.NIVEAUS)),
+        "gemeente_code": pd.Categorical(np.asarray(gemeente_per_row, dtype=object)[rows_idx]),
+        "jaar": jaren[rows_idx],
+        "indicator": ind_cat,
+        "waarde": waarde.ravel(),
+        "status": pd.Categorical.from_codes(status.ravel(), categories=schema.STATUS_CODES),
+        "eenheid": pd.Categorical.from_codes(np.tile(eenheid_cat.codes, n_rows),
+                                             categories=eenheid_cat.categories),
+        "ind_wbi": pd.array(wbi_rows[rows_idx], dtype="Float64").astype("Int8"),
+        "bron": pd.Categorical.from_codes(np.zeros(n_rows * n_ind, dtype=np.int8), categories=[bron]),
+    })

@@ -1,0 +1,175 @@
+"""The tidy indicator table every reader returns, and the CBS conventions behind it.
+
+One row per gebied x jaar x indicator, also where the value is missing: the ``status``
+column says why (CBS symbol or sentinel), so a missing figure is never read as 0.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from wijkkit.errors import Probleem, excel_column_letter
+
+COLUMNS = [
+    "gebied_code",
+    "gebied_naam",
+    "niveau",
+    "gemeente_code",
+    "jaar",
+    "indicator",
+    "waarde",
+    "status",
+    "eenheid",
+    "ind_wbi",
+    "bron",
+]
+CATEGORICAL = ["gebied_code", "gebied_naam", "niveau", "gemeente_code", "indicator",
+               "status", "eenheid", "bron"]
+
+NIVEAUS = ("land", "gemeente", "wijk", "buurt")
+
+# status -> Dutch explanation shown next to a missing figure.
+STATUS = {
+    "ok": "beschikbaar",
+    "onbekend": "niet (of nog niet) beschikbaar bij CBS (.)",
+    "geheim": "geheim: afgeschermd vanwege kleine aantallen (x)",
+    "nihil": "nihil volgens CBS (-); niet als 0 ingelezen",
+    "voorlopig_onbekend": "voorlopig cijfer nog niet beschikbaar (*)",
+    "afgeschermd": "afgeschermd of onbekend (CBS-code onder -99990)",
+    "leeg": "leeg vakje in het bestand",
+}
+STATUS_CODES = list(STATUS)
+
+# CBS symbols as they appear in cells (after stripping spaces).
+SYMBOLS = {".": "onbekend", "x": "geheim", "X": "geheim", "-": "nihil", "\u2013": "nihil",
+           "*": "voorlopig_onbekend", "": "leeg", "?": "onbekend"}
+SENTINEL_LIMIT = -99990  # CBS writes -99997, -99995, -99999999 for protected/unknown cells
+
+CODE_PATTERNS = {
+    "land": re.compile(r"^NL\d{2}$"),
+    "gemeente": re.compile(r"^GM\d{4}$"),
+    "wijk": re.compile(r"^WK\d{6}$"),
+    "buurt": re.compile(r"^BU\d{8}$"),
+}
+PREFIX_NIVEAU = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+VERWACHT_CODE = "een CBS-gebiedscode: GM + 4 cijfers, WK + 6 cijfers of BU + 8 cijfers (of NL00)"
+VERWACHT_WAARDE = "een getal of een CBS-teken ('.', 'x', '-', '*')"
+
+
+def niveau_of(code: str) -> str | None:
+    """gemeente/wijk/buurt for a valid CBS code, else None."""
+    niveau = PREFIX_NIVEAU.get(code[:2])
+    if niveau and CODE_PATTERNS[niveau].match(code):
+        return niveau
+    return None
+
+
+def gemeente_of(code: str) -> str:
+    return "" if code.startswith("NL") else "GM" + code[2:6]
+
+
+def wijk_of(code: str) -> str | None:
+    """The wijk a buurt or wijk belongs to (derivable from the code itself)."""
+    if code.startswith(("WK", "BU")):
+        return "WK" + code[2:8]
+    return None
+
+
+def check_codes(codes: list, bestand: str, kolom: str, kolom_index: int,
+                jaren=None, first_row: int = 2) -> list[Probleem]:
+    """Problems for empty, malformed or duplicate gebied codes (row numbers as in the file).
+
+    With ``jaren`` (files holding several years) a code must be unique per year.
+    """
+    problemen: list[Probleem] = []
+    seen: dict[tuple, int] = {}
+    letter = excel_column_letter(kolom_index)
+    for offset, code in enumerate(codes):
+        rij = first_row + offset
+        key = (code, None if jaren is None else int(jaren[offset]))
+        if not code:
+            problemen.append(Probleem(bestand, VERWACHT_CODE, rij, kolom, letter, ""))
+        elif niveau_of(code) is None:
+            problemen.append(Probleem(bestand, VERWACHT_CODE, rij, kolom, letter, code))
+        elif key in seen:
+            wat = "een unieke gebiedscode" if jaren is None else f"één rij per gebied in {key[1]}"
+            problemen.append(Probleem(
+                bestand, f"{wat} (ook al gebruikt in rij {seen[key]})", rij, kolom, letter, code))
+        else:
+            seen[key] = rij
+    return problemen
+
+
+def parse_values(values: list | np.ndarray, *, decimal_comma: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Turn one column of cells (numbers, numeric strings, CBS symbols) into floats.
+
+    Returns ``(waarde, status_code, bad)``: float64 values (NaN where missing),
+    int8 indexes into ``STATUS_CODES``, and the positions of cells that are neither a
+    number nor a known symbol. The common all-numeric column takes one numpy call.
+    """
+    n = len(values)
+    status = np.zeros(n, dtype=np.int8)
+    try:
+        waarde = np.array(values, dtype=np.float64)
+        bad_index = np.empty(0, dtype=np.intp)
+    except (ValueError, TypeError):
+        waarde, status, bad_index = _parse_mixed(values, decimal_comma)
+    else:
+        nan = np.isnan(waarde)
+        if nan.any():  # None cells arrive as NaN
+            status[nan] = STATUS_CODES.index("leeg")
+    sentinel = waarde <= SENTINEL_LIMIT
+    if sentinel.any():
+        waarde[sentinel] = np.nan
+        status[sentinel] = STATUS_CODES.index("afgeschermd")
+    return waarde, status, bad_index
+
+
+def _parse_mixed(values, decimal_comma: bool):
+    series = pd.Series(values, dtype=object)
+    as_text = series.map(_cell_text)
+    stripped = as_text.str.strip()
+    if decimal_comma:
+        stripped = stripped.str.replace(",", ".", regex=False)
+    waarde = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    status = np.zeros(len(values), dtype=np.int8)
+    missing = np.flatnonzero(np.isnan(waarde))
+    if len(missing):
+        symbol_status = stripped.iloc[missing].map(SYMBOLS)
+        known = symbol_status.notna().to_numpy()
+        codes = symbol_status[known].map(STATUS_CODES.index).to_numpy(dtype=np.int8)
+        status[missing[known]] = codes
+        bad_index = missing[~known]
+    else:
+        bad_index = np.empty(0, dtype=np.intp)
+    return waarde, status, bad_index
+
+
+def _cell_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return "" if np.isnan(cell) else repr(cell)
+    return str(cell)
+
+
+def empty_table() -> pd.DataFrame:
+    return finalize({c: [] for c in COLUMNS})
+
+
+def finalize(columns: dict) -> pd.DataFrame:
+    """Build the tidy table with the agreed dtypes (categoricals keep it small and fast)."""
+    df = pd.DataFrame(columns)[COLUMNS]
+    for column in CATEGORICAL:
+        if not isinstance(df[column].dtype, pd.CategoricalDtype):
+            df[column] = df[column].astype("category")
+    df["status"] = df["status"].cat.set_categories(STATUS_CODES)
+    df["niveau"] = df["niveau"].cat.set_categories(list(NIVEAUS))
+    df["jaar"] = df["jaar"].astype("int16")
+    df["waarde"] = df["waarde"].astype("float64")
+    df["ind_wbi"] = df["ind_wbi"].astype("Int8")
+    return df

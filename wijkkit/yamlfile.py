@@ -1,0 +1,75 @@
+"""Load a YAML file into a pydantic model, turning validation errors into Dutch ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
+
+M = TypeVar("M", bound=BaseModel)
+
+PYDANTIC_NL = {
+    "missing": "een verplicht veld",
+    "extra_forbidden": "geen onbekend veld (controleer de spelling)",
+    "literal_error": "een van de toegestane waarden",
+    "string_type": "tekst",
+    "int_parsing": "een geheel getal",
+    "float_parsing": "een getal",
+    "list_type": "een lijst",
+    "dict_type": "een blok met velden",
+    "model_type": "een blok met velden",
+    "value_error": "een geldige waarde",
+}
+
+
+def load_yaml_model(path: str | Path, model: type[M], context: dict | None = None) -> M:
+    bestand = bestandsnaam(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except FileNotFoundError as exc:
+        raise WijkkitInputError(Probleem(bestand, "een bestaand bestand", gevonden=str(path))) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise WijkkitInputError(Probleem(
+            bestand, "geldige YAML", rij=mark.line + 1 if mark else None,
+            gevonden=str(getattr(exc, "problem", exc)))) from exc
+    return validate_model(data, model, bestand, context)
+
+
+def validate_model(data, model: type[M], bestand: str, context: dict | None = None) -> M:
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise WijkkitInputError([_probleem(err, data, bestand) for err in exc.errors()]) from exc
+
+
+def _probleem(err: dict, data, bestand: str) -> Probleem:
+    loc = list(err["loc"])
+    verwacht = PYDANTIC_NL.get(err["type"], err["msg"])
+    if err["type"] in ("value_error", "assertion_error"):
+        verwacht = str(err.get("ctx", {}).get("error", err["msg"])).removeprefix("Value error, ")
+    elif err["type"] == "literal_error":
+        verwacht = "een van: " + err["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+    veld = _path_text(loc, data)
+    gevonden = None if err["type"] == "missing" else repr(err.get("input"))[:60]
+    return Probleem(bestand, verwacht, kolom=veld, gevonden=gevonden, soort="veld")
+
+
+def _path_text(loc: list, data) -> str:
+    """A readable field path: list positions become the item's id where it has one."""
+    parts, node = [], data
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list) and key < len(node):
+            item = node[key]
+            ident = item.get("id") if isinstance(item, dict) else None
+            parts.append(f"[{ident or key + 1}]")
+            node = item
+        else:
+            parts.append(f".{key}" if parts else str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts)
