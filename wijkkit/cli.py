@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Optional
@@ -14,14 +15,15 @@ from wijkkit.errors import WijkkitInputError
 
 app = typer.Typer(help="wijkkit: tellen en vertellen in de wijk.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
-console = Console(soft_wrap=False)
+# Tables need room: a narrow pipe (CI, a file) would fold every word.
+console = Console(soft_wrap=False, width=max(140, shutil.get_terminal_size((140, 40)).columns))
 err = Console(stderr=True)
 
 ProjectOpt = typer.Option(Path("."), "--project", "-p", help="Projectmap (met wijkkit.toml).")
 
 
 def _fail(exc: WijkkitInputError) -> None:
-    err.print(f"[bold red]Fout:[/] {exc}", highlight=False, markup=True)
+    err.print(str(exc), highlight=False, markup=False)
     raise typer.Exit(code=2)
 
 

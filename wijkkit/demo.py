@@ -293,9 +293,12 @@ def write_veiligheid(path: Path) -> None:
                 rows.append((b, (max(0.5, 2 + base * 0.3 - 0.1 * t + rng.normal(0, 0.3)),
                                  max(2.0, 15 + base * 4 - b.trend * t * 2 + rng.normal(0, 1.5)),
                                  max(0.5, 3 + base * 0.8 + rng.normal(0, 0.4)))))
-            weights = np.array([b.inwoners for b, _ in rows], dtype=float)
-            means = np.average(np.array([v for _, v in rows]), axis=0, weights=weights)
-            writer.writerow([GEMEENTE[0], GEMEENTE[1], jaar, *(_nl(v) for v in means)])
+            areas = [(GEMEENTE[0], GEMEENTE[1], rows)] + [
+                (code, naam, [(b, v) for b, v in rows if b.code[2:8] == code[2:]]) for code, naam in WIJKEN.items()]
+            for code, naam, members in areas:
+                weights = np.array([b.inwoners for b, _ in members], dtype=float)
+                means = np.average(np.array([v for _, v in members]), axis=0, weights=weights)
+                writer.writerow([code, naam, jaar, *(_nl(v) for v in means)])
             for b, values in rows:
                 writer.writerow([b.code, b.naam, jaar, *(_nl(v) for v in values)])
 

@@ -128,40 +128,55 @@ class Catalogus(BaseModel):
         return out
 
     def derive(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Add rows for derived indicators; a missing teller or noemer keeps its status."""
-        derived = [i for i in self.indicatoren if i.berekening is not None]
+        """Add rows for derived indicators; a missing teller or noemer keeps its status.
+
+        Works on integer keys (gebied x jaar) so a national file stays fast.
+        """
+        present = set(df["indicator"].cat.categories)
+        derived = [i for i in self.indicatoren if i.berekening is not None and i.id not in present
+                   and {i.berekening.teller, *i.berekening.noemers} <= present]
         if not derived or df.empty:
             return df
-        parts = [df]
-        keys = ["gebied_code", "jaar"]
-        present = set(df["indicator"].cat.categories)
+        ind_codes = df["indicator"].cat.codes.to_numpy()
+        categories = list(df["indicator"].cat.categories)
+        key = df["gebied_code"].cat.codes.to_numpy().astype(np.int64) * 10_000 + df["jaar"].to_numpy()
+        waarde = df["waarde"].to_numpy()
+        status = df["status"].cat.codes.to_numpy()
+        positions: dict[str, np.ndarray] = {}
+
+        def rows_of(name: str) -> np.ndarray:
+            if name not in positions:
+                positions[name] = np.flatnonzero(ind_codes == categories.index(name))
+            return positions[name]
+
+        blocks = []
         for ind in derived:
             calc = ind.berekening
-            needed = [calc.teller, *calc.noemers]
-            if not set(needed) <= present or ind.id in present:
-                continue
-            sub = df[df["indicator"].isin(needed)]
-            waarde = sub.pivot_table(index=keys, columns="indicator", values="waarde",
-                                     aggfunc="first", observed=True, dropna=False)
-            status = sub.assign(s=sub["status"].cat.codes).pivot_table(
-                index=keys, columns="indicator", values="s", aggfunc="first", observed=True)
-            if waarde.empty:
-                continue
-            noemer = waarde[calc.noemers].sum(axis=1, min_count=len(calc.noemers))
+            base = rows_of(calc.teller)  # one row per gebied x jaar that has the teller
+            order = pd.Index(key[base])
+            total = np.zeros(len(base))
+            worst = status[base].astype(np.int8).copy()
+            for name in calc.noemers:
+                rows = rows_of(name)
+                where = pd.Index(key[rows]).get_indexer(order)
+                found = where >= 0
+                part = np.where(found, waarde[rows][where], np.nan)
+                total = total + part
+                part_status = np.where(found, status[rows][where], STATUS_ONBEKEND)
+                worst = np.maximum(worst, part_status.astype(np.int8))
             with np.errstate(divide="ignore", invalid="ignore"):
-                value = waarde[calc.teller] / noemer.where(noemer != 0) * calc.factor
-            worst = status[needed].max(axis=1).astype(np.int8)
-            value = value.where(worst == 0)
-            meta = (sub.drop_duplicates(keys).set_index(keys)
-                    [["gebied_naam", "niveau", "gemeente_code", "ind_wbi", "bron"]])
-            block = meta.join(value.rename("waarde")).reset_index()
-            block["status"] = pd.Categorical.from_codes(
-                worst.reindex(pd.MultiIndex.from_frame(block[keys])).to_numpy(dtype=np.int8),
-                categories=schema.STATUS_CODES)
-            block["indicator"] = ind.id
-            block["eenheid"] = ind.eenheid
-            parts.append(schema.finalize({c: block[c] for c in schema.COLUMNS}))
-        return concat_tables(parts)
+                value = np.where((worst == 0) & (total != 0), waarde[base] / total * calc.factor, np.nan)
+            worst = np.where((worst == 0) & np.isnan(value), STATUS_ONBEKEND, worst).astype(np.int8)
+            block = df.iloc[base].copy()
+            block["waarde"] = value
+            block["status"] = pd.Categorical.from_codes(worst, categories=schema.STATUS_CODES)
+            block["indicator"] = pd.Categorical([ind.id] * len(block))
+            block["eenheid"] = pd.Categorical([ind.eenheid] * len(block))
+            blocks.append(block)
+        return concat_tables([df, *blocks])
+
+
+STATUS_ONBEKEND = schema.STATUS_CODES.index("onbekend")
 
 
 def concat_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:

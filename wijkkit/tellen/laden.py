@@ -18,17 +18,17 @@ DATA_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 
 def detect_format(path: Path) -> str:
-    """kwb, statline or gemeentelijk, from the file name or the first line."""
-    name = path.name.lower()
-    if "kwb" in name or "kerncijfers" in name:
-        return "kwb"
-    if path.suffix.lower() in CSV_SUFFIXES:
+    """kwb, statline or gemeentelijk: from the first line of a CSV, else from the file name."""
+    if path.suffix.lower() in CSV_SUFFIXES and path.exists():
         with open(path, "rb") as handle:
             first = handle.readline().decode("utf-8-sig", errors="replace")
         if "gwb_code" in first:
             return "kwb"
-        if first.count("/") >= 1 and "(" in first and ";" in first:
+        if "/" in first and "(" in first and ";" in first:
             return "statline"
+    name = path.name.lower()
+    if "kwb" in name or "kerncijfers" in name:
+        return "kwb"
     return "gemeentelijk"
 
 

@@ -55,6 +55,7 @@ def read_kwb(path: str | Path, jaar: int | None = None, *, bron: str | None = No
 
 
 STATLINE_UNIT = re.compile(r"^(?P<naam>.*?)\s*\((?P<eenheid>[^()]*)\)\s*$")
+STATLINE_NAME_COLUMNS = ("Wijken en buurten", "Regio's", "Regio")
 STATLINE_SKIP = ("ID", "Soort regio", "Gemeentenaam", "Regioaanduiding/Soort regio",
                  "Regioaanduiding/Gemeentenaam", "Regioaanduiding/Indelingswijziging")
 
@@ -71,11 +72,12 @@ def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None
             "een kolom met CBS-gebiedscodes (GM..., WK..., BU...)"))
     code_col = table.header[code_idx]
     codes = _text_column(table, code_col)
-    naam_col = next((h for h in table.header if "naam" in h.lower() and h != code_col), None)
+    naam_col = next((h for h in table.header if h in STATLINE_NAME_COLUMNS and h != code_col),
+                    next((h for h in table.header if "naam" in h.lower() and h != code_col), None))
     namen = _text_column(table, naam_col) if naam_col else codes
     periode_col = next((h for h in table.header if h.lower() in ("perioden", "periode")), None)
     wbi_col = next((h for h in table.header if "Indelingswijziging" in h), None)
-    skip = {code_col, naam_col, periode_col, wbi_col}
+    skip = {code_col, naam_col, periode_col, wbi_col, *STATLINE_NAME_COLUMNS}
     indicator_cols, eenheden = [], {}
     for h in table.header:
         if h in skip or not h or h.startswith(STATLINE_SKIP):
@@ -230,8 +232,6 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
             problemen.append(Probleem(table.bestand, f"unieke kolomnamen (al in kolom {excel_column_letter(seen_cols[h])})",
                                       1, h, excel_column_letter(idx), h))
         seen_cols.setdefault(h, idx)
-    if problemen:
-        raise WijkkitInputError(problemen)
 
     n_rows, n_ind = len(table.rows), len(indicator_cols)
     waarde = np.empty((n_rows, n_ind), dtype=np.float64)
@@ -250,28 +250,32 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
     if problemen:
         raise WijkkitInputError(problemen)
 
-    gebied = pd.Categorical(codes)
-    naam = pd.Categorical(namen)
-    niveau_per_row = [schema.niveau_of(c) for c in codes]
-    gemeente_per_row = [schema.gemeente_of(c) for c in codes]
+    # Build per-row categoricals once and repeat their integer codes: 2 million rows
+    # of a national file must not go through Python objects again.
     rows_idx = np.repeat(np.arange(n_rows), n_ind)
+
+    def per_row(values: list, categories=None) -> pd.Categorical:
+        cat = pd.Categorical(values, categories=categories)
+        return pd.Categorical.from_codes(cat.codes[rows_idx], categories=cat.categories)
+
+    def per_column(values: list) -> pd.Categorical:
+        cat = pd.Categorical(values)
+        return pd.Categorical.from_codes(np.tile(cat.codes, n_rows), categories=cat.categories)
+
     jaren = np.broadcast_to(np.asarray(jaar, dtype=np.int16), (n_rows,))
-    wbi_rows = (np.full(n_rows, np.nan) if wbi is None else np.asarray(wbi, dtype=np.float64))
-    ind_cat = pd.Categorical.from_codes(np.tile(np.arange(n_ind), n_rows), categories=indicator_cols)
-    eenheid_values = [(eenheden or {}).get(c, "") for c in indicator_cols]
-    eenheid_cat = pd.Categorical(eenheid_values)
+    wbi_rows = np.full(n_rows, np.nan) if wbi is None else np.asarray(wbi, dtype=np.float64)
+    wbi_mask = np.isnan(wbi_rows)
     return schema.finalize({
-        "gebied_code": pd.Categorical.from_codes(gebied.codes[rows_idx], categories=gebied.categories),
-        "gebied_naam": pd.Categorical.from_codes(naam.codes[rows_idx], categories=naam.categories),
-        "niveau": pd.Categorical(np.asarray(niveau_per_row, dtype=object)[rows_idx],
-                                 categories=list(schema.NIVEAUS)),
-        "gemeente_code": pd.Categorical(np.asarray(gemeente_per_row, dtype=object)[rows_idx]),
+        "gebied_code": per_row(codes),
+        "gebied_naam": per_row(namen),
+        "niveau": per_row([schema.niveau_of(c) for c in codes], list(schema.NIVEAUS)),
+        "gemeente_code": per_row([schema.gemeente_of(c) for c in codes]),
         "jaar": jaren[rows_idx],
-        "indicator": ind_cat,
+        "indicator": per_column(indicator_cols),
         "waarde": waarde.ravel(),
         "status": pd.Categorical.from_codes(status.ravel(), categories=schema.STATUS_CODES),
-        "eenheid": pd.Categorical.from_codes(np.tile(eenheid_cat.codes, n_rows),
-                                             categories=eenheid_cat.categories),
-        "ind_wbi": pd.array(wbi_rows[rows_idx], dtype="Float64").astype("Int8"),
+        "eenheid": per_column([(eenheden or {}).get(c, "") for c in indicator_cols]),
+        "ind_wbi": pd.arrays.IntegerArray(np.where(wbi_mask, 0, wbi_rows).astype(np.int8)[rows_idx],
+                                          wbi_mask[rows_idx]),
         "bron": pd.Categorical.from_codes(np.zeros(n_rows * n_ind, dtype=np.int8), categories=[bron]),
     })

@@ -130,31 +130,47 @@ def parse_values(values: list | np.ndarray, *, decimal_comma: bool = False
 
 
 def _parse_mixed(values, decimal_comma: bool):
-    series = pd.Series(values, dtype=object)
-    as_text = series.map(_cell_text)
-    stripped = as_text.str.strip()
-    if decimal_comma:
-        stripped = stripped.str.replace(",", ".", regex=False)
-    waarde = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    status = np.zeros(len(values), dtype=np.int8)
-    missing = np.flatnonzero(np.isnan(waarde))
-    if len(missing):
-        symbol_status = stripped.iloc[missing].map(SYMBOLS)
-        known = symbol_status.notna().to_numpy()
-        codes = symbol_status[known].map(STATUS_CODES.index).to_numpy(dtype=np.int8)
-        status[missing[known]] = codes
-        bad_index = missing[~known]
-    else:
-        bad_index = np.empty(0, dtype=np.intp)
-    return waarde, status, bad_index
+    """Cell by cell, with the common cases (float, CBS symbol) first: this loop is the hot path."""
+    symbol_codes = _SYMBOL_CODES
+    nan = float("nan")
+    waarde, status, bad = [], [], []
+    append_w, append_s = waarde.append, status.append
+    for i, cell in enumerate(values):
+        kind = type(cell)
+        if kind is float or kind is int:
+            append_w(cell)
+            append_s(0)
+            continue
+        if cell is None:
+            append_w(nan)
+            append_s(_LEEG)
+            continue
+        text = cell if kind is str else str(cell)
+        code = symbol_codes.get(text)
+        if code is None:
+            try:
+                append_w(float(text.replace(",", ".") if decimal_comma else text))
+                append_s(0)
+                continue
+            except ValueError:
+                code = symbol_codes.get(text.strip())
+        append_w(nan)
+        if code is None:
+            append_s(0)
+            bad.append(i)
+        else:
+            append_s(code)
+    result = np.array(waarde, dtype=np.float64)
+    codes = np.array(status, dtype=np.int8)
+    # float() also accepts 'nan' and 'inf': those are not figures either
+    odd = np.flatnonzero(~np.isfinite(result) & (codes == 0))
+    bad_index = np.union1d(np.array(bad, dtype=np.intp), odd).astype(np.intp)
+    result[bad_index] = np.nan
+    return result, codes, bad_index
 
 
-def _cell_text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float):
-        return "" if np.isnan(cell) else repr(cell)
-    return str(cell)
+_SYMBOL_CODES = {symbol: STATUS_CODES.index(status) for symbol, status in SYMBOLS.items()}
+_LEEG = STATUS_CODES.index("leeg")
 
 
 def empty_table() -> pd.DataFrame:

@@ -1,0 +1,101 @@
+"""Malformed files: a Dutch error naming file, row and column; nothing partial is cached."""
+
+import pandas as pd
+import pytest
+
+from wijkkit.errors import WijkkitInputError
+from wijkkit.tellen.laden import load_indicators
+
+HEADER = "gwb_code;regio;a_inw;p_huurw"
+GOOD = "GM0001;Testgem;1000;55"
+
+
+def text_file(name, content, encoding="utf-8"):
+    def make(folder):
+        path = folder / name
+        path.write_bytes(content.encode(encoding) if isinstance(content, str) else content)
+        return path
+    return make
+
+
+def excel_file(name, frame):
+    def make(folder):
+        path = folder / name
+        frame.to_excel(path, index=False)
+        return path
+    return make
+
+
+# (maker, expected row, expected column, a word the message must contain)
+CASES = {
+    "verkeerd scheidingsteken": (text_file("kwb-2022.csv", "gwb_code|regio|a_inw\nGM0001|Test|5\n"),
+                                 1, "gwb_code", "scheidingsteken"),
+    "geen codekolom": (text_file("kwb-2022.csv", "regio;a_inw\nTest;5\n"), 1, "gwb_code", "gwb_code"),
+    "dubbele code": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\nGM0001;Nog eens;3;4\n"),
+                     3, "gwb_code", "rij 2"),
+    "tekst in getalkolom": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\nWK000101;W;veel;4\n"),
+                            3, "a_inw", "veel"),
+    "onbekend codevoorvoegsel": (text_file("kwb-2022.csv", f"{HEADER}\nXX0001;Test;1;2\n"),
+                                 2, "gwb_code", "XX0001"),
+    "leeg bestand": (text_file("kwb-2022.csv", ""), 1, None, "kopregel"),
+    "alleen kopregel": (text_file("kwb-2022.csv", HEADER + "\n"), 2, None, "gegevens"),
+    "verkeerde codering": (text_file("kwb-2022.csv", f"{HEADER}\nGM0001;Zoë;1;2\n", encoding="cp1252"),
+                           2, None, "UTF-8"),
+    "utf-16": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\n", encoding="utf-16"), 1, None, "UTF"),
+    "kapot excelbestand": (text_file("kwb-2022.xlsx", b"PK\x03\x04 dit is geen excel"), None, None, "Excel"),
+    "rij met te veel velden": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD};extra\n"), 2, None, "velden"),
+    "geen jaartal": (text_file("kerncijfers.csv", f"{HEADER}\n{GOOD}\n"), None, None, "jaartal"),
+    "lege code": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\n;Zonder code;1;2\n"), 3, "gwb_code", "GM"),
+    "wijkcode te kort": (text_file("kwb-2022.csv", f"{HEADER}\nWK0001;Wijk;1;2\n"), 2, "gwb_code", "WK0001"),
+    "dubbele kolomnaam": (text_file("kwb-2022.csv", "gwb_code;a_inw;a_inw\nGM0001;1;2\n"), 1, "a_inw", "unieke"),
+    "excel met tekst in getal": (excel_file("kwb-2022.xlsx", pd.DataFrame(
+        {"gwb_code": ["GM0001", "BU00010101"], "a_inw": [5, "vijf"]})), 3, "a_inw", "vijf"),
+    "ander bestandstype": (text_file("kwb-2022.json", "{}"), None, None, ".json"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_file_names_place_and_caches_nothing(case, tmp_path, isolated_cache):
+    maker, rij, kolom, word = CASES[case]
+    path = maker(tmp_path)
+    with pytest.raises(WijkkitInputError) as info:
+        load_indicators(path, cache_dir=isolated_cache)
+    error = info.value
+    message = str(error)
+    assert path.name in message
+    assert word in message
+    assert "verwacht" in message
+    if rij is not None:
+        assert error.rij == rij and f"rij {rij}" in message
+    if kolom is not None:
+        assert error.kolom == kolom and f"'{kolom}'" in message
+    assert not isolated_cache.exists() or not any(isolated_cache.iterdir())
+
+
+def test_error_lists_every_bad_cell(tmp_path):
+    path = tmp_path / "kwb-2022.csv"
+    path.write_text(f"{HEADER}\nGM0001;T;een;twee\nWK000101;W;3;drie\n", encoding="utf-8")
+    with pytest.raises(WijkkitInputError) as info:
+        load_indicators(path)
+    places = {(p.rij, p.kolom) for p in info.value.problemen}
+    assert places == {(2, "a_inw"), (2, "p_huurw"), (3, "p_huurw")}
+    assert "3 fouten" in str(info.value)
+
+
+def test_one_bad_file_means_nothing_cached(tmp_path, isolated_cache):
+    (tmp_path / "kwb-2021.csv").write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
+    (tmp_path / "kwb-2022.csv").write_text(f"{HEADER}\nGM0001;T;oeps;1\n", encoding="utf-8")
+    with pytest.raises(WijkkitInputError):
+        load_indicators(tmp_path, cache_dir=isolated_cache)
+    assert not isolated_cache.exists() or not any(isolated_cache.iterdir())
+    (tmp_path / "kwb-2022.csv").write_text(f"{HEADER}\nGM0001;T;7;1\n", encoding="utf-8")
+    df = load_indicators(tmp_path, cache_dir=isolated_cache)
+    assert sorted(df.jaar.unique()) == [2021, 2022]
+    assert len(list(isolated_cache.glob("*.parquet"))) == 2
+
+
+def test_same_figure_in_two_files_is_refused(tmp_path):
+    (tmp_path / "kwb-2022.csv").write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
+    (tmp_path / "kwb-2022-kopie.csv").write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
+    with pytest.raises(WijkkitInputError, match="maar één bestand"):
+        load_indicators(tmp_path)
