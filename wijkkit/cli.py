@@ -189,3 +189,7 @@ def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="P
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # python -m wijkkit.cli
+    main()

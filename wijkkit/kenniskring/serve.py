@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +15,33 @@ from wijkkit.errors import Probleem, WijkkitInputError
 DASHBOARD = "04_kenniskring.ipynb"
 
 
+TEMPLATE = "wijkkit"
+
+
+def offline_template(target: Path) -> Path:
+    """Voila's lab template without its CDN stylesheet links (Font Awesome from jsdelivr).
+
+    Built from the installed Voila at start-up rather than copied into the repository, so
+    it follows Voila upgrades; the page then loads nothing from outside 127.0.0.1.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    source = next(Path(p) for p in jupyter_path("voila", "templates", "lab") if Path(p).is_dir())
+    dest = target / "voila" / "templates" / TEMPLATE
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(source, dest)
+    index = dest / "index.html.j2"
+    lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
+    index.write_text("".join(line for line in lines if "://cdn" not in line), encoding="utf-8")
+    (dest / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    return target
+
+
 def voila_command(notebook: Path, *, port: int, open_browser: bool) -> list[str]:
     """Voila with sources stripped and tracebacks hidden: residents never see code."""
     return [sys.executable, "-m", "voila", str(notebook), "--Voila.ip=127.0.0.1", f"--port={port}",
-            "--strip_sources=True", "--show_tracebacks=False", "--theme=light",
-            "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|svg|css|html)']",
+            "--strip_sources=True", "--show_tracebacks=False", "--theme=light", f"--template={TEMPLATE}",
             *([] if open_browser else ["--no-browser"])]
 
 
@@ -27,7 +51,9 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     if not notebook.exists():
         raise WijkkitInputError(Probleem(DASHBOARD, "het dashboard-notebook in notebooks/",
                                          gevonden=str(notebook)))
-    env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root)}
+    data_dir = offline_template(proj.cache_dir / "jupyter")
+    env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root),
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
     print(f"Kenniskring-dashboard: http://127.0.0.1:{port}/  (stoppen: Ctrl+C)", flush=True)
     try:
         return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser), env=env,

@@ -1,0 +1,91 @@
+"""Helpers for browser tests: a Voila server on 127.0.0.1 and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import require
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots"
+
+
+def require_browser():
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        require("WIJKKIT_REQUIRE_BROWSER", "Playwright is niet geïnstalleerd")
+    if not Path(CHROMIUM).exists():
+        require("WIJKKIT_REQUIRE_BROWSER", "Debian chromium (/usr/bin/chromium) ontbreekt")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def voila_server(project: Path, timeout: float = 90):
+    port = free_port()
+    log = open(project / "voila.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", "dashboard", "--project", str(project),
+                             "--port", str(port), "--no-open"], stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((project / "voila.log").read_text())
+                time.sleep(0.5)
+        else:
+            raise TimeoutError("Voila did not start")
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium_page(width=1280, height=720):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        external: list[str] = []
+
+        def watch(request):
+            host = request.url.split("/")[2] if "://" in request.url else ""
+            if request.url.startswith(("http://", "https://", "ws://", "wss://")) and \
+                    not host.startswith(("127.0.0.1", "localhost")):
+                external.append(request.url)
+
+        page.on("request", watch)
+        page.external_requests = external
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
