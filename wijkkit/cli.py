@@ -175,6 +175,79 @@ def demo_data(map: Path = typer.Option(Path("data"), help="Waar de demobestanden
         console.print(f"geschreven: {path}")
 
 
+@app.command("import-stories")
+def import_stories_cmd(bron: Path = typer.Argument(Path("stories"), help="Map of bestand met verhalen."),
+                       project: Path = ProjectOpt,
+                       door: str = typer.Option("", help="Wie importeert (naam of rol)."),
+                       koppeling: Optional[list[str]] = typer.Option(
+                           None, "--koppeling", "-k", help="Kolomkoppeling voor CSV/XLSX, bv. tekst=Antwoord."),
+                       standaard: Optional[list[str]] = typer.Option(
+                           None, "--standaard", "-s", help="Standaardwaarde, bv. methode=straatgesprek.")) -> None:
+    """Importeer verhalen (Markdown, CSV/XLSX, DOCX, TXT): alles of niets, gepseudonimiseerd."""
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import import_stories
+
+    try:
+        proj = Project.load(project)
+        bron = bron if bron.is_absolute() or bron.exists() else proj.root / bron
+        verslag = import_stories(proj, bron, door=door, mapping=_pairs(koppeling), defaults=_pairs(standaard))
+    except WijkkitInputError as exc:
+        _fail(exc)
+    console.print(f"{verslag.verhalen} verhalen geïmporteerd ({verslag.segmenten} zinnen, "
+                  f"{verslag.suggesties} themasuggesties).")
+    if verslag.vervangen:
+        parts = ", ".join(f"{n}× {c.lower()}" for c, n in sorted(verslag.vervangen.items()))
+        console.print(f"Gepseudonimiseerd: {parts}.")
+    if verslag.originelen:
+        console.print(f"{verslag.originelen} originele teksten versleuteld bewaard (sleutel buiten de projectmap).")
+
+
+def _pairs(items: Optional[list[str]]) -> dict:
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            _fail(WijkkitInputError(__import__("wijkkit.errors", fromlist=["Probleem"]).Probleem(
+                "opdrachtregel", "veld=waarde", gevonden=item)))
+        out[key.strip()] = value.strip()
+    return out
+
+
+@app.command()
+def tag(project: Path = ProjectOpt,
+        opnieuw: bool = typer.Option(False, help="Ook verhalen die al suggesties hebben opnieuw taggen.")) -> None:
+    """Stel thema's voor bij verhalen in de store (suggesties, nooit definitieve coderingen)."""
+    from wijkkit.config import Project
+    from wijkkit.vertellen.suggesties import suggest_for_store
+
+    try:
+        aantal, verhalen = suggest_for_store(Project.load(project), opnieuw=opnieuw)
+    except WijkkitInputError as exc:
+        _fail(exc)
+    console.print(f"{aantal} suggesties bij {verhalen} verhalen.")
+
+
+@app.command("evaluate-tagger")
+def evaluate_tagger(gold: Path = typer.Argument(..., help="JSONL: per regel {\"text\": ..., \"themes\": [...]}"),
+                    project: Path = ProjectOpt) -> None:
+    """Meet de tagger op een goudstandaard: precisie, recall en F1 per thema; laatste regel micro_f1."""
+    from wijkkit.codebook import load_codebook
+    from wijkkit.vertellen.evaluatie import evaluate, read_gold
+    from wijkkit.vertellen.tagger import Tagger
+
+    try:
+        codebook_path = project / "codebook.yml"
+        tagger = Tagger(load_codebook(codebook_path if codebook_path.exists() else None))
+        table, micro = evaluate(read_gold(gold), tagger)
+    except WijkkitInputError as exc:
+        _fail(exc)
+    for row in table.itertuples():
+        print(f"{row.thema:<26} precisie={row.precision:.3f} recall={row.recall:.3f} f1={row.f1:.3f} "
+              f"(tp={row.tp} fp={row.fp} fn={row.fn})")
+    print(f"micro_precision={micro['precision']:.4f} micro_recall={micro['recall']:.4f}")
+    print(f"micro_f1={micro['f1']:.4f}")
+
+
 @app.command()
 def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="Poort op 127.0.0.1."),
               open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser.")) -> None:

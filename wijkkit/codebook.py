@@ -24,6 +24,7 @@ class Valentie(BaseModel):
     id: str
     label: str
     definitie: str = ""
+    termen: list[str] = Field(default_factory=list)  # words that carry this valence
 
 
 class Thema(BaseModel):
@@ -34,6 +35,7 @@ class Thema(BaseModel):
     wel: str = ""
     niet: str = ""
     termen: list[str] = Field(default_factory=list)
+    uitsluiten: list[str] = Field(default_factory=list)  # words that look like a term but are not
     ouder: str | None = None  # parent theme id for sub-codes
     kleur: str | None = None
 

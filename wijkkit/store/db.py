@@ -1,0 +1,160 @@
+"""Opening the store: engine settings per backend, migrations, and the write operations.
+
+SQLite runs in WAL mode with a busy timeout and takes its write lock at the start of a
+transaction (BEGIN IMMEDIATE), so concurrent coders wait instead of failing halfway.
+Every public write is one transaction: a crash or SIGKILL leaves either all or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from wijkkit.store.models import CodebookVersion, Coding, Memo, Story
+
+CODING_STATUSES = ("suggested", "accepted", "rejected", "manual")
+_migrate_lock = threading.Lock()
+
+
+def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 60_000) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+        _sqlite_pragmas(engine, busy_timeout_ms)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("wijkkit.store") / "migrations"))
+    return config
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the schema to the newest revision; returns it."""
+    config = alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with _migrate_lock, engine.begin() as connection:
+        if engine.dialect.name == "postgresql":  # one migrator at a time across processes
+            connection.execute(text("SELECT pg_advisory_xact_lock(737373)"))
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current != head:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    return head
+
+
+class Store:
+    """Project store. Use :func:`open_store`; call methods, each is one transaction."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self):
+        """A transaction: committed when the block ends, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def read(self) -> Session:
+        return self._sessions()
+
+    # ------------------------------------------------------------------ codebook
+    def register_codebook(self, yaml_text: str) -> int:
+        digest = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
+        with self.session() as session:
+            found = session.scalar(select(CodebookVersion.id).where(CodebookVersion.digest == digest))
+            if found:
+                return found
+            version = CodebookVersion(digest=digest, inhoud=yaml_text)
+            session.add(version)
+            session.flush()
+            return version.id
+
+    # ------------------------------------------------------------------ codings
+    def add_coding(self, *, story_id: str, thema: str, status: str, codeur: str, segment_id: int | None = None,
+                   valentie: str | None = None, start: int | None = None, end: int | None = None,
+                   bewijs: str = "", term: str = "", score: float | None = None,
+                   codebook_version_id: int | None = None) -> int:
+        if status not in CODING_STATUSES:
+            raise ValueError(f"status moet een van {CODING_STATUSES} zijn, niet {status!r}")
+        with self.session() as session:
+            coding = Coding(story_id=story_id, segment_id=segment_id, thema=thema, valentie=valentie,
+                            status=status, codeur=codeur, start=start, end=end, bewijs=bewijs, term=term,
+                            score=score, codebook_version_id=codebook_version_id)
+            session.add(coding)
+            session.flush()
+            return coding.id
+
+    def add_memo(self, *, codeur: str, tekst: str, story_id: str | None = None, thema: str | None = None) -> int:
+        with self.session() as session:
+            memo = Memo(story_id=story_id, thema=thema, codeur=codeur, tekst=tekst)
+            session.add(memo)
+            session.flush()
+            return memo.id
+
+    # ------------------------------------------------------------------ reading
+    def count(self, model) -> int:
+        with self.read() as session:
+            return session.scalar(select(func.count()).select_from(model))
+
+    def story_ids(self) -> set[str]:
+        with self.read() as session:
+            return set(session.scalars(select(Story.id)))
+
+    def integrity_ok(self) -> bool:
+        if self.engine.dialect.name != "sqlite":
+            return True
+        with self.engine.connect() as connection:
+            return connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, *, project_root: str | Path | None = None, migrate_schema: bool = True
+               ) -> Store:
+    """Open (and migrate) the store at ``url``; relative SQLite paths are taken from the project root."""
+    url = url or os.environ.get("WIJKKIT_STORE_URL") or "sqlite:///wijkkit.db"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and project_root is not None:
+        url = f"sqlite:///{Path(project_root).resolve() / url.removeprefix('sqlite:///')}"
+    engine = make_engine(url)
+    if migrate_schema:
+        migrate(engine)
+    return Store(engine)

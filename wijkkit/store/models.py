@@ -1,0 +1,106 @@
+"""Tables of the store. Story texts here are always the pseudonymised ones."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Import(Base):
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bron: Mapped[str] = mapped_column(String(500))
+    aantal: Mapped[int] = mapped_column(Integer)
+    door: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Story(Base):
+    __tablename__ = "stories"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tekst: Mapped[str] = mapped_column(Text)
+    datum: Mapped[date | None] = mapped_column(Date, nullable=True)
+    gebied: Mapped[str] = mapped_column(String(20), index=True)
+    methode: Mapped[str] = mapped_column(String(40))
+    verteller_rol: Mapped[str] = mapped_column(String(40))
+    verzamelaar: Mapped[str] = mapped_column(String(200), default="")
+    taal: Mapped[str] = mapped_column(String(10), default="nl")
+    toestemming: Mapped[str] = mapped_column(String(20))
+    bron: Mapped[str] = mapped_column(String(500), default="")
+    privacy: Mapped[dict] = mapped_column(JSON, default=dict)  # counts per pseudonymised category
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    segments: Mapped[list["Segment"]] = relationship(back_populates="story", cascade="all, delete-orphan",
+                                                     order_by="Segment.nr")
+
+
+class Segment(Base):
+    """A sentence of a story, with code-point offsets into the pseudonymised text."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("story_id", "nr"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    nr: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    tekst: Mapped[str] = mapped_column(Text)
+    story: Mapped[Story] = relationship(back_populates="segments")
+
+
+class CodebookVersion(Base):
+    __tablename__ = "codebook_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    inhoud: Mapped[str] = mapped_column(Text)  # the codebook as YAML
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Coding(Base):
+    """One code on a story or segment: a suggestion, or a coder's decision."""
+
+    __tablename__ = "codings"
+    __table_args__ = (Index("ix_codings_story_theme", "story_id", "thema"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), nullable=True)
+    thema: Mapped[str] = mapped_column(String(80))
+    valentie: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))  # suggested / accepted / rejected / manual
+    codeur: Mapped[str] = mapped_column(String(200))
+    start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    bewijs: Mapped[str] = mapped_column(Text, default="")  # evidence span text
+    term: Mapped[str] = mapped_column(String(200), default="")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    codebook_version_id: Mapped[int | None] = mapped_column(ForeignKey("codebook_versions.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Memo(Base):
+    __tablename__ = "memos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[str | None] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), nullable=True)
+    thema: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    codeur: Mapped[str] = mapped_column(String(200))
+    tekst: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Original(Base):
+    """The original story text, encrypted; only kept when the project enables it and consent allows."""
+
+    __tablename__ = "originals"
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    versleuteld: Mapped[bytes] = mapped_column(LargeBinary)

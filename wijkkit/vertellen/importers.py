@@ -1,0 +1,224 @@
+"""Story importers: Markdown with YAML front matter, CSV/XLSX exports, DOCX and TXT transcripts.
+
+Every importer yields raw records with their place in the file; :func:`read_stories` then
+validates all of them and raises one error listing every bad row, so an import is
+all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
+from wijkkit.tellen.sources import read_raw
+from wijkkit.vertellen.model import STORY_FIELDS, Verhaal
+from wijkkit.yamlfile import PYDANTIC_NL
+
+
+@dataclass
+class Record:
+    """One raw story with where it came from (file, row as a person sees it)."""
+
+    bestand: str
+    rij: int | None
+    data: dict
+
+
+IMPORTERS: dict[str, Callable[..., list[Record]]] = {}
+
+
+def register(*suffixes: str):
+    def decorator(func):
+        for suffix in suffixes:
+            IMPORTERS[suffix] = func
+        return func
+    return decorator
+
+
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
+META_LINE = re.compile(r"^\s*(\w+)\s*:\s*(.*?)\s*$")
+
+
+@register(".md", ".markdown")
+def read_markdown(path: Path, defaults: Mapping | None = None, **_) -> list[Record]:
+    text = _read_text(path)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise WijkkitInputError(Probleem(bestandsnaam(path), "YAML-kop tussen twee regels '---' bovenaan",
+                                         rij=1, gevonden=text.splitlines()[0][:40] if text else "leeg bestand"))
+    try:
+        meta = yaml.safe_load(match[1]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise WijkkitInputError(Probleem(bestandsnaam(path), "geldige YAML in de kop",
+                                         rij=mark.line + 2 if mark else None, gevonden=str(exc)[:60])) from exc
+    if not isinstance(meta, dict):
+        raise WijkkitInputError(Probleem(bestandsnaam(path), "velden als 'gebied: BU...' in de kop", rij=2))
+    data = {**(defaults or {}), "id": path.stem, "bron": path.name, **meta, "tekst": match[2].strip()}
+    return [Record(bestandsnaam(path), None, data)]
+
+
+@register(".csv", ".xlsx", ".xls", ".ods")
+def read_table(path: Path, defaults: Mapping | None = None, mapping: Mapping | None = None, **_) -> list[Record]:
+    """One story per row; ``mapping`` names the column for each field (default: same name)."""
+    table = read_raw(path)
+    mapping = {field: (mapping or {}).get(field, field) for field in STORY_FIELDS}
+    missing = [column for field, column in mapping.items() if field == "tekst" and column not in table.header]
+    if missing:
+        raise WijkkitInputError(Probleem(table.bestand, f"een kolom '{missing[0]}' met de tekst van het verhaal "
+                                         "(of een koppeling tekst = KOLOM)", rij=1, kolom=missing[0],
+                                         gevonden=", ".join(table.header[:8])))
+    records = []
+    for offset, row in enumerate(table.rows):
+        data = dict(defaults or {})
+        for field, column in mapping.items():
+            if column in table.header:
+                value = row[table.header.index(column)]
+                if value not in (None, ""):
+                    data[field] = value.strip() if isinstance(value, str) else value
+        data.setdefault("id", f"{path.stem}-{offset + 2}")
+        data.setdefault("bron", f"{path.name} rij {offset + 2}")
+        records.append(Record(table.bestand, offset + 2, data))
+    return records
+
+
+@register(".txt")
+def read_txt(path: Path, defaults: Mapping | None = None, **_) -> list[Record]:
+    meta, body = _split_meta(_read_text(path).splitlines())
+    return [Record(bestandsnaam(path), None, {**(defaults or {}), "id": path.stem, "bron": path.name, **meta,
+                                               "tekst": body})]
+
+
+@register(".docx")
+def read_docx(path: Path, defaults: Mapping | None = None, **_) -> list[Record]:
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for broken files
+        raise WijkkitInputError(Probleem(bestandsnaam(path), "een leesbaar Word-bestand (.docx)",
+                                         gevonden=type(exc).__name__)) from exc
+    meta, body = _split_meta([p.text for p in document.paragraphs])
+    return [Record(bestandsnaam(path), None, {**(defaults or {}), "id": path.stem, "bron": path.name, **meta,
+                                               "tekst": body})]
+
+
+def _split_meta(lines: list[str]) -> tuple[dict, str]:
+    """Transcripts may start with 'veld: waarde' lines (gebied, datum, methode ...) and a blank line."""
+    meta, index = {}, 0
+    while index < len(lines):
+        match = META_LINE.match(lines[index])
+        if not match or match[1].lower() not in STORY_FIELDS or match[1].lower() == "tekst":
+            break
+        meta[match[1].lower()] = match[2]
+        index += 1
+    body = "\n".join(lines[index:]).strip()
+    return meta, body
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise WijkkitInputError(Probleem(bestandsnaam(path), "tekst in UTF-8", rij=line,
+                                         gevonden=f"byte 0x{data[exc.start]:02X}")) from exc
+
+
+def find_story_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
+    if isinstance(source, (str, Path)):
+        source = Path(source)
+        if source.is_dir():
+            return sorted(p for p in source.rglob("*") if p.suffix.lower() in IMPORTERS
+                          and not p.name.startswith((".", "~$", "README")))
+        return [source]
+    return [Path(p) for p in source]
+
+
+def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids: Iterable[str] = (),
+                 defaults: Mapping | None = None, mapping: Mapping | None = None) -> list[Verhaal]:
+    """Read and validate stories; raise one error with every bad row, or return them all."""
+    records: list[Record] = []
+    problemen: list[Probleem] = []
+    for path in find_story_files(source):
+        importer = IMPORTERS.get(path.suffix.lower())
+        if importer is None:
+            problemen.append(Probleem(bestandsnaam(path), "een .md-, .csv-, .xlsx-, .docx- of .txt-bestand",
+                                      gevonden=path.suffix or "(geen extensie)"))
+            continue
+        try:
+            records += importer(path, defaults=defaults, mapping=mapping)
+        except WijkkitInputError as exc:
+            problemen += exc.problemen
+    known = set(gebieden) if gebieden is not None else None
+    existing = set(bestaande_ids)
+    seen: dict[str, str] = {}
+    verhalen = []
+    for record in records:
+        data = {k: _plain(v) for k, v in record.data.items()}
+        try:
+            verhaal = Verhaal.model_validate(data)
+        except ValidationError as exc:
+            problemen += [_probleem(record, err) for err in exc.errors()]
+            continue
+        where = f"{record.bestand}" + (f" rij {record.rij}" if record.rij else "")
+        if known is not None and verhaal.gebied not in known:
+            problemen.append(Probleem(record.bestand, "een gebied uit dit project (zie de cijfers of wijkkit.toml)",
+                                      record.rij, "gebied", gevonden=verhaal.gebied))
+        elif verhaal.id in existing:
+            problemen.append(Probleem(record.bestand, "een nieuw id (dit verhaal staat al in de store)",
+                                      record.rij, "id", gevonden=verhaal.id))
+        elif verhaal.id in seen:
+            problemen.append(Probleem(record.bestand, f"een uniek id (ook gebruikt in {seen[verhaal.id]})",
+                                      record.rij, "id", gevonden=verhaal.id))
+        else:
+            seen[verhaal.id] = where
+            verhalen.append(verhaal)
+    if problemen:
+        raise WijkkitInputError(problemen)
+    if not verhalen:
+        raise WijkkitInputError(Probleem(str(source), "minstens één verhaal", gevonden="geen verhalen"))
+    return verhalen
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+VERWACHT = {
+    "tekst": "de tekst van het verhaal (niet leeg)",
+    "datum": "een datum als 2024-03-15",
+    "methode": "een van: storytelling, straatgesprek, buurtbabbel, interview, verhalenavond, straatschouw, "
+               "observatie, anders",
+    "verteller_rol": "een van: bewoner, ondernemer, professional, jongere, anders",
+    "toestemming": "een van: none, analyse, citeren-anoniem",
+    "id": "een id van letters, cijfers, '-', '_' of '.'",
+}
+
+
+def _probleem(record: Record, err: dict) -> Probleem:
+    field = str(err["loc"][0]) if err["loc"] else None
+    if err["type"] == "missing":
+        verwacht = f"het verplichte veld '{field}'" + (f": {VERWACHT[field]}" if field in VERWACHT else "")
+    elif err["type"] == "extra_forbidden":
+        verwacht = "alleen bekende velden: " + ", ".join(STORY_FIELDS)
+    elif err["type"] == "value_error":
+        verwacht = str(err.get("ctx", {}).get("error", err["msg"]))
+    else:
+        verwacht = VERWACHT.get(field, PYDANTIC_NL.get(err["type"], err["msg"]))
+    gevonden = None if err["type"] == "missing" else str(err.get("input"))[:60]
+    return Probleem(record.bestand, verwacht, record.rij, field, gevonden=gevonden)

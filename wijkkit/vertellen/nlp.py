@@ -1,0 +1,62 @@
+"""The Dutch NLP pipeline: spaCy ``blank("nl")`` + sentence splitter + lookup lemmatizer.
+
+No model download: the lemma tables come from spacy-lookups-data, stemming from NLTK's
+Snowball DutchStemmer (needs no corpus).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import spacy
+from nltk.stem.snowball import DutchStemmer
+
+
+@lru_cache(maxsize=1)
+def dutch_pipeline() -> spacy.language.Language:
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+_stemmer = DutchStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stem(word)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lowercase without accents: 'Café' and 'cafe', 'overlást' and 'overlast' match."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+OCR_FIXES = [(re.compile(r"(?<=[a-z])[0](?=[a-z])"), "o"), (re.compile(r"(?<=[a-z])[1|!](?=[a-z]|$)"), "l"),
+             (re.compile(r"(?<=[a-z])5(?=[a-z])"), "s"), (re.compile(r"(?<=[a-z])I"), "l")]
+
+
+def ocr_repair(word: str) -> str:
+    """Undo the usual scanner confusions inside a word (0/o, 1/l, I/l, 5/s)."""
+    for pattern, replacement in OCR_FIXES:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def segments(text: str) -> list[tuple[int, int, str]]:
+    """Sentences as (start, end, text) with code-point offsets into ``text``."""
+    doc = dutch_pipeline().make_doc(text)
+    doc = dutch_pipeline().get_pipe("sentencizer")(doc)
+    out = []
+    for sent in doc.sents:
+        stripped = sent.text.strip()
+        if stripped:
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            out.append((start, start + len(stripped), stripped))
+    return out

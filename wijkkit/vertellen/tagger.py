@@ -1,0 +1,161 @@
+"""Theme suggestions: codebook terms matched on word, lemma and stem, compound- and OCR-aware.
+
+A suggestion is never a coding: coders accept or reject it. Each suggestion carries the
+sentence as evidence, the matched term, a score, and the sentence's valence (kracht /
+knelpunt / neutraal) with simple negation handling ("geen overlast" is not a knelpunt).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wijkkit.codebook import Codebook, load_codebook
+from wijkkit.vertellen.nlp import dutch_pipeline, fold, ocr_repair, stem
+
+NEGATIONS = {"geen", "niet", "nooit", "niks", "niets", "nergens", "zonder", "nauwelijks", "amper"}
+NEGATION_WINDOW = 3
+MIN_PART = 4  # shortest term that may be a part of a compound
+# What may follow a compound modifier without making a new word ("werk" + "elijk" is not werk).
+SUFFIXES = {"elijk", "lijk", "ing", "ingen", "heid", "heden", "baar", "achtig", "isch", "loos", "zaam", "ster"}
+SCORES = {"woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "ocr": 0.7}
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Suggestie:
+    thema: str
+    zin: int  # sentence number in the story (0-based)
+    start: int  # code-point offsets of the evidence (the sentence) in the story text
+    end: int
+    bewijs: str
+    term: str  # the codebook term that matched
+    woord: str  # the word in the text that matched
+    manier: str  # woord / lemma / stam / samenstelling / ocr
+    score: float
+    valentie: str
+
+
+class Tagger:
+    """Suggests codebook themes for story texts."""
+
+    def __init__(self, codebook: Codebook | None = None, threshold: float = THRESHOLD):
+        self.codebook = codebook or load_codebook()
+        self.threshold = threshold
+        self.nlp = dutch_pipeline()
+        self.forms: dict[str, list[tuple[str, str]]] = defaultdict(list)  # form -> [(theme, term)]
+        for thema in self.codebook.themas:
+            for term in thema.termen:
+                folded = fold(term)
+                for form in {folded, stem(folded)}:
+                    self.forms[form].append((thema.id, term))
+        parts = sorted((f for f in self.forms if len(f) >= MIN_PART), key=len, reverse=True)
+        alternation = "|".join(map(re.escape, parts))
+        self._prefix = re.compile(rf"^({alternation})")
+        self._suffix = re.compile(rf"({alternation})$")
+        self.excluded = {t.id: {fold(w) for w in t.uitsluiten} for t in self.codebook.themas}
+        self._polarity: dict[str, int] = {}
+        for valentie in self.codebook.valentie:
+            sign = {"kracht": 1, "knelpunt": -1}.get(valentie.id, 0)
+            for term in valentie.termen:
+                self._polarity[fold(term)] = sign
+                self._polarity[stem(fold(term))] = sign
+        polar = sorted((f for f in self._polarity if len(f) >= 5), key=len, reverse=True)
+        self._polar_suffix = re.compile("(" + "|".join(map(re.escape, polar)) + ")$")
+        self._cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+
+    def polarity(self, word: str, lemma: str = "") -> int:
+        """+1 kracht, -1 knelpunt, 0 neutral; compounds take their head's polarity (jongerenoverlast)."""
+        folded = fold(ocr_repair(word))
+        value = self._polarity.get(folded) or (self._polarity.get(fold(lemma), 0) if lemma else 0)
+        if not value and len(folded) > 7:
+            head = self._polar_suffix.search(folded)
+            value = self._polarity[head[1]] if head else 0
+        return value
+
+    # ------------------------------------------------------------------ matching one word
+    def match_word(self, word: str, lemma: str = "") -> list[tuple[str, str, str]]:
+        """Themes for one word: [(theme, term, how)]; cached per (word, lemma)."""
+        key = (word, lemma)
+        found = self._cache.get(key)
+        if found is None:
+            repaired = ocr_repair(word) if any(c in word for c in "01I|!5") else word
+            if repaired != word:  # a scanner slip inside a word: match the repaired word
+                found = [(t, term, "ocr") for t, term, _ in self._match(fold(repaired), "")]
+            else:
+                found = self._match(fold(word), fold(lemma) if lemma else "")
+            found = [hit for hit in found if fold(word) not in self.excluded.get(hit[0], ())]
+            self._cache[key] = found
+        return found
+
+    def _match(self, word: str, lemma: str) -> list[tuple[str, str, str]]:
+        if len(word) < 3 or not word.isalpha():
+            return []
+        for form, how in ((word, "woord"), (lemma, "lemma"), (stem(word), "stam")):
+            if form and form in self.forms:
+                return [(theme, term, how) for theme, term in self.forms[form]]
+        if len(word) < 2 * MIN_PART:
+            return []
+        hits = []
+        suffix = self._suffix.search(word)
+        if suffix and len(word) - len(suffix[1]) >= 3:
+            hits += self.forms[suffix[1]]
+        prefix = self._prefix.match(word)
+        if prefix:
+            rest = word[len(prefix[1]):]
+            rest = rest[1:] if rest.startswith("s") and len(rest) > 3 else rest  # linking s: veiligheidsgevoel
+            if len(rest) >= 3 and rest not in SUFFIXES:
+                hits += self.forms[prefix[1]]
+        seen, out = set(), []
+        for theme, term in hits:
+            if theme not in seen:
+                seen.add(theme)
+                out.append((theme, term, "samenstelling"))
+        return out
+
+    # ------------------------------------------------------------------ texts
+    def tag(self, text: str) -> list[Suggestie]:
+        """Suggestions per sentence (one per theme per sentence, the strongest match)."""
+        return self._from_doc(self.nlp(text))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterable[list[Suggestie]]:
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            yield self._from_doc(doc)
+
+    def _from_doc(self, doc) -> list[Suggestie]:
+        out = []
+        for nr, sent in enumerate(doc.sents):
+            best: dict[str, tuple] = {}
+            score = 0
+            tokens = list(sent)
+            for i, token in enumerate(tokens):
+                if not token.is_alpha and not any(c.isalpha() for c in token.text):
+                    continue
+                polarity = self.polarity(token.text, token.lemma_)
+                if polarity:
+                    # "geen overlast", "niet veilig", and the verb first: "luistert niet"
+                    window = tokens[max(0, i - NEGATION_WINDOW):i] + tokens[i + 1:i + 2]
+                    if any(fold(t.text) in NEGATIONS for t in window):
+                        polarity = -polarity if polarity > 0 else 1
+                    score += polarity
+                for theme, term, how in self.match_word(token.text, token.lemma_):
+                    candidate = (SCORES[how], term, token.text, how)
+                    if theme not in best or candidate[0] > best[theme][0]:
+                        best[theme] = candidate
+            valentie = "kracht" if score > 0 else "knelpunt" if score < 0 else "neutraal"
+            text = sent.text.strip()
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            for theme, (s, term, word, how) in best.items():
+                out.append(Suggestie(theme, nr, start, start + len(text), text, term, word, how, s, valentie))
+        return out
+
+    def themes(self, text_or_suggestions) -> dict[str, float]:
+        """Story-level theme scores: 1 - prod(1 - score) over the sentences, kept above the threshold."""
+        suggestions = (self.tag(text_or_suggestions) if isinstance(text_or_suggestions, str)
+                       else text_or_suggestions)
+        remaining: dict[str, float] = defaultdict(lambda: 1.0)
+        for s in suggestions:
+            remaining[s.thema] *= 1 - s.score
+        return {theme: round(1 - rest, 4) for theme, rest in remaining.items() if 1 - rest >= self.threshold}
