@@ -42,3 +42,36 @@ def require(env_var: str, reason: str):
     if os.environ.get(env_var) == "1":
         pytest.fail(f"{reason}, maar {env_var}=1 vereist deze test")
     pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A fresh, empty store on each backend (PostgreSQL: a new database, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'wijkkit.db'}"
+        return
+    import uuid
+
+    base = os.environ.get("WIJKKIT_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    try:
+        import psycopg
+
+        admin = psycopg.connect(base.replace("postgresql+psycopg", "postgresql"), autocommit=True,
+                                connect_timeout=3)
+    except Exception as exc:  # no server on this machine
+        require("WIJKKIT_REQUIRE_POSTGRES", f"PostgreSQL niet bereikbaar ({type(exc).__name__})")
+    name = f"wijkkit_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def pseudonimiseerder():
+    from wijkkit.privacy import Pseudonimiseerder
+    from wijkkit.privacy.evaluatie import GEBIED_NAMEN_DEMO
+
+    return Pseudonimiseerder(GEBIED_NAMEN_DEMO)

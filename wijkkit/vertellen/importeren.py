@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -97,6 +98,9 @@ def import_stories(project: Project, source, *, store: Store | None = None, door
             verslag.vervangen.update(result.per_categorie)
             if pause and index == len(prepared) // 2:
                 session.flush()
+                marker = os.environ.get("WIJKKIT_TEST_PAUSE_MARKER")
+                if marker:
+                    Path(marker).write_text(str(index + 1), encoding="utf-8")
                 time.sleep(pause)
         verslag.import_id = record.id
     return verslag

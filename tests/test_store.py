@@ -1,0 +1,114 @@
+"""The store on SQLite and PostgreSQL: migrations, atomic imports, concurrent coders."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import select
+
+from wijkkit.store import open_store
+from wijkkit.store.models import Coding, Import, Segment, Story
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def add_story(store, story_id="s1"):
+    with store.session() as session:
+        session.add(Story(id=story_id, tekst="Tekst.", gebied="BU99990201", methode="interview",
+                          verteller_rol="bewoner", toestemming="analyse", privacy={}))
+
+
+def test_migrated_store_round_trip(store_url):
+    store = open_store(store_url)
+    open_store(store_url)  # a second open finds the schema current
+    add_story(store)
+    coding = store.add_coding(story_id="s1", thema="wonen", status="accepted", codeur="anna", valentie="knelpunt")
+    store.add_memo(story_id="s1", codeur="anna", tekst="Let op: schimmel komt vaker terug.")
+    with store.read() as session:
+        row = session.get(Coding, coding)
+        assert (row.thema, row.status, row.codeur) == ("wonen", "accepted", "anna")
+    with pytest.raises(ValueError):
+        store.add_coding(story_id="s1", thema="wonen", status="misschien", codeur="anna")
+    assert store.integrity_ok()
+
+
+CODER = """
+import sys
+from wijkkit.store import open_store
+store = open_store(sys.argv[1], migrate_schema=False)
+for i in range(int(sys.argv[3])):
+    store.add_coding(story_id="s1", thema="wonen", status="manual", codeur=sys.argv[2], bewijs=str(i))
+"""
+
+
+def test_eight_coders_at_once_lose_nothing(store_url):
+    store = open_store(store_url)
+    add_story(store)
+    per_coder = 40
+    procs = [subprocess.Popen([sys.executable, "-c", CODER, store_url, f"codeur{n}", str(per_coder)])
+             for n in range(8)]
+    assert all(p.wait(timeout=300) == 0 for p in procs)
+    with store.read() as session:
+        codings = session.scalars(select(Coding)).all()
+    assert len(codings) == 8 * per_coder
+    for n in range(8):
+        mine = sorted(int(c.bewijs) for c in codings if c.codeur == f"codeur{n}")
+        assert mine == list(range(per_coder))
+    assert store.integrity_ok()
+
+
+IMPORTER = """
+import sys
+from wijkkit.config import Project
+from wijkkit.store import open_store
+from wijkkit.vertellen.importeren import import_stories
+project = Project.load(sys.argv[1])
+import_stories(project, project.root / "stories", store=open_store(sys.argv[2]), suggest=False)
+"""
+
+
+def test_sigkill_during_import_leaves_no_partial_import(store_url, demo_project, tmp_path):
+    store = open_store(store_url)
+    marker = tmp_path / "busy"
+    env = {**os.environ, "WIJKKIT_TEST_PAUSE_IMPORT": "60", "WIJKKIT_TEST_PAUSE_MARKER": str(marker)}
+    proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(demo_project), store_url], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # wait until the import has written half its stories inside its transaction, then paused
+    deadline = time.time() + 240
+    while time.time() < deadline and proc.poll() is None and not marker.exists():
+        time.sleep(0.5)
+    assert proc.poll() is None, proc.stdout.read().decode()
+    assert int(marker.read_text()) > 50  # rows were flushed to the database, uncommitted
+    assert _in_transaction(store_url)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    fresh = open_store(store_url, migrate_schema=False)
+    for model in (Story, Segment, Coding, Import):
+        assert fresh.count(model) == 0, model.__name__
+    assert fresh.integrity_ok()
+
+
+def _in_transaction(url: str) -> bool:
+    """True when another process holds the write transaction (SQLite) or an open one (PostgreSQL)."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(url.split("///", 1)[1], timeout=0.1)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            connection.close()
+    import psycopg
+
+    dbname = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql").rsplit("/", 1)[0] + "/test") as conn:
+        row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = "
+                           "'idle in transaction'", (dbname,)).fetchone()
+    return row[0] > 0
