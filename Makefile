@@ -22,6 +22,7 @@ notebooks: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/wijkkit cijfers --project .
+	$(BIN)/wijkkit import-stories stories --project . --alleen-nieuw --door demo
 	$(BIN)/wijkkit dashboard --project . --port $(PORT)
 
 test: $(STAMP)

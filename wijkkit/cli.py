@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from wijkkit.errors import WijkkitInputError
+from wijkkit.errors import Probleem, WijkkitInputError
 
 app = typer.Typer(help="wijkkit: tellen en vertellen in de wijk.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -182,7 +182,9 @@ def import_stories_cmd(bron: Path = typer.Argument(Path("stories"), help="Map of
                        koppeling: Optional[list[str]] = typer.Option(
                            None, "--koppeling", "-k", help="Kolomkoppeling voor CSV/XLSX, bv. tekst=Antwoord."),
                        standaard: Optional[list[str]] = typer.Option(
-                           None, "--standaard", "-s", help="Standaardwaarde, bv. methode=straatgesprek.")) -> None:
+                           None, "--standaard", "-s", help="Standaardwaarde, bv. methode=straatgesprek."),
+                       alleen_nieuw: bool = typer.Option(
+                           False, "--alleen-nieuw", help="Sla verhalen over die al in de store staan.")) -> None:
     """Importeer verhalen (Markdown, CSV/XLSX, DOCX, TXT): alles of niets, gepseudonimiseerd."""
     from wijkkit.config import Project
     from wijkkit.vertellen.importeren import import_stories
@@ -190,7 +192,8 @@ def import_stories_cmd(bron: Path = typer.Argument(Path("stories"), help="Map of
     try:
         proj = Project.load(project)
         bron = bron if bron.is_absolute() or bron.exists() else proj.root / bron
-        verslag = import_stories(proj, bron, door=door, mapping=_pairs(koppeling), defaults=_pairs(standaard))
+        verslag = import_stories(proj, bron, door=door, mapping=_pairs(koppeling), defaults=_pairs(standaard),
+                                 skip_existing=alleen_nieuw)
     except WijkkitInputError as exc:
         _fail(exc)
     console.print(f"{verslag.verhalen} verhalen geïmporteerd ({verslag.segmenten} zinnen, "
@@ -207,8 +210,7 @@ def _pairs(items: Optional[list[str]]) -> dict:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
-            _fail(WijkkitInputError(__import__("wijkkit.errors", fromlist=["Probleem"]).Probleem(
-                "opdrachtregel", "veld=waarde", gevonden=item)))
+            _fail(WijkkitInputError(Probleem("opdrachtregel", "veld=waarde", gevonden=item)))
         out[key.strip()] = value.strip()
     return out
 

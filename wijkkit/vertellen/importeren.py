@@ -47,11 +47,13 @@ def gebied_namen(project: Project) -> tuple[set[str], set[str]]:
 
 
 def import_stories(project: Project, source, *, store: Store | None = None, door: str = "",
-                   mapping=None, defaults=None, suggest: bool = True) -> ImportVerslag:
+                   mapping=None, defaults=None, suggest: bool = True, skip_existing: bool = False) -> ImportVerslag:
     store = store or project_store(project)
     codes, names = gebied_namen(project)
     verhalen = read_stories(source, gebieden=codes, bestaande_ids=store.story_ids(), defaults=defaults,
-                            mapping=mapping)
+                            mapping=mapping, skip_existing=skip_existing)
+    if not verhalen:
+        return ImportVerslag(0, 0, 0, 0)
     pseudo = Pseudonimiseerder(names | {project.config.project.naam})
     codebook = load_codebook(project.codebook_path if project.codebook_path.exists() else None)
     tagger = Tagger(codebook)

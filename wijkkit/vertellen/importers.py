@@ -144,8 +144,13 @@ def find_story_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
 
 
 def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids: Iterable[str] = (),
-                 defaults: Mapping | None = None, mapping: Mapping | None = None) -> list[Verhaal]:
-    """Read and validate stories; raise one error with every bad row, or return them all."""
+                 defaults: Mapping | None = None, mapping: Mapping | None = None,
+                 skip_existing: bool = False) -> list[Verhaal]:
+    """Read and validate stories; raise one error with every bad row, or return them all.
+
+    With ``skip_existing`` stories whose id is already in the store are left out silently
+    (for re-running an import on a folder that grows).
+    """
     records: list[Record] = []
     problemen: list[Probleem] = []
     for path in find_story_files(source):
@@ -173,6 +178,8 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
         if known is not None and verhaal.gebied not in known:
             problemen.append(Probleem(record.bestand, "een gebied uit dit project (zie de cijfers of wijkkit.toml)",
                                       record.rij, "gebied", gevonden=verhaal.gebied))
+        elif verhaal.id in existing and skip_existing:
+            continue
         elif verhaal.id in existing:
             problemen.append(Probleem(record.bestand, "een nieuw id (dit verhaal staat al in de store)",
                                       record.rij, "id", gevonden=verhaal.id))
@@ -184,7 +191,7 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
             verhalen.append(verhaal)
     if problemen:
         raise WijkkitInputError(problemen)
-    if not verhalen:
+    if not verhalen and not (skip_existing and records):
         raise WijkkitInputError(Probleem(str(source), "minstens één verhaal", gevonden="geen verhalen"))
     return verhalen
 

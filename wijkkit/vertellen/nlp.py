@@ -17,7 +17,6 @@ from nltk.stem.snowball import DutchStemmer
 @lru_cache(maxsize=1)
 def dutch_pipeline() -> spacy.language.Language:
     nlp = spacy.blank("nl")
-    nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
     return nlp
@@ -38,25 +37,43 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-OCR_FIXES = [(re.compile(r"(?<=[a-z])[0](?=[a-z])"), "o"), (re.compile(r"(?<=[a-z])[1|!](?=[a-z]|$)"), "l"),
-             (re.compile(r"(?<=[a-z])5(?=[a-z])"), "s"), (re.compile(r"(?<=[a-z])I"), "l")]
+OCR_FIXES = [(re.compile(r"(?<=[a-z])0+(?=[a-z])"), "o"), (re.compile(r"(?<=[a-z])[1|!]+(?=[a-z]|$)"), "l"),
+             (re.compile(r"(?<=[a-z])5+(?=[a-z])"), "s"), (re.compile(r"(?<=[a-z])I+"), "l")]
 
 
 def ocr_repair(word: str) -> str:
     """Undo the usual scanner confusions inside a word (0/o, 1/l, I/l, 5/s)."""
     for pattern, replacement in OCR_FIXES:
-        word = pattern.sub(replacement, word)
+        word = pattern.sub(lambda m: replacement * len(m[0]), word)
     return word
 
 
+SENTENCE_END = {".", "!", "?", "…", "...", "?!", "!!", "!?"}
+
+
+@lru_cache(maxsize=1)
+def lemma_table():
+    """The Dutch lookup lemma table (word -> lemma) from spacy-lookups-data."""
+    return dutch_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+
 def segments(text: str) -> list[tuple[int, int, str]]:
-    """Sentences as (start, end, text) with code-point offsets into ``text``."""
+    """Sentences as (start, end, text) with code-point offsets into ``text``.
+
+    A sentence ends after '.', '!', '?' (and runs of them), as the tagger counts them,
+    so a suggestion's sentence number is the stored segment's number.
+    """
     doc = dutch_pipeline().make_doc(text)
-    doc = dutch_pipeline().get_pipe("sentencizer")(doc)
-    out = []
-    for sent in doc.sents:
-        stripped = sent.text.strip()
-        if stripped:
-            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            out.append((start, start + len(stripped), stripped))
+    out, first = [], 0
+    tokens = list(doc)
+    for i in range(len(tokens) + 1):
+        if i < len(tokens) and not (i > first and tokens[i - 1].text in SENTENCE_END
+                                    and tokens[i].text not in SENTENCE_END):
+            continue
+        if i > first:
+            start, end = tokens[first].idx, tokens[i - 1].idx + len(tokens[i - 1].text)
+            sentence = text[start:end].lstrip()
+            if sentence:
+                out.append((end - len(sentence), end, sentence))
+        first = i
     return out

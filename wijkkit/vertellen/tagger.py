@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from wijkkit.codebook import Codebook, load_codebook
-from wijkkit.vertellen.nlp import dutch_pipeline, fold, ocr_repair, stem
+from spacy.attrs import IDX, ORTH
+
+from wijkkit.vertellen.nlp import SENTENCE_END, dutch_pipeline, fold, lemma_table, ocr_repair, stem
 
 NEGATIONS = {"geen", "niet", "nooit", "niks", "niets", "nergens", "zonder", "nauwelijks", "amper"}
 NEGATION_WINDOW = 3
@@ -24,7 +26,7 @@ SCORES = {"woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "ocr": 
 THRESHOLD = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Suggestie:
     thema: str
     zin: int  # sentence number in the story (0-based)
@@ -65,10 +67,20 @@ class Tagger:
         polar = sorted((f for f in self._polarity if len(f) >= 5), key=len, reverse=True)
         self._polar_suffix = re.compile("(" + "|".join(map(re.escape, polar)) + ")$")
         self._cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        self._polarity_cache: dict[tuple[str, str], int] = {}
+        self._words: dict[int, tuple] = {}
+        self._lemmas = lemma_table()
 
     def polarity(self, word: str, lemma: str = "") -> int:
         """+1 kracht, -1 knelpunt, 0 neutral; compounds take their head's polarity (jongerenoverlast)."""
-        folded = fold(ocr_repair(word))
+        key = (word, lemma)
+        value = self._polarity_cache.get(key)
+        if value is None:
+            value = self._polarity_cache[key] = self._compute_polarity(word, lemma)
+        return value
+
+    def _compute_polarity(self, word: str, lemma: str) -> int:
+        folded = fold(ocr_repair(word) if any(c in word for c in "01I|!5") else word)
         value = self._polarity.get(folded) or (self._polarity.get(fold(lemma), 0) if lemma else 0)
         if not value and len(folded) > 7:
             head = self._polar_suffix.search(folded)
@@ -118,38 +130,79 @@ class Tagger:
     # ------------------------------------------------------------------ texts
     def tag(self, text: str) -> list[Suggestie]:
         """Suggestions per sentence (one per theme per sentence, the strongest match)."""
-        return self._from_doc(self.nlp(text))
+        return self._from_doc(self.nlp.make_doc(text), text)
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterable[list[Suggestie]]:
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self._from_doc(doc)
+    def pipe(self, texts: Iterable[str], batch_size: int = 256) -> Iterable[list[Suggestie]]:
+        texts = list(texts)
+        for text, doc in zip(texts, self.nlp.tokenizer.pipe(texts, batch_size=batch_size)):
+            yield self._from_doc(doc, text)
 
-    def _from_doc(self, doc) -> list[Suggestie]:
-        out = []
-        for nr, sent in enumerate(doc.sents):
-            best: dict[str, tuple] = {}
-            score = 0
-            tokens = list(sent)
-            for i, token in enumerate(tokens):
-                if not token.is_alpha and not any(c.isalpha() for c in token.text):
-                    continue
-                polarity = self.polarity(token.text, token.lemma_)
-                if polarity:
-                    # "geen overlast", "niet veilig", and the verb first: "luistert niet"
-                    window = tokens[max(0, i - NEGATION_WINDOW):i] + tokens[i + 1:i + 2]
-                    if any(fold(t.text) in NEGATIONS for t in window):
-                        polarity = -polarity if polarity > 0 else 1
-                    score += polarity
-                for theme, term, how in self.match_word(token.text, token.lemma_):
-                    candidate = (SCORES[how], term, token.text, how)
-                    if theme not in best or candidate[0] > best[theme][0]:
-                        best[theme] = candidate
-            valentie = "kracht" if score > 0 else "knelpunt" if score < 0 else "neutraal"
-            text = sent.text.strip()
-            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            for theme, (s, term, word, how) in best.items():
-                out.append(Suggestie(theme, nr, start, start + len(text), text, term, word, how, s, valentie))
+    def _word_info(self, orth: int) -> tuple:
+        """Everything the tagger needs to know about one word form, computed once per form.
+
+        (matches, polarity, is_negation, ends_sentence, length, text, interesting)
+        """
+        text = self.nlp.vocab.strings[orth]
+        lemma = self._lemmas.get(text.lower(), text.lower())
+        alpha = any(c.isalpha() for c in text)
+        matches = self.match_word(text, lemma) if alpha else []
+        polarity = self.polarity(text, lemma) if alpha else 0
+        negation = fold(text) in NEGATIONS
+        info = (matches, polarity, negation, text in SENTENCE_END, len(text), text,
+                bool(matches or polarity or negation))
+        self._words[orth] = info
+        return info
+
+    def _from_doc(self, doc, text: str) -> list[Suggestie]:
+        # Token attributes as one numpy array and a per-form cache: no spaCy Token objects,
+        # and only the few tokens that match, carry valence or negate are visited in Python.
+        array = doc.to_array([ORTH, IDX])
+        words, word_info = self._words, self._word_info
+        infos = [words.get(orth) or word_info(orth) for orth in array[:, 0].tolist()]
+        n = len(infos)
+        ends = [i for i, info in enumerate(infos) if info[3]]
+        # a sentence starts after end punctuation ('.', '!', '?', runs of them)
+        starts = [0] + [i + 1 for i in ends if i + 1 < n and not infos[i + 1][3]] + [n]
+        interesting = [i for i, info in enumerate(infos) if info[6]]
+        if not interesting:
+            return []
+        offsets = array[:, 1].tolist()
+        out: list[Suggestie] = []
+        nr, pos = 0, 0
+        while pos < len(interesting):
+            while interesting[pos] >= starts[nr + 1]:
+                nr += 1
+            first, last = starts[nr], starts[nr + 1]
+            stop = pos
+            while stop < len(interesting) and interesting[stop] < last:
+                stop += 1
+            self._sentence(infos, offsets, interesting[pos:stop], first, last, nr, text, out)
+            pos = stop
         return out
+
+    def _sentence(self, infos, offsets, hits, first: int, last: int, nr: int, text: str, out: list) -> None:
+        best: dict[str, tuple] = {}
+        score = 0
+        negations = [i for i in hits if infos[i][2]]
+        for i in hits:
+            matches, polarity = infos[i][0], infos[i][1]
+            if polarity:
+                # "geen overlast", "niet veilig", and the verb first: "luistert niet"
+                if any(i - NEGATION_WINDOW <= j <= i + 1 and j != i for j in negations):
+                    polarity = -polarity if polarity > 0 else 1
+                score += polarity
+            for theme, term, how in matches:
+                value = SCORES[how]
+                if theme not in best or value > best[theme][0]:
+                    best[theme] = (value, term, infos[i][5], how)
+        if not best:
+            return
+        valentie = "kracht" if score > 0 else "knelpunt" if score < 0 else "neutraal"
+        end = offsets[last - 1] + infos[last - 1][4]
+        evidence = text[offsets[first]:end].lstrip()  # a double space becomes a whitespace token
+        start = end - len(evidence)
+        for theme, (value, term, word, how) in best.items():
+            out.append(Suggestie(theme, nr, start, end, evidence, term, word, how, value, valentie))
 
     def themes(self, text_or_suggestions) -> dict[str, float]:
         """Story-level theme scores: 1 - prod(1 - score) over the sentences, kept above the threshold."""
