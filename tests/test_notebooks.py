@@ -28,7 +28,8 @@ def test_parameters_cell_is_tagged():
         assert any("parameters" in c.metadata.get("tags", []) for c in cells), path.name
 
 
-@pytest.mark.parametrize("name", ["01_tellen_wijkprofiel.ipynb", "04_kenniskring.ipynb"])
+@pytest.mark.parametrize("name", ["01_tellen_wijkprofiel.ipynb", "02_vertellen_verhalen.ipynb",
+                                  "04_kenniskring.ipynb"])
 def test_notebook_runs_on_the_demo_project(name, demo_project, tmp_path):
     out = tmp_path / name
     papermill.execute_notebook(str(demo_project / "notebooks" / name), str(out),
