@@ -100,3 +100,51 @@ def test_import_is_all_or_nothing_and_pseudonymised(demo_project, tmp_path, pseu
     assert "Greet" not in story.tekst and "112" not in story.tekst and "[PERSOON-1]" in story.tekst
     assert {c.status for c in codings} == {"suggested"} and "veiligheid" in {c.thema for c in codings}
     assert segments == [(0, True), (1, True)]
+
+
+def test_originals_are_encrypted_outside_the_project_and_only_with_consent(demo_project, tmp_path, monkeypatch,
+                                                                          pseudonimiseerder):
+    from cryptography.fernet import Fernet
+
+    from wijkkit.privacy.sleutel import key_path
+    from wijkkit.store.models import Original
+
+    monkeypatch.setenv("WIJKKIT_KEY_DIR", str(tmp_path / "sleutels"))
+    toml = demo_project / "wijkkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("originelen_bewaren = false",
+                                                             "originelen_bewaren = true"), encoding="utf-8")
+    folder = tmp_path / "nieuw"
+    folder.mkdir()
+    md(folder, "met", "Bel Henk op 0612345678.", toestemming="analyse")
+    md(folder, "zonder", "Bel Henk op 0612345678.", toestemming="none")
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    verslag = import_stories(Project.load(demo_project), folder, store=store)
+    assert verslag.originelen == 1
+    key = key_path(demo_project)
+    assert key.exists() and demo_project.resolve() not in key.resolve().parents
+    with store.read() as session:
+        [original] = session.query(Original).all()
+        assert original.story_id == "met"
+        assert b"0612345678" not in original.versleuteld
+        assert Fernet(key.read_bytes()).decrypt(original.versleuteld).decode() == "Bel Henk op 0612345678."
+
+
+def test_tag_command_adds_suggestions_for_untagged_stories(demo_project, tmp_path):
+    from typer.testing import CliRunner
+
+    from wijkkit.cli import app
+
+    folder = tmp_path / "nieuw"
+    folder.mkdir()
+    md(folder, "s1", "Het buurthuis is dicht en er ligt zwerfafval.")
+    project = Project.load(demo_project)
+    store = open_store(project.config.store.url, project_root=project.root)
+    import_stories(project, folder, store=store, suggest=False)
+    assert store.count(Coding) == 0
+    result = CliRunner().invoke(app, ["tag", "--project", str(demo_project)])
+    assert result.exit_code == 0, result.output
+    with store.read() as session:
+        themes = {c.thema for c in session.query(Coding).all()}
+    assert themes == {"voorzieningen", "schoon_heel"}
+    again = CliRunner().invoke(app, ["tag", "--project", str(demo_project)])
+    assert "0 suggesties" in again.output  # already tagged: nothing silently doubled
