@@ -32,6 +32,13 @@ class ImportVerslag:
     originelen: int = 0
 
 
+def suggestion_codings(story_id: str, suggestions, segment_ids: dict[int, int], version_id: int) -> list[Coding]:
+    """Store rows for tagger suggestions (status 'suggested', coder 'wijkkit-tagger')."""
+    return [Coding(story_id=story_id, segment_id=segment_ids.get(s.zin), thema=s.thema, valentie=s.valentie,
+                   status="suggested", codeur=TAGGER_CODER, start=s.start, end=s.end, bewijs=s.bewijs, term=s.term,
+                   score=s.score, codebook_version_id=version_id) for s in suggestions]
+
+
 def project_store(project: Project) -> Store:
     return open_store(project.config.store.url, project_root=project.root)
 
@@ -87,11 +94,7 @@ def import_stories(project: Project, source, *, store: Store | None = None, door
             session.add(story)
             session.flush()
             by_nr = {seg.nr: seg.id for seg in story.segments}
-            for s in suggestions:
-                session.add(Coding(story_id=story.id, segment_id=by_nr.get(s.zin), thema=s.thema,
-                                   valentie=s.valentie, status="suggested", codeur=TAGGER_CODER, start=s.start,
-                                   end=s.end, bewijs=s.bewijs, term=s.term, score=s.score,
-                                   codebook_version_id=version_id))
+            session.add_all(suggestion_codings(story.id, suggestions, by_nr, version_id))
             if crypt and verhaal.toestemming != "none":
                 session.add(Original(story_id=story.id, versleuteld=crypt.encrypt(verhaal.tekst.encode("utf-8"))))
                 verslag.originelen += 1

@@ -6,8 +6,8 @@ from sqlalchemy import delete, select
 
 from wijkkit.codebook import load_codebook
 from wijkkit.config import Project
-from wijkkit.store.models import Coding, Segment, Story
-from wijkkit.vertellen.importeren import TAGGER_CODER, project_store
+from wijkkit.store.models import Coding, Story
+from wijkkit.vertellen.importeren import TAGGER_CODER, project_store, suggestion_codings
 from wijkkit.vertellen.tagger import Tagger
 
 
@@ -23,13 +23,9 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False) -> tuple[int, 
         if opnieuw:  # only the tagger's open suggestions are replaced; coders' decisions stay
             session.execute(delete(Coding).where(Coding.codeur == TAGGER_CODER, Coding.status == "suggested",
                                                  Coding.story_id.in_([s.id for s in todo])))
-        segments = {(seg.story_id, seg.nr): seg.id for seg in session.scalars(select(Segment))}
         count = 0
         for story, suggestions in zip(todo, tagger.pipe(s.tekst for s in todo)):
-            for s in suggestions:
-                session.add(Coding(story_id=story.id, segment_id=segments.get((story.id, s.zin)), thema=s.thema,
-                                   valentie=s.valentie, status="suggested", codeur=TAGGER_CODER, start=s.start,
-                                   end=s.end, bewijs=s.bewijs, term=s.term, score=s.score,
-                                   codebook_version_id=version_id))
-                count += 1
+            segment_ids = {seg.nr: seg.id for seg in story.segments}
+            session.add_all(suggestion_codings(story.id, suggestions, segment_ids, version_id))
+            count += len(suggestions)
     return count, len(todo)
