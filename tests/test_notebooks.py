@@ -28,8 +28,10 @@ def test_parameters_cell_is_tagged():
         assert any("parameters" in c.metadata.get("tags", []) for c in cells), path.name
 
 
-@pytest.mark.parametrize("name", ["01_tellen_wijkprofiel.ipynb", "02_vertellen_verhalen.ipynb",
-                                  "04_kenniskring.ipynb"])
+# 04_kenniskring is a Voila page: it is run in a real browser (test_dashboard_browser.py).
+# Headless papermill runs of its Output widget + JupyterChart sometimes never finish
+# (an nbclient wait after the last cell), so it is not run here.
+@pytest.mark.parametrize("name", ["01_tellen_wijkprofiel.ipynb", "02_vertellen_verhalen.ipynb"])
 def test_notebook_runs_on_the_demo_project(name, demo_project, tmp_path):
     out = tmp_path / name
     papermill.execute_notebook(str(demo_project / "notebooks" / name), str(out),

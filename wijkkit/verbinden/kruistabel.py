@@ -1,0 +1,116 @@
+"""One row per theme for a gebied: what the figures say, what the stories say, and whether
+they point different ways ("spanning"), explained in one Dutch sentence.
+
+Story counts below the privacy threshold are only ever shown as "minder dan N".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FIGURE_LIMIT = 0.5  # mean band code beyond which the figures lean one way
+STORY_LIMITS = (0.4, 0.6)  # share of strengths below/above which the stories lean one way
+
+
+def publiek_aantal(n: int, drempel: int) -> str:
+    """A count as it may appear in anything public: small numbers identify people."""
+    return f"minder dan {drempel}" if n < drempel else str(int(n))
+
+
+def in_gebied(codes: pd.Series, gebied: str) -> pd.Series:
+    """Stories are recorded per buurt (or wijk); a wijk holds its buurten, a gemeente all."""
+    if gebied.startswith("GM"):
+        return codes.str[2:6] == gebied[2:6]
+    if gebied.startswith("WK"):
+        return (codes == gebied) | codes.str.startswith("BU" + gebied[2:8])
+    return codes == gebied
+
+
+def cijfers_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
+    """Per domain: how many indicators lean favourable/unfavourable (neutral ones do not judge)."""
+    judged = profiel[profiel["richting"] != "neutraal"].dropna(subset=["band_code"])
+    rows = []
+    for domein, part in profiel.groupby("domein"):
+        own = judged[judged["domein"] == domein]
+        mean = float(own["band_code"].mean()) if len(own) else np.nan
+        years = part["jaar"].dropna()
+        rows.append({"thema": domein, "indicatoren": int(part["waarde"].notna().sum()),
+                     "beoordeeld": len(own), "gunstig": int((own["band_code"] > 0).sum()),
+                     "ongunstig": int((own["band_code"] < 0).sum()), "gemiddelde_band": mean,
+                     "cijfers_jaren": f"{int(years.min())}–{int(years.max())}" if len(years) else "",
+                     "cijfers": _figure_verdict(mean, len(own))})
+    return pd.DataFrame(rows)
+
+
+def verhalen_per_thema(stories: pd.DataFrame, codings: pd.DataFrame, gebied: str) -> pd.DataFrame:
+    """Per theme: stories, fragments, strengths and problems among the gebied's stories."""
+    mine = stories[in_gebied(stories["gebied"].astype(str), gebied)]
+    coded = codings[codings["story_id"].isin(mine["id"])]
+    if coded.empty:
+        return pd.DataFrame(columns=["thema", "verhalen", "fragmenten", "kracht", "knelpunt", "neutraal",
+                                     "aandeel_kracht"])
+    table = coded.groupby("thema").agg(verhalen=("story_id", "nunique"), fragmenten=("story_id", "size"),
+                                       kracht=("valentie", lambda v: int((v == "kracht").sum())),
+                                       knelpunt=("valentie", lambda v: int((v == "knelpunt").sum())),
+                                       neutraal=("valentie", lambda v: int((v == "neutraal").sum())))
+    valenced = table["kracht"] + table["knelpunt"]
+    table["aandeel_kracht"] = (table["kracht"] / valenced.where(valenced > 0)).astype(float)
+    return table.reset_index()
+
+
+def verbind(profiel: pd.DataFrame, stories: pd.DataFrame, codings: pd.DataFrame, gebied: str, *,
+            drempel: int = 5, labels: dict | None = None) -> pd.DataFrame:
+    """The cross table for one gebied; counts as public text next to the raw numbers."""
+    figures = cijfers_per_thema(profiel)
+    told = verhalen_per_thema(stories, codings, gebied)
+    table = figures.merge(told, on="thema", how="outer")
+    for column in ("verhalen", "fragmenten", "kracht", "knelpunt", "neutraal"):
+        table[column] = table[column].fillna(0).astype(int)
+    table["cijfers"] = table["cijfers"].fillna("geen cijfers")
+    table["verhalen_zeggen"] = [_story_verdict(share, n, drempel)
+                                for share, n in zip(table["aandeel_kracht"], table["verhalen"])]
+    table["verhalen_publiek"] = [publiek_aantal(n, drempel) for n in table["verhalen"]]
+    table["spanning"] = [(c == "ongunstig" and v == "vooral krachten") or (c == "gunstig" and v == "vooral knelpunten")
+                         for c, v in zip(table["cijfers"], table["verhalen_zeggen"])]
+    labels = labels or {}
+    table["label"] = table["thema"].map(lambda t: labels.get(t, t))
+    table["uitleg"] = [_explain(r) for r in table.itertuples()]
+    return table.sort_values(["spanning", "verhalen"], ascending=[False, False]).reset_index(drop=True)
+
+
+def _figure_verdict(mean: float, judged: int) -> str:
+    if judged == 0 or np.isnan(mean):
+        return "geen oordeel"
+    if mean <= -FIGURE_LIMIT:
+        return "ongunstig"
+    if mean >= FIGURE_LIMIT:
+        return "gunstig"
+    return "rond gemiddeld"
+
+
+def _story_verdict(share: float, stories: int, drempel: int) -> str:
+    if stories < drempel:
+        return "te weinig verhalen"
+    if pd.isna(share):
+        return "geen oordeel"
+    if share >= STORY_LIMITS[1]:
+        return "vooral krachten"
+    if share <= STORY_LIMITS[0]:
+        return "vooral knelpunten"
+    return "gemengd"
+
+
+def _explain(row) -> str:
+    thema = row.label
+    if row.spanning and row.cijfers == "ongunstig":
+        return (f"Spanning bij {thema}: de cijfers zijn ongunstiger dan gemiddeld, maar de meeste "
+                f"verhaalfragmenten gaan over wat goed gaat.")
+    if row.spanning:
+        return (f"Spanning bij {thema}: de cijfers zijn gunstiger dan gemiddeld, maar bewoners vertellen "
+                f"vooral over knelpunten.")
+    if row.verhalen_zeggen == "te weinig verhalen":
+        return f"Over {thema} zijn te weinig verhalen ({row.verhalen_publiek}) om iets over te zeggen."
+    if row.cijfers in ("geen cijfers", "geen oordeel"):
+        return f"Over {thema} zeggen de cijfers niets; de verhalen laten {row.verhalen_zeggen} zien."
+    return f"Bij {thema} wijzen cijfers ({row.cijfers}) en verhalen ({row.verhalen_zeggen}) niet tegen elkaar in."
