@@ -112,3 +112,16 @@ def _in_transaction(url: str) -> bool:
         row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = "
                            "'idle in transaction'", (dbname,)).fetchone()
     return row[0] > 0
+
+
+def test_migrations_match_the_models(store_url):
+    """The Alembic scripts build exactly the tables the code declares (no drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from wijkkit.store.models import Base
+
+    store = open_store(store_url)
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
