@@ -96,13 +96,14 @@ class Store:
         return self._sessions()
 
     # ------------------------------------------------------------------ codebook
-    def register_codebook(self, yaml_text: str) -> int:
-        digest = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
+    def register_codebook(self, content: str) -> int:
+        """The id of this codebook version (its JSON), adding it the first time it is seen."""
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
         with self.session() as session:
             found = session.scalar(select(CodebookVersion.id).where(CodebookVersion.digest == digest))
             if found:
                 return found
-            version = CodebookVersion(digest=digest, inhoud=yaml_text)
+            version = CodebookVersion(digest=digest, inhoud=content)
             session.add(version)
             session.flush()
             return version.id

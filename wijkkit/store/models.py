@@ -63,7 +63,7 @@ class CodebookVersion(Base):
     __tablename__ = "codebook_versions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    inhoud: Mapped[str] = mapped_column(Text)  # the codebook as YAML
+    inhoud: Mapped[str] = mapped_column(Text)  # the validated codebook as JSON
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wijkkit.codebook import Codebook, load_codebook
 from spacy.attrs import IDX, ORTH
@@ -26,8 +26,7 @@ SCORES = {"woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "ocr": 
 THRESHOLD = 0.5
 
 
-@dataclass(slots=True)
-class Suggestie:
+class Suggestie(NamedTuple):
     thema: str
     zin: int  # sentence number in the story (0-based)
     start: int  # code-point offsets of the evidence (the sentence) in the story text
@@ -159,44 +158,50 @@ class Tagger:
         array = doc.to_array([ORTH, IDX])
         words, word_info = self._words, self._word_info
         infos = [words.get(orth) or word_info(orth) for orth in array[:, 0].tolist()]
-        n = len(infos)
-        ends = [i for i, info in enumerate(infos) if info[3]]
-        # a sentence starts after end punctuation ('.', '!', '?', runs of them)
-        starts = [0] + [i + 1 for i in ends if i + 1 < n and not infos[i + 1][3]] + [n]
         interesting = [i for i, info in enumerate(infos) if info[6]]
         if not interesting:
             return []
+        n = len(infos)
+        # a sentence starts after end punctuation ('.', '!', '?', runs of them)
+        starts = [0] + [i + 1 for i, info in enumerate(infos) if info[3] and i + 1 < n and not infos[i + 1][3]]
+        starts.append(n)
         offsets = array[:, 1].tolist()
         out: list[Suggestie] = []
-        nr, pos = 0, 0
-        while pos < len(interesting):
-            while interesting[pos] >= starts[nr + 1]:
-                nr += 1
-            first, last = starts[nr], starts[nr + 1]
-            stop = pos
-            while stop < len(interesting) and interesting[stop] < last:
-                stop += 1
-            self._sentence(infos, offsets, interesting[pos:stop], first, last, nr, text, out)
-            pos = stop
-        return out
-
-    def _sentence(self, infos, offsets, hits, first: int, last: int, nr: int, text: str, out: list) -> None:
-        best: dict[str, tuple] = {}
-        score = 0
-        negations = [i for i in hits if infos[i][2]]
-        for i in hits:
-            matches, polarity = infos[i][0], infos[i][1]
+        nr, first, last = -1, 0, 0
+        best: dict = {}
+        score, negations = 0, []
+        for i in interesting:
+            if i >= last:
+                if best:
+                    self._emit(best, score, infos, offsets, first, last, nr, text, out)
+                while i >= starts[nr + 1]:
+                    nr += 1
+                first, last = starts[nr], starts[nr + 1]
+                best, score, negations = {}, 0, []
+            matches, polarity, negation = infos[i][0], infos[i][1], infos[i][2]
+            if negation:
+                negations.append(i)
             if polarity:
-                # "geen overlast", "niet veilig", and the verb first: "luistert niet"
-                if any(i - NEGATION_WINDOW <= j <= i + 1 and j != i for j in negations):
-                    polarity = -polarity if polarity > 0 else 1
-                score += polarity
+                score += self._signed(polarity, i, negations, infos, last)
             for theme, term, how in matches:
                 value = SCORES[how]
-                if theme not in best or value > best[theme][0]:
+                current = best.get(theme)
+                if current is None or value > current[0]:
                     best[theme] = (value, term, infos[i][5], how)
-        if not best:
-            return
+        if best:
+            self._emit(best, score, infos, offsets, first, last, nr, text, out)
+        return out
+
+    @staticmethod
+    def _signed(polarity: int, i: int, negations: list[int], infos, last: int) -> int:
+        """Flip a word's polarity when a negation stands just before it or right after it."""
+        negated = any(i - NEGATION_WINDOW <= j < i for j in negations) or (i + 1 < last and infos[i + 1][2])
+        if negated:
+            return -polarity if polarity > 0 else 1
+        return polarity
+
+    @staticmethod
+    def _emit(best: dict, score: int, infos, offsets, first: int, last: int, nr: int, text: str, out: list) -> None:
         valentie = "kracht" if score > 0 else "knelpunt" if score < 0 else "neutraal"
         end = offsets[last - 1] + infos[last - 1][4]
         evidence = text[offsets[first]:end].lstrip()  # a double space becomes a whitespace token
