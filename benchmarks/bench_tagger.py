@@ -49,7 +49,7 @@ def timed(func) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stories", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     texts = make_texts(args.stories)
     words = sum(len(t.split()) for t in texts) / len(texts)
