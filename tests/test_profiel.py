@@ -121,3 +121,17 @@ def test_reference_parse():
     assert Referentie.parse("gebieden:WK1,WK2").gebieden == ("WK1", "WK2")
     with pytest.raises(Exception, match="basisjaar"):
         Referentie.parse("stad")
+
+
+def test_indicator_from_an_older_file_only_stays_in_the_profile(cijfers, tmp_path):
+    """A two-yearly survey (last in 2021) must not vanish because the CBS files go to 2022."""
+    from wijkkit.tellen.readers import read_municipal
+
+    survey = tmp_path / "enquete.csv"
+    survey.write_text("code;jaar;score\nGM0001;2021;6,0\nBU00010101;2021;7,5\n", encoding="utf-8")
+    both = concat_tables([cijfers, read_municipal(survey, {"gebied": "code", "jaar": "jaar"})])
+    catalogus = Catalogus(indicatoren=[*CATALOGUS.indicatoren, Indicator(
+        id="score", label="Score", eenheid="rapportcijfer", richting="hoger_beter", domein="sociale_samenhang")])
+    score = row(wijkprofiel(both, "BU00010101", catalogus=catalogus), "score")
+    assert score.waarde == 7.5 and score.jaar == 2021 and score["index"] == pytest.approx(7.5 / 6.0 * 100)
+    assert "nog niet beschikbaar" not in score.toelichting  # 2021 is the survey's newest year

@@ -1,7 +1,7 @@
 """The demo project: fictional gemeente Lindehoven (GM9999), 3 wijken, 14 buurten, 2020-2024.
 
-Run ``wijkkit demo-data`` (or ``python -m wijkkit.demo``) to regenerate ``data/kwb-YYYY.xlsx``
-and ``data/gemeente-veiligheid.csv``. The seed is fixed, so the files are identical on every
+Run ``wijkkit demo-data`` (or ``python -m wijkkit.demo``) to regenerate ``data/kwb-YYYY.xlsx``,
+``data/gemeente-veiligheid.csv`` and ``data/gemeente-bewonersonderzoek.csv``. The seed is fixed, so the files are identical on every
 machine; they are committed so nobody needs to run this to use the demo.
 
 The files follow the real KWB layout: the same 121 columns in the same order, counts
@@ -308,6 +308,37 @@ def _nl(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
+# Survey scores (1-10) per buurt: who feels at home and connected. Designed so that the
+# figures sometimes contradict the stories (Lindenhof scores well on cohesion, yet its
+# stories are about loneliness; Rietveld-Noord scores low, yet its stories praise neighbours).
+SAMENHANG = {"BU99990101": 6.4, "BU99990102": 6.1, "BU99990103": 5.6, "BU99990104": 7.0, "BU99990201": 5.2,
+             "BU99990202": 5.5, "BU99990203": 5.9, "BU99990204": 5.3, "BU99990301": 7.6, "BU99990302": 7.3,
+             "BU99990303": 7.8, "BU99990304": 6.8, "BU99990305": 7.5}
+
+
+def write_bewonersonderzoek(path: Path) -> None:
+    """A municipal resident survey (own format, two-yearly), with gemeente and wijk rows."""
+    rng = np.random.default_rng([SEED, 2])
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["buurtcode", "buurtnaam", "jaar", "samenhang_score", "thuisgevoel_score"])
+        for jaar in (2021, 2023):
+            rows = []
+            for b in BUURTEN:
+                if b.code not in SAMENHANG:
+                    continue  # too few respondents in the business park
+                base = SAMENHANG[b.code] + (0.1 if jaar == 2023 else 0.0)
+                rows.append((b, (base + rng.normal(0, 0.1), base + 0.4 + rng.normal(0, 0.15))))
+            areas = [(GEMEENTE[0], GEMEENTE[1], rows)] + [
+                (code, naam, [(b, v) for b, v in rows if b.code[2:8] == code[2:]]) for code, naam in WIJKEN.items()]
+            for code, naam, members in areas:
+                weights = np.array([b.inwoners for b, _ in members], dtype=float)
+                means = np.average(np.array([v for _, v in members]), axis=0, weights=weights)
+                writer.writerow([code, naam, jaar, *(_nl(v) for v in means)])
+            for b, values in rows:
+                writer.writerow([b.code, b.naam, jaar, *(_nl(v) for v in values)])
+
+
 def generate(data_dir: str | Path = "data") -> list[Path]:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -318,8 +349,9 @@ def generate(data_dir: str | Path = "data") -> list[Path]:
         written.append(path)
     veiligheid = data_dir / "gemeente-veiligheid.csv"
     write_veiligheid(veiligheid)
-    written.append(veiligheid)
-    return written
+    onderzoek = data_dir / "gemeente-bewonersonderzoek.csv"
+    write_bewonersonderzoek(onderzoek)
+    return [*written, veiligheid, onderzoek]
 
 
 if __name__ == "__main__":

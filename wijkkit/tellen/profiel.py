@@ -110,16 +110,16 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
     ok = own[own["status"] == "ok"].sort_values("jaar")
     latest = ok.groupby(["gebied_code", "indicator"]).tail(1)
     earlier = ok.drop(latest.index).groupby(["gebied_code", "indicator"]).tail(1)
-    newest_year = own.groupby("gebied_code")["jaar"].max()
-    newest = own[own["jaar"] == own["gebied_code"].map(newest_year)]
+    # each indicator's own newest row: a two-yearly survey is not 'missing' in the odd years
+    newest = own.sort_values("jaar").groupby(["gebied_code", "indicator"]).tail(1)
 
-    table = newest[["gebied_code", "gebied_naam", "niveau", "gemeente_code", "indicator", "status", "bron"]]
-    table = table.rename(columns={"status": "status_nieuwste", "bron": "bron_nieuwste"})
+    table = newest[["gebied_code", "gebied_naam", "niveau", "gemeente_code", "indicator", "status", "bron", "jaar"]]
+    table = table.rename(columns={"status": "status_nieuwste", "bron": "bron_nieuwste", "jaar": "nieuwste_jaar"})
     table = table.merge(latest[["gebied_code", "indicator", "waarde", "jaar", "bron"]],
                         on=["gebied_code", "indicator"], how="left")
     table = table.merge(earlier[["gebied_code", "indicator", "waarde", "jaar"]].rename(
         columns={"waarde": "vorige_waarde", "jaar": "vorige_jaar"}), on=["gebied_code", "indicator"], how="left")
-    table["nieuwste_jaar"] = table["gebied_code"].map(newest_year).astype(int)
+    table["nieuwste_jaar"] = table["nieuwste_jaar"].astype(int)
     table["status"] = np.where(table["waarde"].notna(), "ok", table["status_nieuwste"])
     table["bron"] = table["bron"].fillna(table["bron_nieuwste"])
 
