@@ -293,14 +293,19 @@ def write_veiligheid(path: Path) -> None:
                 rows.append((b, (max(0.5, 2 + base * 0.3 - 0.1 * t + rng.normal(0, 0.3)),
                                  max(2.0, 15 + base * 4 - b.trend * t * 2 + rng.normal(0, 1.5)),
                                  max(0.5, 3 + base * 0.8 + rng.normal(0, 0.4)))))
-            areas = [(GEMEENTE[0], GEMEENTE[1], rows)] + [
-                (code, naam, [(b, v) for b, v in rows if b.code[2:8] == code[2:]]) for code, naam in WIJKEN.items()]
-            for code, naam, members in areas:
-                weights = np.array([b.inwoners for b, _ in members], dtype=float)
-                means = np.average(np.array([v for _, v in members]), axis=0, weights=weights)
-                writer.writerow([code, naam, jaar, *(_nl(v) for v in means)])
-            for b, values in rows:
-                writer.writerow([b.code, b.naam, jaar, *(_nl(v) for v in values)])
+            write_area_rows(writer, jaar, rows)
+
+
+def write_area_rows(writer, jaar: int, rows: list[tuple[Buurt, tuple]]) -> None:
+    """One year of a municipal file: gemeente and wijk rows (weighted by inwoners), then the buurten."""
+    areas = [(GEMEENTE[0], GEMEENTE[1], rows)] + [
+        (code, naam, [(b, v) for b, v in rows if b.code[2:8] == code[2:]]) for code, naam in WIJKEN.items()]
+    for code, naam, members in areas:
+        weights = np.array([b.inwoners for b, _ in members], dtype=float)
+        means = np.average(np.array([v for _, v in members]), axis=0, weights=weights)
+        writer.writerow([code, naam, jaar, *(_nl(v) for v in means)])
+    for b, values in rows:
+        writer.writerow([b.code, b.naam, jaar, *(_nl(v) for v in values)])
 
 
 def _nl(value: float) -> str:
@@ -329,14 +334,7 @@ def write_bewonersonderzoek(path: Path) -> None:
                     continue  # too few respondents in the business park
                 base = SAMENHANG[b.code] + (0.1 if jaar == 2023 else 0.0)
                 rows.append((b, (base + rng.normal(0, 0.1), base + 0.4 + rng.normal(0, 0.15))))
-            areas = [(GEMEENTE[0], GEMEENTE[1], rows)] + [
-                (code, naam, [(b, v) for b, v in rows if b.code[2:8] == code[2:]]) for code, naam in WIJKEN.items()]
-            for code, naam, members in areas:
-                weights = np.array([b.inwoners for b, _ in members], dtype=float)
-                means = np.average(np.array([v for _, v in members]), axis=0, weights=weights)
-                writer.writerow([code, naam, jaar, *(_nl(v) for v in means)])
-            for b, values in rows:
-                writer.writerow([b.code, b.naam, jaar, *(_nl(v) for v in values)])
+            write_area_rows(writer, jaar, rows)
 
 
 def generate(data_dir: str | Path = "data") -> list[Path]:

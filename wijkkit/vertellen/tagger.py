@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from wijkkit.codebook import Codebook, load_codebook
 from spacy.attrs import IDX, ORTH
 
+from wijkkit.codebook import Codebook, load_codebook
 from wijkkit.vertellen.nlp import SENTENCE_END, dutch_pipeline, fold, lemma_table, ocr_repair, stem
 
 NEGATIONS = {"geen", "niet", "nooit", "niks", "niets", "nergens", "zonder", "nauwelijks", "amper"}
