@@ -85,6 +85,8 @@ class Coding(Base):
     term: Mapped[str] = mapped_column(String(200), default="")
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     codebook_version_id: Mapped[int | None] = mapped_column(ForeignKey("codebook_versions.id"), nullable=True)
+    # the tagger suggestion a coder accepted or rejected (decisions are appended, the newest counts)
+    suggestie_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -104,3 +106,24 @@ class Original(Base):
     __tablename__ = "originals"
     story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
     versleuteld: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Toewijzing(Base):
+    """A story assigned to a coder (e.g. a second coder's sample for agreement)."""
+
+    __tablename__ = "toewijzingen"
+    __table_args__ = (UniqueConstraint("story_id", "codeur"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    codeur: Mapped[str] = mapped_column(String(200), index=True)
+    door: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Afgerond(Base):
+    """A coder has finished a story: only finished stories count for agreement, and blind mode lifts."""
+
+    __tablename__ = "afgerond"
+    story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
+    codeur: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,153 @@
+"""Coders' decisions: an append-only log in the store where the newest decision counts.
+
+A decision is keyed by (codeur, story, segment, thema); ``segment_id`` None means the whole
+story. Accepting a suggestion or adding a code appends a row with status ``accepted`` or
+``manual``; removing a code appends ``rejected``. Nothing is updated in place, so two coders
+never overwrite each other and the history of a thesis' coding stays auditable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from wijkkit.store import Store
+from wijkkit.store.models import Afgerond, Coding, Segment, Story, Toewijzing
+
+PRESENT = ("accepted", "manual")
+DECISION_COLUMNS = ["id", "codeur", "story_id", "segment_id", "thema", "valentie", "status", "start", "end",
+                    "bewijs", "suggestie_id", "created_at"]
+
+
+def decide(store: Store, *, codeur: str, story_id: str, thema: str, status: str, segment_id: int | None = None,
+           valentie: str | None = None, suggestie_id: int | None = None, codebook_version_id: int | None = None
+           ) -> int:
+    """Record one decision of ``codeur``; start, end and evidence come from the segment (or the suggestion)."""
+    if status not in ("accepted", "manual", "rejected"):
+        raise ValueError(f"een beslissing is accepted, manual of rejected, niet {status!r}")
+    if not codeur.strip():
+        raise ValueError("vul eerst je naam als codeur in")
+    with store.session() as session:
+        start = end = None
+        bewijs = term = ""
+        if suggestie_id is not None:
+            suggestion = session.get(Coding, suggestie_id)
+            segment_id, start, end = suggestion.segment_id, suggestion.start, suggestion.end
+            bewijs, term = suggestion.bewijs, suggestion.term
+            valentie = valentie or suggestion.valentie
+        elif segment_id is not None:
+            segment = session.get(Segment, segment_id)
+            if segment is None or segment.story_id != story_id:
+                raise ValueError(f"zin {segment_id} hoort niet bij verhaal {story_id}")
+            start, end, bewijs = segment.start, segment.end, segment.tekst
+        coding = Coding(story_id=story_id, segment_id=segment_id, thema=thema, valentie=valentie, status=status,
+                        codeur=codeur.strip(), start=start, end=end, bewijs=bewijs, term=term,
+                        suggestie_id=suggestie_id, codebook_version_id=codebook_version_id)
+        session.add(coding)
+        session.flush()
+        return coding.id
+
+
+def decisions(store: Store, *, codeur: str | None = None, story_id: str | None = None) -> pd.DataFrame:
+    """The current decision per (codeur, story, segment, thema), newest first wins; column ``aanwezig``."""
+    query = select(*(getattr(Coding, c) for c in DECISION_COLUMNS)).where(Coding.status != "suggested")
+    if codeur is not None:
+        query = query.where(Coding.codeur == codeur)
+    if story_id is not None:
+        query = query.where(Coding.story_id == story_id)
+    with store.read() as session:
+        frame = pd.DataFrame(session.execute(query.order_by(Coding.id)).all(), columns=DECISION_COLUMNS)
+    if frame.empty:
+        return frame.assign(aanwezig=pd.Series(dtype=bool))
+    frame["segment_key"] = frame["segment_id"].fillna(-1).astype(int)
+    frame = frame.drop_duplicates(["codeur", "story_id", "segment_key", "thema"], keep="last")
+    frame["aanwezig"] = frame["status"].isin(PRESENT)
+    frame["segment_id"] = frame["segment_id"].astype("Int64")
+    return frame.drop(columns="segment_key").reset_index(drop=True)
+
+
+def codes(store: Store, **filters) -> pd.DataFrame:
+    """Only the codes that are currently applied (accepted or manual)."""
+    frame = decisions(store, **filters)
+    return frame[frame["aanwezig"]].reset_index(drop=True)
+
+
+def open_suggestions(store: Store, story_id: str, codeur: str, tagger: str | None = None) -> pd.DataFrame:
+    """The tagger's suggestions on a story that ``codeur`` has not yet answered."""
+    from wijkkit.vertellen.importeren import TAGGER_CODER
+
+    with store.read() as session:
+        rows = session.execute(select(Coding.id, Coding.segment_id, Coding.thema, Coding.valentie, Coding.term,
+                                      Coding.bewijs, Coding.start, Coding.end, Coding.score)
+                               .where(Coding.story_id == story_id, Coding.status == "suggested",
+                                      Coding.codeur == (tagger or TAGGER_CODER))
+                               .order_by(Coding.start, Coding.thema)).all()
+    frame = pd.DataFrame(rows, columns=["id", "segment_id", "thema", "valentie", "term", "bewijs", "start", "end",
+                                        "score"])
+    answered = decisions(store, codeur=codeur, story_id=story_id)
+    if frame.empty or answered.empty:
+        return frame
+    done = set(answered["suggestie_id"].dropna().astype(int))
+    done_keys = {(int(s) if pd.notna(s) else -1, t) for s, t in zip(answered["segment_id"], answered["thema"])}
+    keep = [sid not in done and ((int(seg) if pd.notna(seg) else -1), t) not in done_keys
+            for sid, seg, t in zip(frame["id"], frame["segment_id"], frame["thema"])]
+    return frame[keep].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- finished and assigned
+def mark_done(store: Store, story_id: str, codeur: str, done: bool = True) -> None:
+    """Mark (or unmark) a story as finished by ``codeur``; idempotent."""
+    with store.session() as session:
+        found = session.get(Afgerond, (story_id, codeur))
+        if done and found is None:
+            session.add(Afgerond(story_id=story_id, codeur=codeur))
+        elif not done and found is not None:
+            session.delete(found)
+
+
+def finished(store: Store) -> pd.DataFrame:
+    with store.read() as session:
+        rows = session.execute(select(Afgerond.story_id, Afgerond.codeur, Afgerond.created_at)).all()
+    return pd.DataFrame(rows, columns=["story_id", "codeur", "created_at"])
+
+
+def assign_sample(store: Store, *, codeur: str, aantal: int | None = None, aandeel: float | None = None,
+                  van: str | None = None, door: str = "", seed: int = 0) -> list[str]:
+    """Assign a random sample of stories to ``codeur`` (a second coder); returns the new story ids.
+
+    ``van`` limits the sample to stories another coder has finished, the usual design for an
+    agreement check. Stories already assigned to ``codeur`` are not drawn twice.
+    """
+    with store.read() as session:
+        pool = sorted(session.scalars(select(Story.id).where(Story.toestemming != "none")))
+        if van is not None:
+            pool = sorted(set(pool) & set(session.scalars(select(Afgerond.story_id).where(Afgerond.codeur == van))))
+        taken = set(session.scalars(select(Toewijzing.story_id).where(Toewijzing.codeur == codeur)))
+    pool = [s for s in pool if s not in taken]
+    size = aantal if aantal is not None else int(round((aandeel or 0.2) * len(pool)))
+    size = min(size, len(pool))
+    chosen = sorted(np.random.default_rng(seed).choice(pool, size=size, replace=False).tolist()) if size else []
+    try:
+        with store.session() as session:
+            session.add_all(Toewijzing(story_id=s, codeur=codeur, door=door) for s in chosen)
+    except IntegrityError:  # a colleague assigned the same story at the same moment: keep theirs, retry once
+        return assign_sample(store, codeur=codeur, aantal=aantal, aandeel=aandeel, van=van, door=door, seed=seed + 1)
+    return chosen
+
+
+def assignments(store: Store, codeur: str | None = None) -> pd.DataFrame:
+    query = select(Toewijzing.story_id, Toewijzing.codeur, Toewijzing.door, Toewijzing.created_at)
+    if codeur is not None:
+        query = query.where(Toewijzing.codeur == codeur)
+    with store.read() as session:
+        return pd.DataFrame(session.execute(query).all(), columns=["story_id", "codeur", "door", "created_at"])
+
+
+def coders(store: Store) -> list[str]:
+    """Everyone who has made a decision or finished a story (the tagger is not a coder)."""
+    with store.read() as session:
+        names = set(session.scalars(select(Coding.codeur).where(Coding.status != "suggested")))
+        names |= set(session.scalars(select(Afgerond.codeur)))
+    return sorted(names)
