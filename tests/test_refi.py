@@ -208,3 +208,27 @@ def test_import_needs_gebied_and_keeps_the_store_unchanged(tmp_path):
     counts = import_qdpx(store, path, defaults={"gebied": "BU99990201", "methode": "interview",
                                                 "verteller_rol": "bewoner"})
     assert counts["verhalen"] == 1 and store.story_ids() == {"interview 1"}
+
+
+def test_csv_and_excel_exports(coded_store, tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from wijkkit.uitwisselen.tabellen import write_csv, write_excel
+
+    codebook = load_codebook()
+    csv = pd.read_csv(write_csv(coded_store, codebook, tmp_path / "c.csv"), sep=";", encoding="utf-8-sig")
+    current = codes(coded_store)
+    assert len(csv) == len(current) == 6  # 5 in v1/v2 plus anna's whole-story code on v3
+    v3 = csv[csv["verhaal"] == "v3"].iloc[0]
+    assert v3["fragment"] != v3["fragment"] or v3["fragment"] == ""  # no text without consent
+    whole = csv[(csv["verhaal"] == "v1") & (csv["heel_verhaal"] == "ja")].iloc[0]
+    assert whole["fragment"] == TEXTS["v1"]
+    book = openpyxl.load_workbook(write_excel(coded_store, codebook, tmp_path / "c.xlsx"))
+    assert book.sheetnames[0] == "Overzicht" and len(book.sheetnames) == 1 + len(codebook.themas)
+    sheet = book["Wonen"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "fragment"
+    expected = sorted(r.bewijs or TEXTS[r.story_id] for r in current.itertuples() if r.thema == "wonen")
+    assert sorted(r[-1] for r in rows[1:]) == expected
+    assert all(len(name) <= 31 for name in book.sheetnames)
