@@ -217,15 +217,21 @@ def _pairs(items: Optional[list[str]]) -> dict:
 
 @app.command()
 def tag(project: Path = ProjectOpt,
-        opnieuw: bool = typer.Option(False, help="Ook verhalen die al suggesties hebben opnieuw taggen.")) -> None:
+        opnieuw: bool = typer.Option(False, help="Ook verhalen die al suggesties hebben opnieuw taggen."),
+        model: Optional[bool] = typer.Option(None, "--met-model/--zonder-model",
+                                             help="Geleerd model gebruiken (standaard: [coderen] leermodel).")
+        ) -> None:
     """Stel thema's voor bij verhalen in de store (suggesties, nooit definitieve coderingen)."""
     from wijkkit.config import Project
     from wijkkit.vertellen.suggesties import suggest_for_store
 
     try:
-        aantal, verhalen = suggest_for_store(Project.load(project), opnieuw=opnieuw)
+        aantal, verhalen = suggest_for_store(Project.load(project), opnieuw=opnieuw, model=model)
     except WijkkitInputError as exc:
         _fail(exc)
+    except FileNotFoundError as exc:
+        err.print(str(exc))
+        raise typer.Exit(code=2)
     console.print(f"{aantal} suggesties bij {verhalen} verhalen.")
 
 
@@ -260,6 +266,179 @@ def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="P
         sys.exit(serve(project, port=port, open_browser=open_browser))
     except WijkkitInputError as exc:
         _fail(exc)
+
+
+# ---------------------------------------------------------------------------- coderen
+def _project_store_codebook(project: Path):
+    from wijkkit.codebook import load_codebook
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import project_store
+
+    proj = Project.load(project)
+    return proj, project_store(proj), load_codebook(proj.codebook_path if proj.codebook_path.exists() else None)
+
+
+@app.command()
+def werkbank(project: Path = ProjectOpt, port: int = typer.Option(8867, help="Poort op 127.0.0.1."),
+             open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser.")) -> None:
+    """Open de codeerwerkbank (Voila) op 127.0.0.1. In JupyterLab: open notebooks/werkbank_coderen.ipynb."""
+    from wijkkit.kenniskring.serve import serve
+
+    try:
+        sys.exit(serve(project, port=port, open_browser=open_browser, notebook_name="werkbank_coderen.ipynb",
+                       titel="Codeerwerkbank"))
+    except WijkkitInputError as exc:
+        _fail(exc)
+
+
+@app.command()
+def toewijzen(codeur: str = typer.Argument(..., help="Naam van de (tweede) codeur."),
+              aantal: Optional[int] = typer.Option(None, help="Aantal verhalen."),
+              aandeel: float = typer.Option(0.2, help="Aandeel verhalen als --aantal ontbreekt."),
+              van: Optional[str] = typer.Option(None, help="Alleen verhalen die deze codeur heeft afgerond."),
+              door: str = typer.Option("", help="Wie wijst toe."), seed: int = typer.Option(0, help="Toevalszaad."),
+              project: Path = ProjectOpt) -> None:
+    """Wijs een steekproef van verhalen toe aan een codeur (voor de betrouwbaarheidscontrole)."""
+    from wijkkit.coderen.beslissingen import assign_sample
+
+    _, store, _ = _project_store_codebook(project)
+    chosen = assign_sample(store, codeur=codeur, aantal=aantal, aandeel=aandeel, van=van, door=door, seed=seed)
+    console.print(f"{len(chosen)} verhalen toegewezen aan {codeur}.")
+
+
+@app.command()
+def betrouwbaarheid(niveau: str = typer.Option("verhaal", help="'verhaal' of 'zin'."),
+                    verschillen: bool = typer.Option(False, help="Toon ook de lijst met verschillen."),
+                    project: Path = ProjectOpt) -> None:
+    """Overeenstemming tussen codeurs: Krippendorffs alfa per thema, Cohens kappa per paar."""
+    from wijkkit.coderen.betrouwbaarheid import UITLEG, agreement, disagreements, store_table
+
+    _, store, codebook = _project_store_codebook(project)
+    table = store_table(store, codebook.theme_ids, niveau=niveau)
+    if table.empty:
+        console.print("Nog geen verhalen die door twee codeurs zijn afgerond.")
+        raise typer.Exit(code=0)
+    result = agreement(table)
+    out = Table(title=f"Krippendorffs alfa per thema ({niveau})")
+    for column in ("thema", "alfa", "eenheden", "toegekend"):
+        out.add_column(column, justify="left" if column == "thema" else "right")
+    for row in result["per_thema"].itertuples():
+        out.add_row(codebook.label(row.thema) if row.thema in codebook.theme_ids else row.thema,
+                    "n.v.t." if row.alfa != row.alfa else f"{row.alfa:.3f}".replace(".", ","),
+                    str(row.eenheden), str(row.toegekend))
+    console.print(out)
+    for row in result["per_paar"].itertuples():
+        kappa = "n.v.t." if row.kappa != row.kappa else f"{row.kappa:.3f}".replace(".", ",")
+        console.print(f"{row.codeur_a} en {row.codeur_b}: kappa {kappa}, "
+                      f"{row.overeenstemming:.1%}".replace(".", ",") + f" overeenstemming over {row.eenheden} eenheden")
+    if verschillen:
+        console.print(disagreements(table).to_string(index=False))
+    console.print(UITLEG, style="dim")
+
+
+@app.command()
+def leer(minimum: Optional[int] = typer.Option(None, help="Minimum aantal geaccepteerde zinnen per thema."),
+         folds: int = typer.Option(5, help="Aantal delen voor de kruisvalidatie."),
+         project: Path = ProjectOpt) -> None:
+    """Train een themaclassifier op de coderingen van het team en toon eerst de kruisvalidatie.
+
+    Het model wordt pas gebruikt als [coderen] leermodel = true in wijkkit.toml staat.
+    """
+    from wijkkit.coderen.leren import learn
+
+    proj, store, codebook = _project_store_codebook(project)
+    try:
+        report = learn(store, codebook, proj.model_dir, minimum=minimum or proj.config.coderen.minimum_per_thema,
+                       folds=folds)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(code=2)
+    cv = report.kruisvalidatie
+    out = Table(title=f"Kruisvalidatie ({folds} delen, per verhaal): F1 per thema")
+    out.add_column("thema")
+    for methode in ("regels", "model", "regels + model"):
+        out.add_column(methode, justify="right")
+    for thema in [*report.themas, "micro"]:
+        values = [cv[(cv.methode == m) & (cv.thema == thema)]["f1"].iloc[0] for m in
+                  ("regels", "model", "regels + model")]
+        out.add_row(codebook.label(thema) if thema in codebook.theme_ids else thema,
+                    *(f"{v:.3f}".replace(".", ",") for v in values))
+    console.print(out)
+    console.print(f"Getraind op {report.zinnen} zinnen uit {report.verhalen} afgeronde verhalen; "
+                  f"opgeslagen in {proj.model_dir}.")
+    state = "aan" if proj.config.coderen.leermodel else "uit (zet [coderen] leermodel = true om het te gebruiken)"
+    console.print(f"Het geleerde model staat {state}.")
+    for row in cv[(cv.methode == "regels") & (cv.thema == "micro")].itertuples():
+        print(f"regels_micro_f1={row.f1:.4f}")
+    print(f"model_micro_f1={report.micro('model'):.4f}")
+
+
+@app.command()
+def exporteer(bestand: Path = typer.Argument(..., help="Doelbestand: .qdc, .qdpx, .xlsx of .csv."),
+              regeleinden: str = typer.Option("lf", help="'crlf' voor programma's die zo tellen (.qdpx)."),
+              project: Path = ProjectOpt) -> None:
+    """Exporteer het codeboek (.qdc), het gecodeerde project (.qdpx) of de coderingen (.xlsx/.csv)."""
+    from wijkkit.uitwisselen.qdc import write_qdc
+    from wijkkit.uitwisselen.qdpx import to_qdpx
+    from wijkkit.uitwisselen.tabellen import write_csv, write_excel
+
+    proj, store, codebook = _project_store_codebook(project)
+    suffix = bestand.suffix.lower()
+    if suffix == ".qdc":
+        write_qdc(codebook, bestand)
+    elif suffix == ".qdpx":
+        to_qdpx(store, codebook, bestand, naam=proj.config.project.naam, regeleinden=regeleinden)
+    elif suffix == ".xlsx":
+        write_excel(store, codebook, bestand)
+    elif suffix == ".csv":
+        write_csv(store, codebook, bestand)
+    else:
+        _fail(WijkkitInputError(Probleem(str(bestand), "een bestandsnaam op .qdc, .qdpx, .xlsx of .csv",
+                                         gevonden=suffix or "geen extensie")))
+    console.print(f"Geschreven: {bestand}")
+
+
+@app.command("importeer-qda")
+def importeer_qda(bestand: Path = typer.Argument(..., help="Een .qdpx (project) of .qdc (codeboek)."),
+                  standaard: Optional[list[str]] = typer.Option(None, "--standaard", "-s",
+                                                                help="Standaardwaarde, bv. gebied=BU03440101."),
+                  door: str = typer.Option("", help="Wie importeert."), project: Path = ProjectOpt) -> None:
+    """Lees werk uit ATLAS.ti, NVivo, MAXQDA of QualCoder in (REFI-QDA)."""
+    import yaml
+
+    from wijkkit.uitwisselen.qdc import read_qdc
+    from wijkkit.uitwisselen.qdpx import import_qdpx
+
+    try:
+        if bestand.suffix.lower() == ".qdc":
+            codebook = read_qdc(bestand)
+            target = project / "codebook.yml"
+            if target.exists():
+                target = project / "codebook-geimporteerd.yml"
+            target.write_text(yaml.safe_dump(codebook.model_dump(exclude_none=True), allow_unicode=True,
+                                             sort_keys=False), encoding="utf-8")
+            console.print(f"Codeboek met {len(codebook.themas)} codes geschreven naar {target}.")
+            return
+        _, store, _ = _project_store_codebook(project)
+        counts = import_qdpx(store, bestand, door=door, defaults=_pairs(standaard))
+    except WijkkitInputError as exc:
+        _fail(exc)
+    console.print(f"{counts['verhalen']} verhalen, {counts['coderingen']} coderingen en {counts['memos']} memo's "
+                  "geïmporteerd.")
+
+
+@app.command("demo-codering")
+def demo_codering(project: Path = ProjectOpt) -> None:
+    """Laat twee gesimuleerde codeurs de demoverhalen coderen (alleen voor het demoproject)."""
+    from wijkkit.demo_codering import simulate
+
+    _, store, codebook = _project_store_codebook(project)
+    result = simulate(store, codebook.theme_ids)
+    if result.get("overgeslagen"):
+        console.print("De democodeurs hebben al gecodeerd.")
+    else:
+        console.print(f"Onderzoeker: {result['afgerond']} van {result['onderzoeker']} verhalen afgerond; "
+                      f"student: {result['student']} toegewezen verhalen gecodeerd.")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -62,12 +62,19 @@ class Store(BaseModel):
     url: str = "sqlite:///wijkkit.db"
 
 
+class Coderen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    leermodel: bool = False  # add suggestions of the classifier learned with 'wijkkit leer'
+    minimum_per_thema: int = Field(default=10, ge=2)  # accepted codings a theme needs before it is learned
+
+
 class ProjectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     project: ProjectInfo
     tellen: Tellen = Field(default_factory=Tellen)
     privacy: Privacy = Field(default_factory=Privacy)
     store: Store = Field(default_factory=Store)
+    coderen: Coderen = Field(default_factory=Coderen)
 
 
 class Project:
@@ -98,6 +105,10 @@ class Project:
     @property
     def codebook_path(self) -> Path:
         return self.root / "codebook.yml"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.root / "modellen" / "themaclassifier"
 
     @property
     def cache_dir(self) -> Path:

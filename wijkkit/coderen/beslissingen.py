@@ -74,18 +74,15 @@ def codes(store: Store, **filters) -> pd.DataFrame:
     return frame[frame["aanwezig"]].reset_index(drop=True)
 
 
-def open_suggestions(store: Store, story_id: str, codeur: str, tagger: str | None = None) -> pd.DataFrame:
-    """The tagger's suggestions on a story that ``codeur`` has not yet answered."""
-    from wijkkit.vertellen.importeren import TAGGER_CODER
-
+def open_suggestions(store: Store, story_id: str, codeur: str) -> pd.DataFrame:
+    """Suggestions (rules and, if switched on, the learned model) on a story that ``codeur`` has not answered."""
     with store.read() as session:
         rows = session.execute(select(Coding.id, Coding.segment_id, Coding.thema, Coding.valentie, Coding.term,
-                                      Coding.bewijs, Coding.start, Coding.end, Coding.score)
-                               .where(Coding.story_id == story_id, Coding.status == "suggested",
-                                      Coding.codeur == (tagger or TAGGER_CODER))
+                                      Coding.bewijs, Coding.start, Coding.end, Coding.score, Coding.codeur)
+                               .where(Coding.story_id == story_id, Coding.status == "suggested")
                                .order_by(Coding.start, Coding.thema)).all()
     frame = pd.DataFrame(rows, columns=["id", "segment_id", "thema", "valentie", "term", "bewijs", "start", "end",
-                                        "score"])
+                                        "score", "bron"])
     answered = decisions(store, codeur=codeur, story_id=story_id)
     if frame.empty or answered.empty:
         return frame

@@ -45,16 +45,17 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool) -> list[str]
             *([] if open_browser else ["--no-browser"])]
 
 
-def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = True) -> int:
+def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = True,
+          notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard") -> int:
     proj = Project.load(project)
-    notebook = proj.root / "notebooks" / DASHBOARD
+    notebook = proj.root / "notebooks" / notebook_name
     if not notebook.exists():
-        raise WijkkitInputError(Probleem(DASHBOARD, "het dashboard-notebook in notebooks/",
+        raise WijkkitInputError(Probleem(notebook_name, "het notebook in notebooks/ van het project",
                                          gevonden=str(notebook)))
     data_dir = offline_template(proj.cache_dir / "jupyter")
     env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root),
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
-    print(f"Kenniskring-dashboard: http://127.0.0.1:{port}/  (stoppen: Ctrl+C)", flush=True)
+    print(f"{titel}: http://127.0.0.1:{port}/  (stoppen: Ctrl+C)", flush=True)
     try:
         return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser), env=env,
                                cwd=notebook.parent)
