@@ -1,0 +1,37 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Codeerwerkbank
+#
+# Codeer de verhalen in de projectstore. Vul je naam in, kies een verhaal en beoordeel de
+# suggesties van wijkkit: **accepteren**, **afwijzen** of zelf een code toevoegen, op een zin of
+# op het hele verhaal. Alles wordt meteen bewaard. Met *blind coderen* zie je de codes van
+# collega's pas als je een verhaal hebt afgerond.
+#
+# Open dit notebook in JupyterLab, of als pagina met `wijkkit werkbank`.
+
+# %% tags=["parameters"]
+PROJECT = ".."   # projectmap met wijkkit.toml
+CODEUR = ""      # je naam; leeg laten om hem in de werkbank in te vullen
+BLIND = True     # codes van anderen pas zien na afronden
+
+# %%
+import os
+
+from wijkkit.coderen.werkbank import Werkbank
+
+werkbank = Werkbank.for_project(os.environ.get("WIJKKIT_PROJECT", PROJECT), codeur=CODEUR or None, blind=BLIND)
+werkbank

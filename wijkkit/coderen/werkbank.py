@@ -1,0 +1,399 @@
+"""The coding workbench: an ipywidgets panel for JupyterLab and Voila.
+
+Every click is written to the store at once (there is no save button to forget): accepting
+or rejecting a suggestion, adding or removing a code, a memo, finishing a story. In blind
+mode a coder sees the codes of others only after finishing the story. Keyboard: j/k next and
+previous story, a accept and r reject the first open suggestion, d finish the story.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import datetime
+
+import anywidget
+import ipywidgets as w
+import pandas as pd
+import traitlets
+from sqlalchemy import select
+
+from wijkkit.codebook import Codebook
+from wijkkit.coderen import beslissingen as b
+from wijkkit.store import Store
+from wijkkit.store.models import Coding, Memo, Story
+
+# Paul Tol's light palette: tints that keep black text readable, safe for colour-blind readers;
+# the theme's name is always written next to the colour.
+TINTEN = ["#77AADD", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#EEDD88", "#EE8866", "#FFAABB", "#DDDDDD"]
+VALENTIES = [("kracht", "kracht"), ("knelpunt", "knelpunt"), ("neutraal", "neutraal")]
+STATUS_FILTERS = [("alle verhalen", "alle"), ("nog open voor mij", "open"), ("afgerond door mij", "klaar"),
+                  ("aan mij toegewezen", "toegewezen")]
+ALLE = "(alle)"
+
+CSS = """<style>
+.wk-werkbank { font-size: 16px; }
+.wk-werkbank .wk-tekst { font-size: 18px; line-height: 1.7; max-width: 60em; }
+.wk-werkbank .wk-zin { padding: 1px 2px; border-radius: 3px; }
+.wk-werkbank .wk-nr { color: #555; font-size: 13px; vertical-align: super; margin-right: 2px; }
+.wk-werkbank .wk-chip { display: inline-block; border-radius: 10px; padding: 0 8px; margin: 0 2px;
+  font-size: 13px; border: 1px solid #333; }
+.wk-werkbank .wk-chip.wk-voorstel { border-style: dashed; background: #fff; }
+.wk-werkbank .wk-meta { color: #333; }
+.wk-werkbank .wk-melding { color: #004d00; }
+.wk-werkbank .wk-fout { color: #a00000; font-weight: bold; }
+.wk-werkbank .widget-button { font-size: 15px; }
+</style>"""
+
+
+class Sneltoetsen(anywidget.AnyWidget):
+    """Listens for single-key shortcuts anywhere on the page (not while typing in a field)."""
+
+    _esm = """
+    function render({ model, el }) {
+      el.style.display = "none";
+      const handler = (event) => {
+        const tag = (event.target.tagName || "").toLowerCase();
+        if (["input", "textarea", "select"].includes(tag) || event.ctrlKey || event.metaKey || event.altKey) return;
+        if (!["j", "k", "a", "r", "d"].includes(event.key)) return;
+        model.set("toets", event.key);
+        model.set("teller", model.get("teller") + 1);
+        model.save_changes();
+      };
+      document.addEventListener("keydown", handler);
+      return () => document.removeEventListener("keydown", handler);
+    }
+    export default { render };
+    """
+    toets = traitlets.Unicode("").tag(sync=True)
+    teller = traitlets.Int(0).tag(sync=True)
+
+
+def _chip(label: str, kleur: str, voorstel: bool = False, titel: str = "") -> str:
+    style = "" if voorstel else f' style="background:{kleur}"'
+    extra = " wk-voorstel" if voorstel else ""
+    return f'<span class="wk-chip{extra}"{style} title="{html.escape(titel)}">{html.escape(label)}</span>'
+
+
+def story_html(tekst: str, segments: list[tuple[int, int, int, str]], suggestions: pd.DataFrame,
+               mine: pd.DataFrame, codebook: Codebook, kleuren: dict[str, str]) -> str:
+    """The story with numbered sentences; sentences with open suggestions are highlighted."""
+    parts, position = [], 0
+    for seg_id, nr, start, end in segments:
+        parts.append(html.escape(tekst[position:start]))
+        offered = suggestions[suggestions["segment_id"] == seg_id] if not suggestions.empty else suggestions
+        coded = mine[mine["segment_id"] == seg_id] if not mine.empty else mine
+        colour = kleuren.get(offered["thema"].iloc[0], "#EEDD88") if len(offered) else None
+        style = f' style="background:{colour}55; outline: 2px dashed {colour}"' if colour else ""
+        chips = "".join(_chip(codebook.label(t), kleuren.get(t, "#ddd"), True, f"suggestie: {term}")
+                        for t, term in zip(offered["thema"], offered["term"])) if len(offered) else ""
+        chips += "".join(_chip(f"{codebook.label(t)} ({v or 'geen valentie'})", kleuren.get(t, "#ddd"))
+                         for t, v in zip(coded["thema"], coded["valentie"])) if len(coded) else ""
+        parts.append(f'<span class="wk-zin"{style}><span class="wk-nr">{nr + 1}</span>'
+                     f'{html.escape(tekst[start:end])}</span>{chips}')
+        position = end
+    parts.append(html.escape(tekst[position:]))
+    return f'<div class="wk-tekst">{"".join(parts)}</div>'.replace("\n", "<br>")
+
+
+class Werkbank(w.VBox):
+    """Code stories from the store. ``Werkbank(store, codebook, codeur="naam")``; display it."""
+
+    def __init__(self, store: Store, codebook: Codebook, *, codeur: str | None = None, blind: bool = True,
+                 gebied_namen: dict[str, str] | None = None):
+        super().__init__()
+        self.store, self.codebook = store, codebook
+        self.gebied_namen = gebied_namen or {}
+        self.kleuren = {t: TINTEN[i % len(TINTEN)] for i, t in enumerate(codebook.theme_ids)}
+        self.thema_opties = [(t.label, t.id) for t in codebook.themas]
+        self.story_id: str | None = None
+        self._loading = False
+        self._done: set[str] = set()
+        with store.read() as session:
+            self.stories = pd.DataFrame(session.execute(
+                select(Story.id, Story.gebied, Story.methode, Story.verteller_rol, Story.datum, Story.toestemming)
+                .where(Story.toestemming != "none").order_by(Story.id)).all(),
+                columns=["id", "gebied", "methode", "verteller_rol", "datum", "toestemming"])
+        self._build(codeur if codeur is not None else os.environ.get("WIJKKIT_CODEUR", ""), blind)
+        self.add_class("wk-werkbank")
+        self._refresh_list()
+
+    @classmethod
+    def for_project(cls, project=".", **options) -> "Werkbank":
+        """The workbench on a project folder, with gebied names from its figures."""
+        from wijkkit.codebook import load_codebook
+        from wijkkit.config import Project
+        from wijkkit.vertellen.importeren import project_store
+
+        proj = project if isinstance(project, Project) else Project.load(project)
+        try:
+            cijfers = proj.load_indicators()
+            namen = dict(zip(cijfers["gebied_code"].astype(str), cijfers["gebied_naam"].astype(str)))
+        except Exception:  # a project without figures yet still gets a workbench, with codes for names
+            namen = {}
+        codebook = load_codebook(proj.codebook_path if proj.codebook_path.exists() else None)
+        return cls(project_store(proj), codebook, gebied_namen=namen, **options)
+
+    # ------------------------------------------------------------------ layout
+    def _build(self, codeur: str, blind: bool) -> None:
+        self.codeur = w.Text(value=codeur, description="Codeur", placeholder="je naam",
+                             layout=w.Layout(width="22em"))
+        self.codeur.add_class("wk-codeur")
+        self.blind = w.Checkbox(value=blind, description="Blind coderen", indent=False)
+        self.blind.add_class("wk-blind")
+        options = lambda col: [ALLE, *sorted(self.stories[col].dropna().unique())]  # noqa: E731
+        gebied_opties = [ALLE] + [(f"{self.gebied_namen.get(g, g)}", g) for g in sorted(self.stories["gebied"].unique())]
+        self.f_gebied = w.Dropdown(options=gebied_opties, description="Gebied")
+        self.f_methode = w.Dropdown(options=options("methode"), description="Methode")
+        self.f_rol = w.Dropdown(options=options("verteller_rol"), description="Rol")
+        self.f_thema = w.Dropdown(options=[ALLE, *self.thema_opties], description="Thema")
+        self.f_status = w.Dropdown(options=STATUS_FILTERS, value="alle", description="Status")
+        for name, widget in (("gebied", self.f_gebied), ("methode", self.f_methode), ("rol", self.f_rol),
+                             ("thema", self.f_thema), ("status", self.f_status)):
+            widget.add_class(f"wk-filter-{name}")
+            widget.observe(lambda _: self._refresh_list(), "value")
+        self.codeur.observe(lambda _: self._refresh_list(), "value")
+        self.blind.observe(lambda _: self._show(), "value")
+        self.lijst = w.Select(options=[], rows=14, layout=w.Layout(width="26em"))
+        self.lijst.add_class("wk-lijst")
+        self.lijst.observe(self._on_select, "value")
+        self.vorige = self._button("◀ Vorige (k)", "wk-vorige", lambda _: self._step(-1))
+        self.volgende = self._button("Volgende ▶ (j)", "wk-volgende", lambda _: self._step(1))
+        self.teller = w.HTML()
+        self.meta = w.HTML()
+        self.tekst = w.HTML()
+        self.voorstellen = w.VBox()
+        self.mijn = w.VBox()
+        self.anderen = w.HTML()
+        self.nieuw_thema = w.Dropdown(options=self.thema_opties, description="Thema")
+        self.nieuw_thema.add_class("wk-thema")
+        self.nieuw_zin = w.Dropdown(options=[("Heel verhaal", None)], description="Waar")
+        self.nieuw_zin.add_class("wk-zinkeuze")
+        self.nieuw_valentie = w.ToggleButtons(options=VALENTIES, value="neutraal", description="Valentie")
+        self.nieuw_valentie.add_class("wk-valentie")
+        self.toevoegen = self._button("+ Code toevoegen", "wk-toevoegen", self._on_add, style="primary")
+        self.memo = w.Textarea(placeholder="Memo bij dit verhaal (wordt bewaard zodra je het veld verlaat)",
+                               continuous_update=False, layout=w.Layout(width="100%", height="5em"))
+        self.memo.add_class("wk-memo")
+        self.memo.observe(lambda change: self._on_memo(change, thema=None), "value")
+        self.memo_thema = w.Dropdown(options=self.thema_opties, description="Bij code")
+        self.memo_code = w.Textarea(placeholder="Memo bij de gekozen code in dit verhaal", continuous_update=False,
+                                    layout=w.Layout(width="100%", height="4em"))
+        self.memo_code.add_class("wk-memo-code")
+        self.memo_code.observe(lambda change: self._on_memo(change, thema=self.memo_thema.value), "value")
+        self.memos = w.HTML()
+        self.klaar = self._button("✓ Klaar met dit verhaal (d)", "wk-klaar", self._on_done, style="success")
+        self.melding = w.HTML()
+        self.toetsen = Sneltoetsen()
+        self.toetsen.observe(self._on_key, "teller")
+        self.melding.add_class("wk-status")
+
+        kop = w.HTML(CSS + "<h2>Codeerwerkbank</h2><p>Kies een verhaal, beoordeel de suggesties en voeg zelf "
+                     "codes toe. Alles wordt direct bewaard. Sneltoetsen: <b>j</b>/<b>k</b> volgende/vorige, "
+                     "<b>a</b> accepteer en <b>r</b> wijs de eerste suggestie af, <b>d</b> klaar.</p>")
+        filters = w.HBox([self.f_gebied, self.f_methode, self.f_rol, self.f_thema, self.f_status],
+                         layout=w.Layout(flex_flow="row wrap"))
+        links = w.VBox([self.lijst, w.HBox([self.vorige, self.volgende]), self.teller])
+        nieuw = w.VBox([w.HTML("<h4>Zelf een code toevoegen</h4>"), w.HBox([self.nieuw_thema, self.nieuw_zin]),
+                        self.nieuw_valentie, self.toevoegen])
+        rechts = w.VBox([self.meta, self.tekst, w.HTML("<h4>Suggesties</h4>"), self.voorstellen,
+                         w.HTML("<h4>Mijn codes</h4>"), self.mijn, nieuw, self.anderen,
+                         w.HTML("<h4>Memo's</h4>"), self.memo, w.HBox([self.memo_thema]), self.memo_code,
+                         self.memos, self.klaar], layout=w.Layout(flex="1", padding="0 0 0 16px"))
+        self.children = [kop, w.HBox([self.codeur, self.blind]), filters, self.melding,
+                         w.HBox([links, rechts]), self.toetsen]
+
+    @staticmethod
+    def _button(label: str, css: str, handler, style: str = "") -> w.Button:
+        button = w.Button(description=label, button_style=style, layout=w.Layout(width="auto"))
+        button.add_class(css)
+        button.on_click(handler)
+        return button
+
+    # ------------------------------------------------------------------ list and navigation
+    def _filtered(self) -> pd.DataFrame:
+        frame = self.stories
+        for widget, column in ((self.f_gebied, "gebied"), (self.f_methode, "methode"), (self.f_rol, "verteller_rol")):
+            if widget.value != ALLE:
+                frame = frame[frame[column] == widget.value]
+        if self.f_thema.value != ALLE:
+            with self.store.read() as session:
+                ids = set(session.scalars(select(Coding.story_id).where(Coding.thema == self.f_thema.value,
+                                                                        Coding.status != "rejected")))
+            frame = frame[frame["id"].isin(ids)]
+        me = self.codeur.value.strip()
+        done = set(b.finished(self.store).query("codeur == @me")["story_id"]) if me else set()
+        if self.f_status.value == "open":
+            frame = frame[~frame["id"].isin(done)]
+        elif self.f_status.value == "klaar":
+            frame = frame[frame["id"].isin(done)]
+        elif self.f_status.value == "toegewezen":
+            frame = frame[frame["id"].isin(set(b.assignments(self.store, me)["story_id"]))] if me else frame[:0]
+        self._done = done
+        return frame
+
+    def _refresh_list(self) -> None:
+        frame = self._filtered()
+        current = self.story_id
+        self.lijst.options = [(f"{'✓ ' if sid in self._done else '   '}{sid} · {self.gebied_namen.get(g, g)} · {m}",
+                               sid) for sid, g, m in zip(frame["id"], frame["gebied"], frame["methode"])]
+        self.teller.value = f"{len(frame)} verhalen in deze selectie, {len(self._done)} door jou afgerond"
+        ids = list(frame["id"])
+        self.lijst.value = current if current in ids else (ids[0] if ids else None)
+        if self.lijst.value is None:
+            self.story_id = None
+            self._show()
+
+    def _on_select(self, change) -> None:
+        self.story_id = change["new"]
+        self._show()
+
+    def _step(self, delta: int) -> None:
+        ids = [value for _, value in self.lijst.options]
+        if not ids:
+            return
+        index = ids.index(self.story_id) + delta if self.story_id in ids else 0
+        self.lijst.value = ids[max(0, min(index, len(ids) - 1))]
+
+    def select(self, story_id: str) -> None:
+        """Show one story (used by notebooks and tests)."""
+        self.lijst.value = story_id
+
+    # ------------------------------------------------------------------ the story panel
+    def _show(self) -> None:
+        if self.story_id is None:
+            self.meta.value, self.tekst.value = "<p>Geen verhalen in deze selectie.</p>", ""
+            self.voorstellen.children, self.mijn.children = [], []
+            self.anderen.value = self.memos.value = ""
+            return
+        me = self.codeur.value.strip()
+        with self.store.read() as session:
+            story = session.get(Story, self.story_id)
+            segments = [(s.id, s.nr, s.start, s.end) for s in story.segments]
+            memos = session.scalars(select(Memo).where(Memo.story_id == self.story_id).order_by(Memo.id)).all()
+        row = self.stories.set_index("id").loc[self.story_id]
+        citeren = "mag geciteerd worden (gepseudonimiseerd)" if row["toestemming"] == "citeren-anoniem" \
+            else "alleen voor analyse, niet citeren"
+        assigned = me and self.story_id in set(b.assignments(self.store, me)["story_id"])
+        self.meta.value = (f'<div class="wk-meta"><b>{html.escape(self.story_id)}</b> · '
+                           f'{html.escape(self.gebied_namen.get(row["gebied"], row["gebied"]))} · {row["methode"]} · '
+                           f'{row["verteller_rol"]} · {row["datum"] or "datum onbekend"} · {citeren}'
+                           f'{" · <b>aan jou toegewezen</b>" if assigned else ""}</div>')
+        suggestions = b.open_suggestions(self.store, self.story_id, me) if me else b.open_suggestions(
+            self.store, self.story_id, "\0")
+        everyone = b.codes(self.store, story_id=self.story_id)
+        mine = everyone[everyone["codeur"] == me]
+        self.tekst.value = story_html(story.tekst, segments, suggestions, mine, self.codebook, self.kleuren)
+        nr_of = {seg_id: nr for seg_id, nr, _, _ in segments}
+        self.nieuw_zin.options = [("Heel verhaal", None)] + [
+            (f"Zin {nr + 1}: {story.tekst[s:e][:50]}", seg_id) for seg_id, nr, s, e in segments]
+        self.voorstellen.children = [self._suggestion_row(s, nr_of) for s in suggestions.itertuples()] or [
+            w.HTML("<i>Geen open suggesties.</i>")]
+        self.mijn.children = [self._code_row(c, nr_of) for c in mine.itertuples()] or [
+            w.HTML("<i>Nog geen codes van jou.</i>")]
+        others = everyone[everyone["codeur"] != me]
+        if self.blind.value and self.story_id not in self._done:
+            self.anderen.value = ("<p><i>Blind coderen: codes van anderen zie je nadat je dit verhaal hebt "
+                                  "afgerond.</i></p>") if len(others) else ""
+        else:
+            items = "".join(f"<li>{html.escape(c.codeur)}: {html.escape(self.codebook.label(c.thema))} "
+                            f"({c.valentie or 'geen valentie'}), "
+                            f"{'heel verhaal' if pd.isna(c.segment_id) else f'zin {nr_of.get(c.segment_id, 0) + 1}'}"
+                            f"</li>" for c in others.itertuples())
+            self.anderen.value = f"<h4>Codes van anderen</h4><ul>{items}</ul>" if items else ""
+        visible = [m for m in memos if m.codeur == me or not self.blind.value or self.story_id in self._done]
+        self.memos.value = "".join(
+            f"<p><b>{html.escape(m.codeur)}</b>{' bij ' + html.escape(self.codebook.label(m.thema)) if m.thema else ''}"
+            f": {html.escape(m.tekst)}</p>" for m in visible)
+        self.klaar.description = ("↺ Toch nog niet klaar" if self.story_id in self._done
+                                  else "✓ Klaar met dit verhaal (d)")
+        self._loading = True  # clearing the memo fields is not a memo
+        self.memo.value = self.memo_code.value = ""
+        self._loading = False
+
+    def _suggestion_row(self, s, nr_of) -> w.HBox:
+        where = "heel verhaal" if pd.isna(s.segment_id) else f"zin {nr_of.get(int(s.segment_id), 0) + 1}"
+        source = "geleerd model" if s.bron == "wijkkit-model" else f"woord ‘{s.term}’"
+        label = w.HTML(f"{_chip(self.codebook.label(s.thema), self.kleuren.get(s.thema, '#ddd'))} "
+                       f"{where} · {s.valentie or 'neutraal'} · {html.escape(source)}")
+        accept = self._button("✓ Accepteren", "wk-accepteer", lambda _, sid=s.id: self._answer(sid, True),
+                              style="success")
+        reject = self._button("✗ Afwijzen", "wk-wijsaf", lambda _, sid=s.id: self._answer(sid, False))
+        return w.HBox([label, accept, reject], layout=w.Layout(align_items="center"))
+
+    def _code_row(self, c, nr_of) -> w.HBox:
+        where = "heel verhaal" if pd.isna(c.segment_id) else f"zin {nr_of.get(int(c.segment_id), 0) + 1}"
+        label = w.HTML(f"{_chip(self.codebook.label(c.thema), self.kleuren.get(c.thema, '#ddd'))} {where} · "
+                       f"{c.valentie or 'geen valentie'}")
+        remove = self._button("Verwijderen", "wk-verwijder", lambda _, row=c: self._remove(row))
+        return w.HBox([label, remove], layout=w.Layout(align_items="center"))
+
+    # ------------------------------------------------------------------ actions (each one transaction)
+    def _act(self, action, message: str) -> None:
+        me = self.codeur.value.strip()
+        if not me:
+            self.melding.value = '<p class="wk-fout">Vul eerst je naam in bij Codeur: zo weten we wie wat codeerde.</p>'
+            return
+        if self.story_id is None:
+            return
+        try:
+            action(me)
+        except Exception as exc:  # shown in Dutch; nothing half-written, each action is one transaction
+            self.melding.value = f'<p class="wk-fout">Niet bewaard: {html.escape(str(exc))}</p>'
+            return
+        self.melding.value = f'<p class="wk-melding">Bewaard om {datetime.now():%H:%M:%S}: {html.escape(message)}</p>'
+        self._show()
+
+    def _answer(self, suggestie_id: int, accept: bool) -> None:
+        self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id, thema=self._theme_of(suggestie_id),
+                                      status="accepted" if accept else "rejected", suggestie_id=suggestie_id),
+                  "suggestie geaccepteerd" if accept else "suggestie afgewezen")
+
+    def _theme_of(self, suggestie_id: int) -> str:
+        with self.store.read() as session:
+            return session.get(Coding, suggestie_id).thema
+
+    def _on_add(self, _=None) -> None:
+        thema, segment_id, valentie = self.nieuw_thema.value, self.nieuw_zin.value, self.nieuw_valentie.value
+        self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id, thema=thema, status="manual",
+                                      segment_id=segment_id, valentie=valentie),
+                  f"code {self.codebook.label(thema)} toegevoegd")
+
+    def _remove(self, row) -> None:
+        segment_id = None if pd.isna(row.segment_id) else int(row.segment_id)
+        self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id, thema=row.thema,
+                                      status="rejected", segment_id=segment_id, valentie=row.valentie),
+                  f"code {self.codebook.label(row.thema)} verwijderd")
+
+    def _on_memo(self, change, thema: str | None) -> None:
+        text = (change["new"] or "").strip()
+        if text and not self._loading:
+            self._act(lambda me: self.store.add_memo(codeur=me, tekst=text, story_id=self.story_id, thema=thema),
+                      "memo bewaard")
+
+    def _on_done(self, _=None) -> None:
+        done = self.story_id in self._done
+        story = self.story_id
+
+        def action(me):
+            b.mark_done(self.store, story, me, done=not done)
+            if done:
+                self._done.discard(story)
+            else:
+                self._done.add(story)
+
+        self._act(action, "verhaal weer open" if done else "verhaal afgerond")
+        self._refresh_list()
+        if not done and self.f_status.value == "alle":
+            self._step(1)
+
+    def _on_key(self, _change) -> None:
+        key = self.toetsen.toets
+        if key in ("j", "k"):
+            self._step(1 if key == "j" else -1)
+        elif key == "d":
+            self._on_done()
+        elif key in ("a", "r") and self.voorstellen.children:
+            row = self.voorstellen.children[0]
+            if isinstance(row, w.HBox):
+                row.children[1 if key == "a" else 2].click()
