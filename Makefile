@@ -23,6 +23,7 @@ notebooks: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/wijkkit cijfers --project .
 	$(BIN)/wijkkit import-stories stories --project . --alleen-nieuw --door demo
+	$(BIN)/wijkkit demo-codering --project .
 	$(BIN)/wijkkit dashboard --project . --port $(PORT)
 
 test: $(STAMP)

@@ -34,10 +34,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def voila_server(project: Path, timeout: float = 90):
+def voila_server(project: Path, timeout: float = 90, command: str = "dashboard"):
     port = free_port()
     log = open(project / "voila.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", "dashboard", "--project", str(project),
+    proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", command, "--project", str(project),
                              "--port", str(port), "--no-open"], stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

@@ -42,6 +42,23 @@ def test_notebook_runs_on_the_demo_project(name, demo_project, tmp_path):
     assert not errors
 
 
+def test_coding_report_runs_after_the_stories_are_in(demo_project, tmp_path):
+    """02 imports the stories, 03 lets the demo coders code and writes every export."""
+    for name, parameters in (("02_vertellen_verhalen.ipynb", {}),
+                             ("03_coderen_en_betrouwbaarheid.ipynb",
+                              {"DEMO_CODEURS": True, "UITVOER": str(tmp_path / "uit")})):
+        out = tmp_path / name
+        papermill.execute_notebook(str(demo_project / "notebooks" / name), str(out),
+                                   cwd=str(demo_project / "notebooks"), kernel_name="python3", progress_bar=False,
+                                   parameters={"PROJECT": str(demo_project), **parameters})
+        executed = json.loads(out.read_text(encoding="utf-8"))
+        assert not [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert {p.name for p in (tmp_path / "uit").iterdir()} == {"coderingen.xlsx", "coderingen.csv", "codeboek.qdc",
+                                                             "project.qdpx"}
+    text = out.read_text(encoding="utf-8")
+    assert "Krippendorff" in text and "Sprekende citaten" in text
+
+
 def test_tellen_notebook_on_another_project(demo_project, tmp_path):
     """The same template with a parameter: another gebied and reference, tables written out."""
     out_dir = tmp_path / "uit"

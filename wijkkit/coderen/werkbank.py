@@ -30,6 +30,7 @@ VALENTIES = [("kracht", "kracht"), ("knelpunt", "knelpunt"), ("neutraal", "neutr
 STATUS_FILTERS = [("alle verhalen", "alle"), ("nog open voor mij", "open"), ("afgerond door mij", "klaar"),
                   ("aan mij toegewezen", "toegewezen")]
 ALLE = "(alle)"
+HEEL = -1  # the "whole story" choice (a Dropdown shows None as an empty box)
 
 CSS = """<style>
 .wk-werkbank { font-size: 16px; }
@@ -142,11 +143,11 @@ class Werkbank(w.VBox):
         self.blind = w.Checkbox(value=blind, description="Blind coderen", indent=False)
         self.blind.add_class("wk-blind")
         options = lambda col: [ALLE, *sorted(self.stories[col].dropna().unique())]  # noqa: E731
-        gebied_opties = [ALLE] + [(f"{self.gebied_namen.get(g, g)}", g) for g in sorted(self.stories["gebied"].unique())]
+        gebied_opties = [(ALLE, ALLE)] + [(f"{self.gebied_namen.get(g, g)}", g) for g in sorted(self.stories["gebied"].unique())]
         self.f_gebied = w.Dropdown(options=gebied_opties, description="Gebied")
         self.f_methode = w.Dropdown(options=options("methode"), description="Methode")
         self.f_rol = w.Dropdown(options=options("verteller_rol"), description="Rol")
-        self.f_thema = w.Dropdown(options=[ALLE, *self.thema_opties], description="Thema")
+        self.f_thema = w.Dropdown(options=[(ALLE, ALLE), *self.thema_opties], description="Thema")
         self.f_status = w.Dropdown(options=STATUS_FILTERS, value="alle", description="Status")
         for name, widget in (("gebied", self.f_gebied), ("methode", self.f_methode), ("rol", self.f_rol),
                              ("thema", self.f_thema), ("status", self.f_status)):
@@ -167,7 +168,7 @@ class Werkbank(w.VBox):
         self.anderen = w.HTML()
         self.nieuw_thema = w.Dropdown(options=self.thema_opties, description="Thema")
         self.nieuw_thema.add_class("wk-thema")
-        self.nieuw_zin = w.Dropdown(options=[("Heel verhaal", None)], description="Waar")
+        self.nieuw_zin = w.Dropdown(options=[("Heel verhaal", HEEL)], value=HEEL, description="Waar")
         self.nieuw_zin.add_class("wk-zinkeuze")
         self.nieuw_valentie = w.ToggleButtons(options=VALENTIES, value="neutraal", description="Valentie")
         self.nieuw_valentie.add_class("wk-valentie")
@@ -188,8 +189,7 @@ class Werkbank(w.VBox):
         self.toetsen.observe(self._on_key, "teller")
         self.melding.add_class("wk-status")
 
-        kop = w.HTML(CSS + "<h2>Codeerwerkbank</h2><p>Kies een verhaal, beoordeel de suggesties en voeg zelf "
-                     "codes toe. Alles wordt direct bewaard. Sneltoetsen: <b>j</b>/<b>k</b> volgende/vorige, "
+        kop = w.HTML(CSS + "<p>Alles wordt direct bewaard. Sneltoetsen: <b>j</b>/<b>k</b> volgende/vorige, "
                      "<b>a</b> accepteer en <b>r</b> wijs de eerste suggestie af, <b>d</b> klaar.</p>")
         filters = w.HBox([self.f_gebied, self.f_methode, self.f_rol, self.f_thema, self.f_status],
                          layout=w.Layout(flex_flow="row wrap"))
@@ -239,10 +239,12 @@ class Werkbank(w.VBox):
                                sid) for sid, g, m in zip(frame["id"], frame["gebied"], frame["methode"])]
         self.teller.value = f"{len(frame)} verhalen in deze selectie, {len(self._done)} door jou afgerond"
         ids = list(frame["id"])
-        self.lijst.value = current if current in ids else (ids[0] if ids else None)
-        if self.lijst.value is None:
-            self.story_id = None
-            self._show()
+        wanted = current if current in ids else (ids[0] if ids else None)
+        if self.lijst.value != wanted:
+            self.lijst.value = wanted  # _on_select shows the story
+        else:
+            self.story_id = wanted
+            self._show()  # same story, but the coder or the filters changed what to show
 
     def _on_select(self, change) -> None:
         self.story_id = change["new"]
@@ -285,7 +287,7 @@ class Werkbank(w.VBox):
         mine = everyone[everyone["codeur"] == me]
         self.tekst.value = story_html(story.tekst, segments, suggestions, mine, self.codebook, self.kleuren)
         nr_of = {seg_id: nr for seg_id, nr, _, _ in segments}
-        self.nieuw_zin.options = [("Heel verhaal", None)] + [
+        self.nieuw_zin.options = [("Heel verhaal", HEEL)] + [
             (f"Zin {nr + 1}: {story.tekst[s:e][:50]}", seg_id) for seg_id, nr, s, e in segments]
         self.voorstellen.children = [self._suggestion_row(s, nr_of) for s in suggestions.itertuples()] or [
             w.HTML("<i>Geen open suggesties.</i>")]
@@ -354,7 +356,8 @@ class Werkbank(w.VBox):
             return session.get(Coding, suggestie_id).thema
 
     def _on_add(self, _=None) -> None:
-        thema, segment_id, valentie = self.nieuw_thema.value, self.nieuw_zin.value, self.nieuw_valentie.value
+        thema, valentie = self.nieuw_thema.value, self.nieuw_valentie.value
+        segment_id = None if self.nieuw_zin.value == HEEL else self.nieuw_zin.value
         self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id, thema=thema, status="manual",
                                       segment_id=segment_id, valentie=valentie),
                   f"code {self.codebook.label(thema)} toegevoegd")

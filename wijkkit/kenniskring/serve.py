@@ -42,6 +42,8 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool) -> list[str]
     """Voila with sources stripped and tracebacks hidden: residents never see code."""
     return [sys.executable, "-m", "voila", str(notebook), "--Voila.ip=127.0.0.1", f"--port={port}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light", f"--template={TEMPLATE}",
+            # editor-only extensions have no place in a page and fail to load in Voila's frontend
+            "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
             *([] if open_browser else ["--no-browser"])]
 
 

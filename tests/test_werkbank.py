@@ -1,0 +1,131 @@
+"""The coding workbench: every action is in the store at once; blind mode; the page in a real browser."""
+
+import pytest
+
+from tests.browser import chromium_page, require_browser, screenshot, voila_server
+from wijkkit.codebook import load_codebook
+from wijkkit.coderen import beslissingen as b
+from wijkkit.coderen.werkbank import HEEL, Werkbank
+from wijkkit.config import Project
+from wijkkit.store.models import Coding, Memo
+from wijkkit.vertellen.importeren import import_stories, project_store
+
+FILES = ["verhaal-001.md", "verhaal-002.md", "verhaal-003.md", "verhaal-005.md", "verhaal-006.md"]
+
+
+@pytest.fixture
+def small_project(demo_project):
+    project = Project.load(demo_project)
+    import_stories(project, [demo_project / "stories" / f for f in FILES], door="test")
+    return project
+
+
+def test_actions_are_stored_at_once(small_project):
+    store = project_store(small_project)
+    bench = Werkbank(store, load_codebook(small_project.codebook_path), codeur="anna")
+    first = bench.story_id
+    open_before = b.open_suggestions(store, first, "anna")
+    assert len(bench.voorstellen.children) == len(open_before) > 0
+    bench.voorstellen.children[0].children[1].click()  # accept the first suggestion
+    accepted = b.codes(store, codeur="anna", story_id=first)
+    assert list(accepted["status"]) == ["accepted"]
+    assert int(accepted["suggestie_id"].iloc[0]) == int(open_before["id"].iloc[0])
+    assert len(b.open_suggestions(store, first, "anna")) == len(open_before) - 1
+
+    bench.nieuw_thema.value = "wonen"
+    bench.nieuw_zin.value = HEEL
+    bench.nieuw_valentie.value = "knelpunt"
+    bench.toevoegen.click()
+    manual = b.codes(store, codeur="anna", story_id=first).query("status == 'manual'")
+    assert manual[["thema", "valentie"]].values.tolist() == [["wonen", "knelpunt"]]
+    assert manual["segment_id"].isna().all()
+
+    bench.mijn.children[-1].children[1].click()  # remove the manual code again
+    assert "wonen" not in set(b.codes(store, codeur="anna", story_id=first)["thema"])
+
+    bench.memo.value = "Opvallend verhaal."
+    bench.memo_thema.value = "wonen"
+    bench.memo_code.value = "Huur komt vaker terug."
+    with store.read() as session:
+        memos = {(m.story_id, m.thema, m.codeur, m.tekst) for m in session.query(Memo)}
+    assert memos == {(first, None, "anna", "Opvallend verhaal."), (first, "wonen", "anna", "Huur komt vaker terug.")}
+
+    bench.klaar.click()
+    assert set(b.finished(store)["story_id"]) == {first}
+    assert bench.story_id != first  # moves on to the next story
+
+
+def test_no_coder_name_no_write(small_project):
+    store = project_store(small_project)
+    bench = Werkbank(store, load_codebook(small_project.codebook_path), codeur="")
+    bench.voorstellen.children[0].children[1].click()
+    assert "Vul eerst je naam in" in bench.melding.value
+    with store.read() as session:
+        assert session.query(Coding).filter(Coding.status != "suggested").count() == 0
+
+
+def test_blind_mode_hides_others_until_finished(small_project):
+    store = project_store(small_project)
+    codebook = load_codebook(small_project.codebook_path)
+    story = sorted(store.story_ids())[0]
+    b.decide(store, codeur="bram", story_id=story, thema="veiligheid", status="manual")
+    bench = Werkbank(store, codebook, codeur="anna", blind=True)
+    bench.select(story)
+    assert "Veiligheid" not in bench.anderen.value and "Blind coderen" in bench.anderen.value
+    bench.blind.value = False
+    assert "bram" in bench.anderen.value and "Veiligheid" in bench.anderen.value
+    bench.blind.value = True
+    b.mark_done(store, story, "anna")
+    bench._refresh_list()
+    bench.select(story)
+    assert "bram" in bench.anderen.value
+
+
+def test_filters_and_assignments(small_project):
+    store = project_store(small_project)
+    codebook = load_codebook(small_project.codebook_path)
+    stories = sorted(store.story_ids())
+    b.assign_sample(store, codeur="anna", aantal=2, seed=1)
+    assigned = set(b.assignments(store, "anna")["story_id"])
+    bench = Werkbank(store, codebook, codeur="anna")
+    bench.f_status.value = "toegewezen"
+    assert {value for _, value in bench.lijst.options} == assigned
+    bench.f_status.value = "alle"
+    assert len(bench.lijst.options) == len([s for s in stories]) - _no_consent(store)
+    gebied = bench.stories["gebied"].iloc[0]
+    bench.f_gebied.value = gebied
+    assert {value for _, value in bench.lijst.options} == set(bench.stories.query("gebied == @gebied")["id"])
+
+
+def _no_consent(store):
+    from wijkkit.store.models import Story
+
+    with store.read() as session:
+        return session.query(Story).filter(Story.toestemming == "none").count()
+
+
+@pytest.mark.browser
+def test_workbench_in_the_browser(small_project):
+    require_browser()
+    store = project_store(small_project)
+    with voila_server(small_project.root, command="werkbank") as url, chromium_page(height=1300) as page:
+        page.goto(url, timeout=120_000)
+        page.wait_for_selector(".wk-accepteer", timeout=120_000)
+        first = page.inner_text(".wk-werkbank .wk-meta b")
+        page.fill(".wk-codeur input", "Browsertest")
+        page.keyboard.press("Tab")
+        page.wait_for_selector("text=Nog geen codes van jou", timeout=30_000)
+        page.click(".wk-accepteer >> nth=0")
+        page.wait_for_selector(".wk-verwijder", timeout=30_000)
+        page.select_option(".wk-thema select", label="Wonen")
+        page.click(".wk-valentie button:has-text('knelpunt')")
+        page.click(".wk-toevoegen")
+        page.wait_for_selector(".wk-verwijder >> nth=1", timeout=30_000)
+        text = page.inner_text("body")
+        assert "Traceback" not in text and "Error loading script" not in text
+        screenshot(page, "werkbank.png")
+        assert page.external_requests == []
+    current = b.codes(store, codeur="Browsertest")
+    assert set(current["story_id"]) == {first}
+    assert sorted(current["status"]) == ["accepted", "manual"]
+    assert current.query("status == 'manual'")[["thema", "valentie"]].values.tolist() == [["wonen", "knelpunt"]]
