@@ -50,3 +50,27 @@ def test_indicatoren_lists_catalogue():
     result = runner.invoke(app, ["indicatoren", "--project", "/nonexistent"])
     assert result.exit_code == 0
     assert "p_huurw" in result.output and "Huurwoningen" in result.output
+
+
+def test_coding_commands_on_a_few_demo_stories(demo_project, tmp_path):
+    from wijkkit.vertellen.importeren import import_stories
+
+    project = Project.load(demo_project)
+    import_stories(project, sorted((demo_project / "stories").glob("verhaal-0[0-3]*.md")), door="test")
+    args = ["--project", str(demo_project)]
+    assert runner.invoke(app, ["betrouwbaarheid", *args]).stdout.startswith("Nog geen verhalen")
+    result = runner.invoke(app, ["demo-codering", *args])
+    assert result.exit_code == 0 and "Onderzoeker" in result.stdout
+    assert "al gecodeerd" in runner.invoke(app, ["demo-codering", *args]).stdout  # idempotent
+    result = runner.invoke(app, ["betrouwbaarheid", "--verschillen", *args])
+    assert result.exit_code == 0 and "Krippendorffs alfa" in result.stdout and "kappa" in result.stdout
+    for name in ("codeboek.qdc", "project.qdpx", "coderingen.xlsx", "coderingen.csv"):
+        result = runner.invoke(app, ["exporteer", str(tmp_path / name), *args])
+        assert result.exit_code == 0 and (tmp_path / name).stat().st_size > 0
+    wrong = runner.invoke(app, ["exporteer", str(tmp_path / "x.pdf"), *args])
+    assert wrong.exit_code == 2 and ".qdpx" in wrong.stderr
+    other = tmp_path / "ander"
+    runner.invoke(app, ["init", str(other), "--gemeente", "GM9999", "--naam", "Kopie"])
+    result = runner.invoke(app, ["importeer-qda", str(tmp_path / "project.qdpx"), "--project", str(other)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert re.search(r"\d+ verhalen, \d+ coderingen", result.stdout)
