@@ -337,6 +337,36 @@ def write_bewonersonderzoek(path: Path) -> None:
             write_area_rows(writer, jaar, rows)
 
 
+# Seed points of the fictional buurten (RD New metres), so the map reads like a small town:
+# Centrum by the harbour in the west, Rietveld in the middle, Lindenhof in the east.
+PLEKKEN = {"BU99990101": (150200, 451900), "BU99990102": (150900, 452500), "BU99990103": (151100, 451500),
+           "BU99990104": (150500, 450900), "BU99990105": (149700, 450500), "BU99990201": (152000, 452700),
+           "BU99990202": (152100, 451800), "BU99990203": (152700, 451000), "BU99990204": (151700, 450600),
+           "BU99990301": (153400, 452600), "BU99990302": (153600, 451700), "BU99990303": (154300, 452300),
+           "BU99990304": (153300, 450700), "BU99990305": (154400, 451000)}
+
+
+def write_geometry(path: Path) -> None:
+    """Synthetic buurt polygons (Voronoi cells in a town outline, drawn in RD New), written as GeoJSON."""
+    import geopandas as gpd
+    from shapely import MultiPoint, Point, voronoi_polygons
+
+    outline = Point(152050, 451600).buffer(2700).intersection(
+        MultiPoint(list(PLEKKEN.values())).convex_hull.buffer(650, quad_segs=4))
+    cells = voronoi_polygons(MultiPoint(list(PLEKKEN.values())), extend_to=outline.buffer(2000))
+    rows = []
+    for code, (x, y) in PLEKKEN.items():
+        cell = next(c for c in cells.geoms if c.contains(Point(x, y)))
+        buurt = next(b for b in BUURTEN if b.code == code)
+        rows.append({"buurtcode": code, "buurtnaam": buurt.naam, "wijkcode": "WK" + code[2:8],
+                     "geometry": cell.intersection(outline).simplify(5)})
+    from shapely import set_precision
+
+    frame = gpd.GeoDataFrame(rows, crs="EPSG:28992").to_crs(4326)  # GeoJSON is WGS84 (RFC 7946)
+    frame["geometry"] = set_precision(frame.geometry.values, 1e-6)
+    path.write_text(frame.to_json(drop_id=True), encoding="utf-8")
+
+
 def generate(data_dir: str | Path = "data") -> list[Path]:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -349,7 +379,9 @@ def generate(data_dir: str | Path = "data") -> list[Path]:
     write_veiligheid(veiligheid)
     onderzoek = data_dir / "gemeente-bewonersonderzoek.csv"
     write_bewonersonderzoek(onderzoek)
-    return [*written, veiligheid, onderzoek]
+    kaart = data_dir / "lindehoven-buurten.geojson"
+    write_geometry(kaart)
+    return [*written, veiligheid, onderzoek, kaart]
 
 
 if __name__ == "__main__":
