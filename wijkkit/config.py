@@ -68,6 +68,15 @@ class Coderen(BaseModel):
     minimum_per_thema: int = Field(default=10, ge=2)  # accepted codings a theme needs before it is learned
 
 
+class Kaart(BaseModel):
+    """Buurt or wijk polygons for the map (GeoJSON or GeoPackage); without it the map is a tile grid."""
+
+    model_config = ConfigDict(extra="forbid")
+    bestand: str = ""
+    code: str = "buurtcode"
+    naam: str | None = None
+
+
 class ProjectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     project: ProjectInfo
@@ -75,6 +84,7 @@ class ProjectConfig(BaseModel):
     privacy: Privacy = Field(default_factory=Privacy)
     store: Store = Field(default_factory=Store)
     coderen: Coderen = Field(default_factory=Coderen)
+    kaart: Kaart | None = None
 
 
 class Project:

@@ -127,3 +127,19 @@ class Afgerond(Base):
     story_id: Mapped[str] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True)
     codeur: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Duiding(Base):
+    """What a kenniskring made of the figures and stories of one gebied and theme (warme duiding)."""
+
+    __tablename__ = "duidingen"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gebied: Mapped[str] = mapped_column(String(20), index=True)
+    thema: Mapped[str] = mapped_column(String(80))
+    datum: Mapped[date] = mapped_column(Date)
+    wat_zien_we: Mapped[str] = mapped_column(Text, default="")
+    verklaring: Mapped[str] = mapped_column(Text, default="")
+    wat_willen_we: Mapped[str] = mapped_column(Text, default="")
+    aanwezigen: Mapped[dict] = mapped_column(JSON, default=dict)  # role -> number of people present
+    ingevoerd_door: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -58,7 +58,7 @@ def _color(field: str, title: str, domain: tuple[float, float, float]) -> alt.Co
 
 
 def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, geometry=None,
-               domein: tuple[float, float, float] = (60, 100, 140), gekozen: str | None = None,
+               domein: tuple[float, float, float] = (60, 100, 140), gekozen: str | list[str] | None = None,
                ondertitel: str = "", tooltip: list | None = None, breedte: int = 520, hoogte: int = 380) -> alt.Chart:
     """Colour each gebied by ``values[waarde]`` (gebied_code, gebied_naam, waarde, tekst columns).
 
@@ -70,7 +70,8 @@ def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, g
     """
     data = values.copy()
     data["tekst"] = data.get("tekst", data[waarde].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"))
-    data["gekozen"] = data["gebied_code"] == (gekozen or "")
+    chosen = [gekozen] if isinstance(gekozen, str) else list(gekozen or [])
+    data["gekozen"] = data["gebied_code"].isin(chosen)
     select = alt.selection_point(name=SELECTIE, fields=["gebied_code"], on="click", clear=False)
     tooltip = tooltip or [alt.Tooltip("gebied_naam:N", title="gebied"), alt.Tooltip("tekst:N", title=legenda)]
     color = _color(waarde, legenda, domein)

@@ -1,0 +1,200 @@
+"""Everything a kenniskring page shows, computed once per project and privacy-safe by construction.
+
+Stories are counted per gebied and theme from the team's codes; a story nobody has coded yet
+counts with the tagger's suggestions (the page says so). Public output follows the project's
+privacy threshold: counts below it read "minder dan N", shares and quotes are not shown for
+so few stories, and quotes come only from stories with consent to quote (pseudonymised text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from wijkkit.codebook import load_codebook
+from wijkkit.coderen.beslissingen import codes as team_codes
+from wijkkit.config import Project
+from wijkkit.store.models import Coding, Story
+from wijkkit.tellen.profiel import trend, wijkprofiel
+from wijkkit.verbinden.kruistabel import in_gebied, publiek_aantal, verbind
+from wijkkit.vertellen.importeren import project_store
+
+MAX_CITATEN = 5
+
+
+@dataclass
+class Verhalenbeeld:
+    """What the stories say about one theme in one gebied, as it may be shown in public."""
+
+    verhalen: int
+    fragmenten: int
+    kracht: int
+    knelpunt: int
+    publiek: str  # "23" or "minder dan 5"
+    genoeg: bool
+    citaten: pd.DataFrame
+    per_periode: pd.DataFrame  # half-year, kracht, knelpunt (only when genoeg)
+    uit_suggesties: int  # stories counted from tagger suggestions (not yet coded by the team)
+
+
+class Kenniskring:
+    """The data behind ``notebooks/04_kenniskring``: ``Kenniskring(project)``."""
+
+    def __init__(self, project: Project | str = "."):
+        self.project = project if isinstance(project, Project) else Project.load(project)
+        self.drempel = self.project.config.privacy.drempel
+        self.cijfers = self.project.load_indicators()
+        self.codebook = load_codebook(self.project.codebook_path if self.project.codebook_path.exists() else None)
+        self.referentie = self.project.referentie()
+        self.store = project_store(self.project)
+        self.labels = {t.id: t.label for t in self.codebook.themas}
+        names = (self.cijfers[["gebied_code", "gebied_naam", "niveau"]].drop_duplicates("gebied_code")
+                 .astype(str).sort_values("gebied_code"))
+        self.namen = dict(zip(names["gebied_code"], names["gebied_naam"]))
+        self.niveaus = dict(zip(names["gebied_code"], names["niveau"]))
+        self.gemeente = self.project.config.project.gemeente
+        self._profielen: dict[str, pd.DataFrame] = {}
+
+    # ------------------------------------------------------------------ choices
+    def gebied_keuzes(self) -> list[tuple[str, str]]:
+        """Wijken with their buurten indented under them, in code order."""
+        return [(("    " if self.niveaus[c] == "buurt" else "") + self.namen[c], c)
+                for c in self.namen if self.niveaus[c] in ("wijk", "buurt")]
+
+    def thema_keuzes(self) -> list[tuple[str, str]]:
+        return [(t.label, t.id) for t in self.codebook.themas if t.ouder is None]
+
+    def buurten_in(self, gebied: str) -> list[str]:
+        codes = pd.Series([c for c, n in self.niveaus.items() if n == "buurt"], dtype=str)
+        return list(codes[in_gebied(codes, gebied)])
+
+    def standaard_thema(self, gebied: str) -> str:
+        """Where to start talking: a theme with a tension, else the one with the most stories."""
+        tabel = self.kruistabel(gebied)
+        hoofd = {t for _, t in self.thema_keuzes()}
+        tabel = tabel[tabel["thema"].isin(hoofd)]
+        return tabel["thema"].iloc[0] if len(tabel) else self.thema_keuzes()[0][1]
+
+    def standaard_gebied(self) -> str:
+        focus = self.project.config.project.gebieden
+        return focus[0] if focus else self.gebied_keuzes()[0][1]
+
+    # ------------------------------------------------------------------ figures
+    def profiel(self, gebied: str) -> pd.DataFrame:
+        if gebied not in self._profielen:
+            self._profielen[gebied] = wijkprofiel(self.cijfers, gebied, referentie=self.referentie,
+                                                  catalogus=self.project.catalogus)
+        return self._profielen[gebied]
+
+    def trend(self, gebied: str, thema: str, max_indicatoren: int = 6) -> pd.DataFrame:
+        deel = self.profiel(gebied)
+        ids = list(deel[(deel["domein"] == thema) & deel["index"].notna()]["indicator"])[:max_indicatoren]
+        return trend(self.cijfers, [gebied], ids, catalogus=self.project.catalogus) if ids else pd.DataFrame()
+
+    def referentie_label(self) -> str:
+        return self.referentie.label(self.namen.get(self.gemeente, ""))
+
+    # ------------------------------------------------------------------ stories
+    @cached_property
+    def stories(self) -> pd.DataFrame:
+        with self.store.read() as session:
+            rows = session.execute(select(Story.id, Story.gebied, Story.datum, Story.methode, Story.verteller_rol,
+                                          Story.toestemming)).all()
+        return pd.DataFrame(rows, columns=["id", "gebied", "datum", "methode", "verteller_rol", "toestemming"])
+
+    @cached_property
+    def codings(self) -> pd.DataFrame:
+        """Team codes; for stories no coder has touched yet, the tagger's suggestions."""
+        team = team_codes(self.store)[["story_id", "segment_id", "thema", "valentie", "bewijs", "codeur"]]
+        team = team.assign(bron="team")
+        with self.store.read() as session:
+            decided = set(session.scalars(select(Coding.story_id).where(Coding.status != "suggested")))
+            rows = session.execute(select(Coding.story_id, Coding.segment_id, Coding.thema, Coding.valentie,
+                                          Coding.bewijs, Coding.codeur)
+                                   .where(Coding.status == "suggested")).all()
+        suggested = pd.DataFrame(rows, columns=["story_id", "segment_id", "thema", "valentie", "bewijs", "codeur"])
+        suggested = suggested[~suggested["story_id"].isin(decided)].assign(bron="suggestie")
+        frame = pd.concat([team, suggested], ignore_index=True)
+        frame["valentie"] = frame["valentie"].fillna("neutraal")
+        return frame
+
+    def verhalen(self, gebied: str, thema: str) -> Verhalenbeeld:
+        mine = self.stories[in_gebied(self.stories["gebied"].astype(str), gebied)]
+        coded = self.codings[(self.codings["thema"] == thema) & self.codings["story_id"].isin(mine["id"])]
+        n = coded["story_id"].nunique()
+        genoeg = n >= self.drempel
+        kracht, knelpunt = int((coded["valentie"] == "kracht").sum()), int((coded["valentie"] == "knelpunt").sum())
+        citaten = self._citaten(coded, mine) if genoeg else pd.DataFrame(
+            columns=["citaat", "valentie", "verteller_rol", "methode"])
+        periode = pd.DataFrame(columns=["periode", "valentie", "fragmenten"])
+        if genoeg:
+            dated = coded.merge(mine[["id", "datum"]], left_on="story_id", right_on="id").dropna(subset=["datum"])
+            dated = dated[dated["valentie"] != "neutraal"]
+            if len(dated):
+                stamp = pd.to_datetime(dated["datum"])
+                dated["periode"] = stamp.dt.year.astype(str) + np.where(stamp.dt.month <= 6, "-1", "-2")
+                periode = dated.groupby(["periode", "valentie"]).size().rename("fragmenten").reset_index()
+        return Verhalenbeeld(n, len(coded), kracht, knelpunt, publiek_aantal(n, self.drempel), genoeg,
+                             citaten, periode,
+                             int(coded.loc[coded["bron"] == "suggestie", "story_id"].nunique()))
+
+    def _citaten(self, coded: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+        """Up to five quotes: quotable stories only, strengths and problems, different voices."""
+        from wijkkit.coderen.rapport import quotes
+
+        frame = coded.merge(mine.rename(columns={"id": "story_id"}), on="story_id")
+        frame["thema_label"] = frame["thema"].map(self.labels)
+        return quotes(frame, per_thema=MAX_CITATEN)
+
+    # ------------------------------------------------------------------ together
+    def kruistabel(self, gebied: str) -> pd.DataFrame:
+        codings = self.codings.drop_duplicates(["story_id", "segment_id", "thema", "codeur"])
+        return verbind(self.profiel(gebied), self.stories, codings, gebied, drempel=self.drempel, labels=self.labels)
+
+    def kaartwaarden(self, thema: str, maat: str = "cijfers") -> pd.DataFrame:
+        """Per buurt a favourability value for the map, pointing up when favourable.
+
+        ``cijfers``: 100 + 20 x the mean band of the theme's indicators (100 = like the reference);
+        ``verhalen``: the share of strengths among strength/problem fragments (x 100), hidden
+        below the privacy threshold.
+        """
+        buurten = [c for c, n in self.niveaus.items() if n == "buurt"]
+        rows = []
+        for code in buurten:
+            if maat == "cijfers":
+                deel = self.profiel(code)
+                judged = deel[(deel["domein"] == thema) & (deel["richting"] != "neutraal")].dropna(subset=["band_code"])
+                value = 100 + 20 * float(judged["band_code"].mean()) if len(judged) else np.nan
+                text = (f"{len(judged)} indicatoren, gemiddeld {_band_woord(judged['band_code'].mean())}"
+                        if len(judged) else "geen cijfers")
+            else:
+                beeld = self.verhalen(code, thema)
+                valenced = beeld.kracht + beeld.knelpunt
+                value = 100 * beeld.kracht / valenced if beeld.genoeg and valenced else np.nan
+                text = (f"{beeld.publiek} verhalen, {value:.0f}% krachten" if not np.isnan(value)
+                        else f"{beeld.publiek} verhalen")
+            rows.append({"gebied_code": code, "gebied_naam": self.namen[code], "waarde": value, "tekst": text})
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def geometrie(self):
+        kaart = self.project.config.kaart
+        if kaart is None or not kaart.bestand:
+            return None
+        from wijkkit.verbinden.kaart import read_geometry
+
+        return read_geometry(self.project.root / kaart.bestand, kaart.code, kaart.naam)
+
+
+def _band_woord(mean: float) -> str:
+    if np.isnan(mean):
+        return "geen oordeel"
+    if mean <= -0.5:
+        return "ongunstiger"
+    if mean >= 0.5:
+        return "gunstiger"
+    return "rond het gemiddelde"

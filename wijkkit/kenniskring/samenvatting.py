@@ -1,0 +1,95 @@
+"""The session summary: one standalone HTML file, no code, no scripts, nothing loaded from outside.
+
+Charts are inlined as SVG (rendered by vl-convert), so the file opens in any browser on a
+laptop in a community centre and prints to PDF as it is.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+import vl_convert as vlc
+
+from wijkkit.charts import nl_number
+from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, duidingen
+
+CSS = """
+body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 18px; line-height: 1.5; color: #1a1a1a;
+       max-width: 1100px; margin: 24px auto; padding: 0 24px; }
+table { border-collapse: collapse; } td, th { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }
+h1 { font-size: 32px; margin-bottom: 4px; } h2 { font-size: 24px; margin-top: 32px; border-bottom: 2px solid #ddd; }
+.sub { color: #444; } .spanning { background: #fff3e0; border-left: 6px solid #b35806; padding: 8px 14px; }
+.rustig { background: #f3f0fa; border-left: 6px solid #542788; padding: 8px 14px; }
+blockquote { margin: 12px 0; padding: 8px 16px; border-left: 5px solid #0072B2; background: #f4f8fb; }
+blockquote .wie { display: block; font-size: 15px; color: #444; margin-top: 4px; }
+.duiding { border: 1px solid #ccc; border-radius: 6px; padding: 8px 16px; margin: 12px 0; }
+.grafiek svg { max-width: 100%; height: auto; }
+footer { margin-top: 40px; font-size: 14px; color: #555; }
+@media print { body { margin: 0; } h2 { page-break-after: avoid; } }
+"""
+
+
+def svg(chart) -> str:
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, vandaag: date | None = None) -> str:
+    """The summary of one gebied x theme: figures, stories, tension and the circle's duidingen."""
+    e = html.escape
+    naam, label = kring.namen.get(gebied, gebied), kring.labels.get(thema, thema)
+    beeld = kring.verhalen(gebied, thema)
+    tabel = kring.kruistabel(gebied)
+    rij = tabel[tabel["thema"] == thema]
+    uitleg = rij["uitleg"].iloc[0] if len(rij) else "Voor dit thema zijn geen cijfers of verhalen."
+    spanning = bool(rij["spanning"].iloc[0]) if len(rij) else False
+    deel = kring.profiel(gebied)
+    deel = deel[(deel["domein"] == thema) & deel["waarde"].notna()]
+    cijfer_rijen = "".join(
+        f"<tr><td>{e(r.label)}</td><td>{nl_number(r.waarde, 0 if float(r.waarde).is_integer() else 1)} {e(r.eenheid or '')}</td><td>{int(r.jaar)}</td>"
+        f"<td>{e(r.band or '')}</td><td>{e(r.toelichting or '')}</td></tr>" for r in deel.itertuples())
+    parts = [f"<h1>Kenniskring {e(naam)}: {e(label)}</h1>",
+             f"<p class='sub'>{e(kring.project.config.project.naam)} · samenvatting van "
+             f"{(vandaag or date.today()).strftime('%d-%m-%Y')} · index: {e(kring.referentie_label())}</p>",
+             "<h2>Wat zeggen de cijfers?</h2>"]
+    parts.append(f"<table><tr><th>indicator</th><th>waarde</th><th>jaar</th><th>vergelijking</th>"
+                 f"<th>toelichting</th></tr>{cijfer_rijen}"
+                 "</table>" if cijfer_rijen else "<p>Voor dit thema zijn er geen cijfers voor dit gebied.</p>")
+    for chart in charts or []:
+        parts.append(f"<div class='grafiek'>{svg(chart)}</div>")
+    parts.append("<h2>Wat zeggen de verhalen?</h2>")
+    if beeld.genoeg:
+        parts.append(f"<p>{beeld.publiek} verhalen met {beeld.fragmenten} fragmenten over {e(label.lower())}: "
+                     f"{beeld.kracht} over wat goed gaat (krachten), {beeld.knelpunt} over knelpunten.</p>")
+        for q in beeld.citaten.itertuples():
+            parts.append(f"<blockquote>{e(q.citaat)}<span class='wie'>{e(q.verteller_rol)}, {e(q.methode)} "
+                         f"({e(q.valentie)})</span></blockquote>")
+    else:
+        parts.append(f"<p>Over {e(label.lower())} in {e(naam)} zijn {beeld.publiek} verhalen: te weinig om iets "
+                     "te laten zien zonder dat vertellers herkenbaar worden.</p>")
+    parts += ["<h2>Cijfers en verhalen samen</h2>", f"<p class='{'spanning' if spanning else 'rustig'}'>{e(uitleg)}</p>",
+              "<h2>Duiding van de kenniskring</h2>"]
+    notes = duidingen(kring.store, gebied=gebied, thema=thema)
+    if notes.empty:
+        parts.append("<p>Nog geen duiding vastgelegd.</p>")
+    for d in notes.itertuples():
+        velden = "".join(f"<p><b>{e(vraag)}</b><br>{e(getattr(d, veld))}</p>" for veld, vraag in VELDEN.items()
+                         if getattr(d, veld))
+        parts.append(f"<div class='duiding'><p class='sub'>{d.datum:%d-%m-%Y} · aanwezig: "
+                     f"{e(aanwezigen_tekst(d.aanwezigen))}</p>{velden}</div>")
+    parts.append("<footer>Verhalen zijn gepseudonimiseerd; citaten alleen met toestemming van de verteller; "
+                 f"aantallen onder {kring.drempel} worden niet genoemd. Gemaakt met wijkkit.</footer>")
+    body = "\n".join(parts)
+    return (f"<!DOCTYPE html>\n<html lang='nl'><head><meta charset='utf-8'>"
+            f"<title>Kenniskring {e(naam)}: {e(label)}</title><style>{CSS}</style></head><body>{body}</body></html>")
+
+
+def write_summary(kring, gebied: str, thema: str, *, charts: list | None = None, map_: str | Path | None = None
+                  ) -> Path:
+    """Write the summary under ``reports/kenniskring/`` of the project; returns the path."""
+    folder = Path(map_) if map_ else kring.project.root / "reports" / "kenniskring"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"kenniskring-{gebied}-{thema}-{date.today():%Y%m%d}.html"
+    path.write_text(summary_html(kring, gebied, thema, charts=charts), encoding="utf-8")
+    return path
