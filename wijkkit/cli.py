@@ -258,12 +258,15 @@ def evaluate_tagger(gold: Path = typer.Argument(..., help="JSONL: per regel {\"t
 
 @app.command()
 def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="Poort op 127.0.0.1."),
-              open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser.")) -> None:
+              open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser."),
+              preheat: bool = typer.Option(True, "--voorverwarmd/--koud",
+                                           help="Kernel vooraf laten rekenen, zodat de pagina direct klaar is.")
+              ) -> None:
     """Start het kenniskring-dashboard (Voila) op 127.0.0.1, zonder code of foutmeldingen in beeld."""
     from wijkkit.kenniskring.serve import serve
 
     try:
-        sys.exit(serve(project, port=port, open_browser=open_browser))
+        sys.exit(serve(project, port=port, open_browser=open_browser, preheat=preheat))
     except WijkkitInputError as exc:
         _fail(exc)
 

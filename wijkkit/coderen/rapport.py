@@ -98,7 +98,8 @@ def quotes(frame: pd.DataFrame, per_thema: int = 3) -> pd.DataFrame:
     quotable = frame[(frame["toestemming"] == "citeren-anoniem") & frame["segment_id"].notna()
                      & (frame["bewijs"].str.len() >= 25)]
     if quotable.empty:
-        return pd.DataFrame(columns=["thema_label", "valentie", "citaat", "verteller_rol", "methode", "codeurs"])
+        return pd.DataFrame(columns=["thema_label", "valentie", "citaat", "verteller_rol", "methode", "codeurs",
+                                     "story_id"])
     votes = (quotable.groupby(["thema_label", "story_id", "segment_id", "bewijs", "valentie", "verteller_rol",
                                "methode"]).codeur.nunique().rename("codeurs").reset_index())
     picked = []
@@ -116,7 +117,7 @@ def quotes(frame: pd.DataFrame, per_thema: int = 3) -> pd.DataFrame:
                     valences.add(row.valentie)
                     texts.add(row.bewijs)
         picked += [{"thema_label": theme, "valentie": r.valentie, "citaat": r.bewijs, "verteller_rol": r.verteller_rol,
-                    "methode": r.methode, "codeurs": r.codeurs} for r in chosen]
+                    "methode": r.methode, "codeurs": r.codeurs, "story_id": r.story_id} for r in chosen]
     return pd.DataFrame(picked)
 
 

@@ -38,9 +38,14 @@ def offline_template(target: Path) -> Path:
     return target
 
 
-def voila_command(notebook: Path, *, port: int, open_browser: bool) -> list[str]:
-    """Voila with sources stripped and tracebacks hidden: residents never see code."""
+def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: bool = True) -> list[str]:
+    """Voila with sources stripped and tracebacks hidden: residents never see code.
+
+    With ``preheat`` a kernel has already run the notebook before anyone opens the page
+    (notebooks/voila.json sets a pool of one; each visitor takes it and a new one warms up).
+    """
     return [sys.executable, "-m", "voila", str(notebook), "--Voila.ip=127.0.0.1", f"--port={port}",
+            f"--preheat_kernel={preheat}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light", f"--template={TEMPLATE}",
             # editor-only extensions have no place in a page and fail to load in Voila's frontend
             "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
@@ -48,7 +53,7 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool) -> list[str]
 
 
 def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = True,
-          notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard") -> int:
+          notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard", preheat: bool = True) -> int:
     proj = Project.load(project)
     notebook = proj.root / "notebooks" / notebook_name
     if not notebook.exists():
@@ -59,7 +64,7 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
     print(f"{titel}: http://127.0.0.1:{port}/  (stoppen: Ctrl+C)", flush=True)
     try:
-        return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser), env=env,
+        return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser, preheat=preheat), env=env,
                                cwd=notebook.parent)
     except KeyboardInterrupt:
         return 0

@@ -34,7 +34,11 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ADRES", re.compile(
         rf"\b(?:[Dd]e|[Hh]et|[Oo]p de|[Aa]an de)?\s?[A-Z][\w'é-]+\s{STREET_SUFFIX}\s+\d+[a-zA-Z]?\b")),
     ("PERSOON", re.compile(
-        r"\b(?:[Mm]eneer|[Mm]evrouw|[Mm]evr\.|[Dd]hr\.|[Mm]w\.|[Jj]uf|[Mm]eester|[Oo]om|[Tt]ante|[Oo]ma|[Oo]pa)"
+        r"\b(?:[Mm]eneer|[Mm]evrouw|[Mm]evr\.|[Dd]hr\.|[Mm]w\.|[Jj]uf|[Mm]eester|[Oo]om|[Tt]ante|[Oo]ma|[Oo]pa"
+        # a relation followed by a capitalised word is a name, also one no name list knows
+        r"|(?:[Oo]ver)?[Bb]uurvrouw|(?:[Oo]ver)?[Bb]uurman|[Bb]uurmeisje|[Bb]uurjongen|[Vv]riendin|[Vv]riend"
+        r"|[Cc]ollega|[Zz]us|[Bb]roer|[Dd]ochter|[Zz]oon|[Kk]leindochter|[Kk]leinzoon|[Nn]icht|[Nn]eef"
+        r"|[Mm]ijn man|[Mm]ijn vrouw)"
         r"\s+((?:[A-Z][a-zà-ÿ'-]+)(?:\s+(?:van|de|der|den|el|al|ter|ten|'t)){0,2}(?:\s+[A-Z][a-zà-ÿ'-]+)?)")),
 ]
 BSN_PATTERN = re.compile(r"(?<!\d)(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ -]\d{3}[ -]\d{3})(?!\d)")
@@ -165,6 +169,10 @@ class Pseudonimiseerder:
 
     def _trim(self, span: Span, text: str) -> Span | None:
         """Cut a kept gebied name (and the little words before it) off a name or place span."""
+        if span.categorie == "PERSOON":  # a name never ends in 'van de': that belongs to what follows
+            stripped = re.sub(r"(?:\s+(?:van|de|der|den|het|'t|ter|ten|in|uit))+\s*$", "", span.tekst)
+            if stripped != span.tekst and stripped.strip():
+                span = Span(span.start, span.start + len(stripped), span.categorie, stripped, span.bron)
         if span.categorie not in ("LOCATIE", "PERSOON") or not self.behouden:
             return span
         lowered = span.tekst.casefold()

@@ -54,7 +54,7 @@ def _color(field: str, title: str, domain: tuple[float, float, float]) -> alt.Co
     return alt.Color(f"{field}:Q", title=title,
                      scale=alt.Scale(scheme="purpleorange", domainMid=domain[1], domain=[domain[0], domain[2]],
                                      reverse=True),
-                     legend=alt.Legend(orient="bottom", gradientLength=260))
+                     legend=alt.Legend(orient="bottom", gradientLength=260, titleLimit=500))
 
 
 def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, geometry=None,
