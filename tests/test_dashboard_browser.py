@@ -1,28 +1,119 @@
-"""The kenniskring dashboard in headless Chromium: loads offline, charts render, gebied can be chosen."""
+"""The kenniskring dashboard in headless Chromium: offline, choose gebied and theme, charts render,
+a duiding is stored, the summary opens offline, and no canary ever reaches the page."""
 
 import pytest
 
-from tests.browser import chromium_page, require_browser, screenshot, voila_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_page, require_browser, screenshot, voila_server
+from tests.kenniskring_project import CANARY_STRINGS, build
+from wijkkit.config import Project
+from wijkkit.kenniskring.duiding import duidingen
+from wijkkit.store import open_store
+from wijkkit.vertellen.importeren import import_stories
 
 pytestmark = pytest.mark.browser
 
 
-def test_dashboard_loads_offline_and_renders_charts(demo_project):
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root, _ = build(tmp_path_factory.mktemp("dash") / "demo")
+    proj = Project.load(root)
+    import_stories(proj, root / "stories", door="test")
+    return proj
+
+
+def visible_chart(page, timeout=120_000):
+    page.wait_for_function("Array.from(document.querySelectorAll('.vega-embed svg'))"
+                           ".some(e => e.getBoundingClientRect().width > 0)", timeout=timeout)
+
+
+def test_dashboard_session(project):
     require_browser()
-    with voila_server(demo_project) as url, chromium_page() as page:
+    store = open_store(project.config.store.url, project_root=project.root)
+    with voila_server(project.root) as url, chromium_page(height=720) as page:
         page.goto(url, timeout=120_000)
-        page.wait_for_selector("text=Lindehoven (demo)", timeout=120_000)
-        page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=120_000)
+        visible_chart(page)
         text = page.inner_text("body")
-        assert "Error loading script" not in text
-        assert "Traceback" not in text
-        assert "Wijkprofiel" in page.content()
+        assert "Error loading script" not in text and "Traceback" not in text
+        assert "Kenniskring Lindehoven (demo)" in text
         screenshot(page, "dashboard-start.png")
 
-        # choose another gebied: the chart follows
-        page.select_option("select >> nth=0", label="   Kersenbogerd")
-        page.wait_for_function("document.body.innerText.includes('Wijkprofiel Kersenbogerd')"
-                               " || document.querySelector('.vega-embed') !== null", timeout=60_000)
-        page.wait_for_timeout(2000)
-        screenshot(page, "dashboard-kersenbogerd.png")
-        assert page.external_requests == []
+        page.select_option(".wk-gebied select", label="Wijk 03 Lindenhof")
+        page.select_option(".wk-thema select", label="Sociale samenhang")
+        page.wait_for_selector("text=Hoe staat Wijk 03 Lindenhof ervoor op sociale samenhang", timeout=60_000)
+        visible_chart(page)
+        screenshot(page, "dashboard-cijfers.png")
+
+        page.click(".lm-TabBar-tab:has-text('Verhalen')")
+        page.wait_for_selector("blockquote >> visible=true", timeout=60_000)
+        assert "[PERSOON-" in page.inner_text("body")  # the planted sentence, pseudonymised
+        screenshot(page, "dashboard-verhalen.png")
+
+        page.click(".lm-TabBar-tab:has-text('Samen bekeken')")
+        page.locator(".wk-spanning:visible, .wk-rustig:visible").first.wait_for(timeout=60_000)
+        screenshot(page, "dashboard-samen.png")
+
+        page.click(".lm-TabBar-tab:has-text('Kaart')")
+        visible_chart(page)
+        screenshot(page, "dashboard-kaart.png")
+
+        page.click(".lm-TabBar-tab:has-text('Duiding')")
+        page.fill(".wk-wat_zien_we textarea", "De cijfers zijn goed, maar Gertrude Vlasbloem (06-98765432) is eenzaam.")
+        page.fill(".wk-verklaring textarea", "De buurtkamer is dicht.")
+        page.fill(".wk-wat_willen_we textarea", "Een nieuwe plek om elkaar te ontmoeten.")
+        page.fill(".wk-aanwezig-bewoner input", "7")
+        page.fill(".wk-aanwezig-professional input", "3")
+        page.keyboard.press("Tab")
+        page.click(".wk-bewaar")
+        page.wait_for_selector("text=De duiding is bewaard", timeout=60_000)
+        page.wait_for_selector("text=7 bewoners, 3 professionals", timeout=30_000)
+        screenshot(page, "dashboard-duiding.png")
+
+        page.click(".wk-exporteer")
+        link = page.wait_for_selector(".wk-export-link a", timeout=60_000)
+        name = link.get_attribute("download")
+        html_page = page.content()
+        external = list(page.external_requests)
+
+    notes = duidingen(store, gebied="WK999903", thema="sociale_samenhang")
+    assert len(notes) == 1
+    note = notes.iloc[0]
+    assert note["aanwezigen"] == {"bewoner": 7, "professional": 3}
+    assert "eenzaam" in note["wat_zien_we"] and "Vlasbloem" not in note["wat_zien_we"]
+    assert note["wat_willen_we"] == "Een nieuwe plek om elkaar te ontmoeten."
+    assert external == []
+    assert not [c for c in CANARY_STRINGS if c in html_page]
+
+    summary = project.root / "reports" / "kenniskring" / name
+    assert summary.exists()
+    content = summary.read_text(encoding="utf-8")
+    assert not [c for c in CANARY_STRINGS if c in content]
+    assert "<script" not in content and "http" not in content.replace("http://www.w3.org", "")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+        offline = context.new_page()
+        requests = []
+        offline.on("request", lambda r: requests.append(r.url))
+        offline.goto(summary.as_uri())
+        assert "Kenniskring Wijk 03 Lindenhof: Sociale samenhang" in offline.inner_text("h1")
+        assert offline.locator("svg").count() >= 1
+        assert "Een nieuwe plek om elkaar te ontmoeten." in offline.inner_text("body")
+        screenshot(offline, "samenvatting.png")
+        browser.close()
+    assert requests == [summary.as_uri()]
+
+
+def test_map_click_chooses_the_gebied(project):
+    require_browser()
+    with voila_server(project.root) as url, chromium_page(height=900) as page:
+        page.goto(url, timeout=120_000)
+        visible_chart(page)
+        page.click(".lm-TabBar-tab:has-text('Kaart')")
+        visible_chart(page)
+        target = page.locator(".vega-embed svg path[aria-label*='Kersenbogerd']").first
+        target.click(force=True)
+        page.wait_for_function("Array.from(document.querySelectorAll('.wk-gebied select'))"
+                               ".some(s => s.options[s.selectedIndex].text.includes('Kersenbogerd'))", timeout=30_000)
+        screenshot(page, "dashboard-kaartklik.png")

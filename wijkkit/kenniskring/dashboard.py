@@ -197,7 +197,8 @@ class Dashboard(w.VBox):
                                       (0, 50, 100))
         chart = buurtkaart(waarden, waarde="waarde", titel=titel, legenda=legenda, geometry=self.kring.geometrie,
                            domein=domein, gekozen=self.kring.buurten_in(self.gebied), breedte=560, hoogte=400,
-                           tooltip=[alt.Tooltip("gebied_naam:N", title="buurt"), alt.Tooltip("tekst:N", title="")])
+                           tooltip=[alt.Tooltip("gebied_naam:N", title="buurt"),
+                                    alt.Tooltip("tekst:N", title="toelichting")])
         with self.uit["Kaart"]:
             self.uit["Kaart"].clear_output(wait=True)
             display(self.kaart_maat)
@@ -219,7 +220,8 @@ class Dashboard(w.VBox):
             widget.add_class(f"wk-{veld}")
         self.datum = w.DatePicker(value=date.today(), description="Datum")
         self.aanwezig = {rol: w.BoundedIntText(value=0, min=0, max=500, description=rol,
-                                               layout=w.Layout(width="190px")) for rol in ROLLEN}
+                                               style={"description_width": "initial"},
+                                               layout=w.Layout(width="210px")) for rol in ROLLEN}
         for rol, widget in self.aanwezig.items():
             widget.add_class(f"wk-aanwezig-{rol}")
         self.bewaar = w.Button(description="Duiding bewaren", button_style="success", layout=w.Layout(width="auto"))
