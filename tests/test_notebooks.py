@@ -28,9 +28,6 @@ def test_parameters_cell_is_tagged():
         assert any("parameters" in c.metadata.get("tags", []) for c in cells), path.name
 
 
-# 04_kenniskring is a Voila page: it is run in a real browser (test_dashboard_browser.py).
-# Headless papermill runs of its Output widget + JupyterChart sometimes never finish
-# (an nbclient wait after the last cell), so it is not run here.
 @pytest.mark.parametrize("name", ["01_tellen_wijkprofiel.ipynb", "02_vertellen_verhalen.ipynb"])
 def test_notebook_runs_on_the_demo_project(name, demo_project, tmp_path):
     out = tmp_path / name
@@ -42,21 +39,29 @@ def test_notebook_runs_on_the_demo_project(name, demo_project, tmp_path):
     assert not errors
 
 
-def test_coding_report_runs_after_the_stories_are_in(demo_project, tmp_path):
-    """02 imports the stories, 03 lets the demo coders code and writes every export."""
-    for name, parameters in (("02_vertellen_verhalen.ipynb", {}),
-                             ("03_coderen_en_betrouwbaarheid.ipynb",
-                              {"DEMO_CODEURS": True, "UITVOER": str(tmp_path / "uit")})):
+def test_all_notebooks_run_in_order_on_the_demo_project(demo_project, tmp_path):
+    """02 imports the stories, 03 lets the demo coders code and writes every export, then the
+    verbinden report, the kenniskring page and the workbench run headless too."""
+    steps = [("02_vertellen_verhalen.ipynb", {}),
+             ("03_coderen_en_betrouwbaarheid.ipynb", {"DEMO_CODEURS": True, "UITVOER": str(tmp_path / "uit")}),
+             ("03_verbinden.ipynb", {"UITVOER": str(tmp_path / "verbinden")}),
+             ("04_kenniskring.ipynb", {}),
+             ("werkbank_coderen.ipynb", {"CODEUR": "papermill"})]
+    texts = {}
+    for name, parameters in steps:
         out = tmp_path / name
         papermill.execute_notebook(str(demo_project / "notebooks" / name), str(out),
                                    cwd=str(demo_project / "notebooks"), kernel_name="python3", progress_bar=False,
-                                   parameters={"PROJECT": str(demo_project), **parameters})
+                                   parameters={"PROJECT": str(demo_project), **parameters}, execution_timeout=300)
         executed = json.loads(out.read_text(encoding="utf-8"))
         assert not [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        texts[name] = out.read_text(encoding="utf-8")
     assert {p.name for p in (tmp_path / "uit").iterdir()} == {"coderingen.xlsx", "coderingen.csv", "codeboek.qdc",
                                                              "project.qdpx"}
-    text = out.read_text(encoding="utf-8")
-    assert "Krippendorff" in text and "Sprekende citaten" in text
+    assert "Krippendorff" in texts["03_coderen_en_betrouwbaarheid.ipynb"]
+    assert "Sprekende citaten" in texts["03_coderen_en_betrouwbaarheid.ipynb"]
+    assert (tmp_path / "verbinden" / "kruistabel-WK999902.csv").exists()
+    assert "Spanning bij" in texts["03_verbinden.ipynb"]
 
 
 def test_tellen_notebook_on_another_project(demo_project, tmp_path):
