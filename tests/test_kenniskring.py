@@ -156,7 +156,6 @@ def test_canaries_never_reach_dashboard_export_or_chart_data(kring_project, monk
                 shown.append(repr(obj))
 
     monkeypatch.setattr(dashboard_module, "display", capture)
-    monkeypatch.setattr(dashboard_module.threading, "Thread", lambda **_: type("T", (), {"start": lambda s: 0})())
     kring = Kenniskring(project)
     board = dashboard_module.Dashboard(kring)
     quoted_canary_sentence = False

@@ -77,11 +77,9 @@ class Dashboard(w.VBox):
         self.kies_gebied.observe(lambda _: self.refresh(), "value")
         self.kies_thema.observe(lambda _: self.refresh(), "value")
         self._pseudo = None
+        self._warming: threading.Thread | None = None
+        self.tabs.observe(self._on_tab, "selected_index")
         self.refresh()
-        # Loading the name model takes seconds of pure Python; started after the first render so it
-        # does not compete for the GIL with building the page (with preheated kernels it is done
-        # before anyone opens the page).
-        threading.Thread(target=self._warm_pseudonymiser, daemon=True).start()
 
     # ------------------------------------------------------------------ state
     @property
@@ -254,6 +252,14 @@ class Dashboard(w.VBox):
                 w.HBox(list(self.aanwezig.values()), layout=w.Layout(flex_flow="row wrap")),
                 w.HBox([self.datum, self.bewaar]), self.form_melding, self.lijst]))
 
+    def _on_tab(self, change) -> None:
+        # The name model takes seconds of pure Python to load, and a thread doing that slows every
+        # widget message while the page is drawn. So it loads once the circle opens the duiding
+        # tab: while they talk and type, it gets ready.
+        if TABS[change["new"]] == "Duiding" and self._warming is None and self._pseudo is None:
+            self._warming = threading.Thread(target=self._warm_pseudonymiser, daemon=True)
+            self._warming.start()
+
     def _warm_pseudonymiser(self) -> None:
         from wijkkit.privacy import Pseudonimiseerder
 
@@ -262,11 +268,15 @@ class Dashboard(w.VBox):
         self._pseudo = pseudo
 
     def pseudonimiseerder(self):
+        if self._warming is not None:
+            self._warming.join()
         if self._pseudo is None:
             self._warm_pseudonymiser()
         return self._pseudo
 
     def _on_save(self, _=None) -> None:
+        if self._pseudo is None:
+            self.form_melding.value = "<p class='wk-melding'>Bezig met bewaren (namen worden vervangen)…</p>"
         try:
             add_duiding(self.kring.store, gebied=self.gebied, thema=self.thema, datum=self.datum.value or date.today(),
                         aanwezigen={rol: widget.value for rol, widget in self.aanwezig.items()},

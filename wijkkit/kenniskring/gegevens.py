@@ -18,10 +18,10 @@ from sqlalchemy import select
 from wijkkit.codebook import load_codebook
 from wijkkit.coderen.beslissingen import codes as team_codes
 from wijkkit.config import Project
+from wijkkit.store import open_store
 from wijkkit.store.models import Coding, Story
 from wijkkit.tellen.profiel import trend, wijkprofiel
 from wijkkit.verbinden.kruistabel import in_gebied, publiek_aantal, verbind
-from wijkkit.vertellen.importeren import project_store
 
 MAX_CITATEN = 5
 
@@ -50,7 +50,8 @@ class Kenniskring:
         self.cijfers = self.project.load_indicators()
         self.codebook = load_codebook(self.project.codebook_path if self.project.codebook_path.exists() else None)
         self.referentie = self.project.referentie()
-        self.store = project_store(self.project)
+        # opened directly: the page needs no NLP, and importing it would cost the page a second
+        self.store = open_store(self.project.config.store.url, project_root=self.project.root)
         self.labels = {t.id: t.label for t in self.codebook.themas}
         names = (self.cijfers[["gebied_code", "gebied_naam", "niveau"]].drop_duplicates("gebied_code")
                  .astype(str).sort_values("gebied_code"))

@@ -31,6 +31,10 @@ footer { margin-top: 40px; font-size: 14px; color: #555; }
 """
 
 
+def _value(value: float) -> str:
+    return nl_number(value, 0 if float(value).is_integer() else 1)
+
+
 def svg(chart) -> str:
     return vlc.vegalite_to_svg(chart.to_dict())
 
@@ -47,7 +51,7 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
     deel = kring.profiel(gebied)
     deel = deel[(deel["domein"] == thema) & deel["waarde"].notna()]
     cijfer_rijen = "".join(
-        f"<tr><td>{e(r.label)}</td><td>{nl_number(r.waarde, 0 if float(r.waarde).is_integer() else 1)} {e(r.eenheid or '')}</td><td>{int(r.jaar)}</td>"
+        f"<tr><td>{e(r.label)}</td><td>{_value(r.waarde)} {e(r.eenheid or '')}</td><td>{int(r.jaar)}</td>"
         f"<td>{e(r.band or '')}</td><td>{e(r.toelichting or '')}</td></tr>" for r in deel.itertuples())
     parts = [f"<h1>Kenniskring {e(naam)}: {e(label)}</h1>",
              f"<p class='sub'>{e(kring.project.config.project.naam)} · samenvatting van "
