@@ -117,6 +117,10 @@ class Project:
         return self.root / "codebook.yml"
 
     @property
+    def verandertheorie_path(self) -> Path:
+        return self.root / "verandertheorie.yml"
+
+    @property
     def model_dir(self) -> Path:
         return self.root / "modellen" / "themaclassifier"
 

@@ -69,6 +69,8 @@ def _path_text(loc: list, data) -> str:
             ident = item.get("id") if isinstance(item, dict) else None
             parts.append(f"[{ident or key + 1}]")
             node = item
+        elif isinstance(node, dict) and key not in node and key == node.get("soort"):
+            continue  # pydantic's tag of a union member ('kwantitatief'), not a field in the file
         else:
             parts.append(f".{key}" if parts else str(key))
             node = node.get(key) if isinstance(node, dict) else None
