@@ -29,7 +29,7 @@ def demo_project(tmp_path):
     """A copy of the built-in demo project, so tests may write caches and stores into it."""
     target = tmp_path / "demo"
     target.mkdir()
-    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml"):
+    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml", "verandertheorie.yml"):
         shutil.copy(ROOT / name, target / name)
     for folder in ("data", "notebooks", "stories"):
         if (ROOT / folder).exists():

@@ -26,7 +26,7 @@ LINDENHOF = ("BU99990301", "BU99990302", "BU99990303")
 def build(target: Path) -> tuple[Path, list[str]]:
     """Copy the demo project to ``target`` and plant a canary sentence in quotable Lindenhof stories."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml"):
+    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml", "verandertheorie.yml"):
         shutil.copy(ROOT / name, target / name)
     for folder in ("data", "notebooks", "stories"):
         shutil.copytree(ROOT / folder, target / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))

@@ -31,6 +31,11 @@ def enable_offline() -> None:
     alt.renderers.enable("jupyter", offline=True)
 
 
+def enable_static() -> None:
+    """Charts as inline SVG (vl-convert): for reports that must be one self-contained file."""
+    alt.renderers.enable("svg")
+
+
 def style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Dutch locale, readable type and no chart-menu links to the internet."""
     return (chart.configure(locale=NL_LOCALE, font="DejaVu Sans")

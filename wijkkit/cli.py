@@ -444,6 +444,42 @@ def demo_codering(project: Path = ProjectOpt) -> None:
                       f"student: {result['student']} toegewezen verhalen gecodeerd.")
 
 
+# ---------------------------------------------------------------------------- monitoring
+@app.command()
+def rapport(project: Path = ProjectOpt,
+            uit: Optional[Path] = typer.Option(None, help="Doelbestand (standaard reports/voortgang/).")) -> None:
+    """Maak de voortgangsrapportage (HTML, zonder code) uit notebooks/05_monitoring_voortgang."""
+    from wijkkit.config import Project
+    from wijkkit.monitoring.uitvoeren import render_report
+
+    try:
+        path = render_report(Project.load(project), uit)
+    except WijkkitInputError as exc:
+        _fail(exc)
+    console.print(f"Voortgangsrapportage: {path}  (afdrukken als PDF kan vanuit de browser)")
+
+
+@app.command()
+def reproduce(project: Path = ProjectOpt,
+              uit: Optional[Path] = typer.Option(None, help="Map voor de uitvoer (standaard reports/reproductie/).")
+              ) -> None:
+    """Voer alle sjabloonnotebooks opnieuw uit en schrijf een manifest met hashes van invoer en uitvoer."""
+    import time
+
+    from wijkkit.config import Project
+    from wijkkit.monitoring.uitvoeren import reproduce as run
+
+    began = time.perf_counter()
+    try:
+        proj = Project.load(project)
+        manifest = run(proj, uit, log=lambda line: console.print(line, highlight=False))
+    except WijkkitInputError as exc:
+        _fail(exc)
+    folder = uit or proj.root / "reports" / "reproductie"
+    console.print(f"{len(manifest['invoer'])} invoerbestanden, {len(manifest['uitvoer'])} tabellen; "
+                  f"manifest: {folder / 'manifest.json'}; totaal {time.perf_counter() - began:.0f} s.")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -1,0 +1,128 @@
+"""Run template notebooks headless and turn them into Dutch HTML without code.
+
+``render_report`` makes the progress report (``wijkkit rapport``); ``reproduce`` runs every
+template notebook on a project and writes a manifest of input and output hashes
+(``wijkkit reproduce``), so a student can show that the same inputs give the same results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+from nbconvert import HTMLExporter
+from sqlalchemy import select
+
+from wijkkit import __version__
+from wijkkit.config import Project
+
+# Order matters: 02 fills the store that 03-05 read.
+TEMPLATES = [("01_tellen_wijkprofiel.ipynb", {}), ("02_vertellen_verhalen.ipynb", {}),
+             ("03_coderen_en_betrouwbaarheid.ipynb", {}), ("03_verbinden.ipynb", {}),
+             ("04_kenniskring.ipynb", {}), ("05_monitoring_voortgang.ipynb", {})]
+WRITES_TABLES = {"01_tellen_wijkprofiel.ipynb", "03_verbinden.ipynb", "05_monitoring_voortgang.ipynb"}
+INPUT_PATTERNS = ["wijkkit.toml", "codebook.yml", "indicatoren.yml", "verandertheorie.yml", "data/**/*",
+                  "stories/**/*"]
+EXTERNAL = re.compile(r"<(script|link)\b[^>]*(?:src|href)=[\"']https?://[^>]*>(?:\s*</script>)?", re.I)
+
+
+def execute(notebook: Path, out: Path, project: Project, parameters: dict | None = None) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    papermill.execute_notebook(str(notebook), str(out), parameters={"PROJECT": str(project.root), **(parameters or {})},
+                               cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
+                               execution_timeout=600)
+    return out
+
+
+def to_html(executed: Path, target: Path, title: str) -> Path:
+    """HTML without code cells or prompts, and without scripts from the internet."""
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    node = nbformat.read(executed, as_version=4)
+    node.metadata.pop("widgets", None)  # widget state needs a CDN script to show; a report does not
+    node.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(node)
+    body = EXTERNAL.sub("", body).replace('<html>', '<html lang="nl">', 1)
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def render_report(project: Project, target: Path | None = None) -> Path:
+    """The progress report as one HTML file (printable to PDF from the browser)."""
+    folder = project.root / "reports" / "voortgang"
+    executed = execute(project.root / "notebooks" / "05_monitoring_voortgang.ipynb", folder / "voortgang.ipynb",
+                       project)
+    return to_html(executed, target or folder / "voortgangsrapportage.html", "Voortgangsrapportage")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def store_digest(project: Project) -> str:
+    """A hash of what the store holds (stories, decisions, memos, duidingen), not of when it was written."""
+    from wijkkit.store import open_store
+    from wijkkit.store.models import Coding, Duiding, Memo, Story
+
+    store = open_store(project.config.store.url, project_root=project.root)
+    sha = hashlib.sha256()
+    with store.read() as session:
+        for row in session.execute(select(Story.id, Story.tekst, Story.gebied, Story.datum, Story.methode,
+                                          Story.verteller_rol, Story.toestemming).order_by(Story.id)):
+            sha.update(repr(tuple(row)).encode())
+        for row in session.execute(select(Coding.story_id, Coding.start, Coding.end, Coding.thema, Coding.valentie,
+                                          Coding.status, Coding.codeur)
+                                   .order_by(Coding.story_id, Coding.codeur, Coding.thema, Coding.start, Coding.id)):
+            sha.update(repr(tuple(row)).encode())
+        for row in session.execute(select(Memo.story_id, Memo.thema, Memo.codeur, Memo.tekst).order_by(Memo.id)):
+            sha.update(repr(tuple(row)).encode())
+        for row in session.execute(select(Duiding.gebied, Duiding.thema, Duiding.datum, Duiding.wat_zien_we,
+                                          Duiding.verklaring, Duiding.wat_willen_we).order_by(Duiding.id)):
+            sha.update(repr(tuple(row)).encode())
+    store.close()
+    return sha.hexdigest()
+
+
+def input_hashes(project: Project) -> dict[str, str]:
+    files = sorted({p for pattern in INPUT_PATTERNS for p in project.root.glob(pattern) if p.is_file()})
+    return {str(p.relative_to(project.root)): digest(p) for p in files}
+
+
+def reproduce(project: Project, target: Path | None = None, *, log=print) -> dict:
+    """Run every template notebook in order, write notebooks, HTML and tables, and a manifest."""
+    folder = target or project.root / "reports" / "reproductie"
+    tables = folder / "tabellen"
+    tables.mkdir(parents=True, exist_ok=True)
+    for old in tables.glob("*.csv"):
+        old.unlink()
+    began = time.perf_counter()
+    timings = {}
+    for name, parameters in TEMPLATES:
+        source = project.root / "notebooks" / name
+        if not source.exists():
+            continue
+        if name.startswith("05") and not project.verandertheorie_path.exists():
+            log(f"{name}: overgeslagen (geen verandertheorie.yml in het project)")
+            continue
+        started = time.perf_counter()
+        extra = {"UITVOER": str(tables)} if name in WRITES_TABLES else {}
+        executed = execute(source, folder / name, project, {**parameters, **extra})
+        to_html(executed, folder / name.replace(".ipynb", ".html"), name.removesuffix(".ipynb"))
+        timings[name] = round(time.perf_counter() - started, 1)
+        log(f"{name}: {timings[name]} s")
+    manifest = {
+        "wijkkit": __version__,
+        "invoer": {**input_hashes(project), "store (inhoud)": store_digest(project)},
+        "uitvoer": {f"tabellen/{p.name}": digest(p) for p in sorted(tables.glob("*.csv"))},
+        "duur_s": timings,
+    }
+    (folder / "manifest.json").write_text(json.dumps({k: v for k, v in manifest.items() if k != "duur_s"},
+                                                     indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "duur.json").write_text(json.dumps({**timings, "totaal": round(time.perf_counter() - began, 1)},
+                                                 indent=1) + "\n", encoding="utf-8")
+    return manifest
