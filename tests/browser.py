@@ -20,7 +20,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports" / "screenshots"
 
 def require_browser():
     try:
-        import playwright  # noqa: F401
+        import playwright  # noqa: F401  (only: is it installed?)
     except ImportError:
         require("WIJKKIT_REQUIRE_BROWSER", "Playwright is niet geïnstalleerd")
     if not Path(CHROMIUM).exists():

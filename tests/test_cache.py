@@ -1,5 +1,4 @@
 import pandas as pd
-import pytest
 
 from wijkkit.tellen import laden
 from wijkkit.tellen.laden import load_indicators

@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-import pytest
 
 from tests.conftest import ROOT
 from wijkkit.config import Project

@@ -3,7 +3,6 @@
 import math
 
 import pandas as pd
-import pytest
 
 from tests.conftest import FIXTURES
 from wijkkit.tellen.laden import detect_format, load_indicators

@@ -24,7 +24,7 @@ def local(element):
 
 def check_code_order(element):
     """In every <Code>, a <Description> comes before nested <Code> children."""
-    for code in element.iter(f"{{*}}Code"):
+    for code in element.iter("{*}Code"):
         names = [local(c) for c in code]
         if "Description" in names and "Code" in names:
             assert names.index("Description") < names.index("Code")

@@ -71,7 +71,7 @@ import_stories(project, project.root / "stories", store=open_store(sys.argv[2]),
 
 
 def test_sigkill_during_import_leaves_no_partial_import(store_url, demo_project, tmp_path):
-    store = open_store(store_url)
+    open_store(store_url)  # the schema exists before the importing process starts
     marker = tmp_path / "busy"
     env = {**os.environ, "WIJKKIT_TEST_PAUSE_IMPORT": "60", "WIJKKIT_TEST_PAUSE_MARKER": str(marker)}
     proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(demo_project), store_url], env=env,

@@ -370,7 +370,7 @@ def leer(minimum: Optional[int] = typer.Option(None, help="Minimum aantal geacce
     console.print(f"Getraind op {report.zinnen} zinnen uit {report.verhalen} afgeronde verhalen; "
                   f"opgeslagen in {proj.model_dir}.")
     state = "aan" if proj.config.coderen.leermodel else "uit (zet [coderen] leermodel = true om het te gebruiken)"
-    console.print(f"Het geleerde model staat {state}.")
+    console.print(f"Het geleerde model staat {state}.", markup=False)
     for row in cv[(cv.methode == "regels") & (cv.thema == "micro")].itertuples():
         print(f"regels_micro_f1={row.f1:.4f}")
     print(f"model_micro_f1={report.micro('model'):.4f}")
