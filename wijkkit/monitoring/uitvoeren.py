@@ -7,9 +7,12 @@ template notebook on a project and writes a manifest of input and output hashes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -31,11 +34,27 @@ INPUT_PATTERNS = ["wijkkit.toml", "codebook.yml", "indicatoren.yml", "veranderth
 EXTERNAL = re.compile(r"<(script|link)\b[^>]*(?:src|href)=[\"']https?://[^>]*>(?:\s*</script>)?", re.I)
 
 
+@contextlib.contextmanager
+def _kernel_chatter_to(log: Path):
+    """Kernels inherit our stderr and warn on every start; keep that in a log, not on the screen."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def execute(notebook: Path, out: Path, project: Project, parameters: dict | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(str(notebook), str(out), parameters={"PROJECT": str(project.root), **(parameters or {})},
-                               cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
-                               execution_timeout=600)
+    with _kernel_chatter_to(out.parent / "kernels.log"):
+        papermill.execute_notebook(str(notebook), str(out),
+                                   parameters={"PROJECT": str(project.root), **(parameters or {})},
+                                   cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
+                                   execution_timeout=600)
     return out
 
 
