@@ -84,6 +84,42 @@ def chromium_page(width=1280, height=720):
             browser.close()
 
 
+def open_page(page, url: str, attempts: int = 2, timeout: float = 75_000) -> None:
+    """Open a Voila page; if it never finishes loading, load it again (a new kernel renders it).
+
+    Once in CI a preheated page never completed (Voila logged "Using pre-heated kernel" and no
+    websocket followed); a reload is what a person in the room would do, so the test does too,
+    and says so in its output.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, attempts + 1):
+        try:
+            page.goto(url, timeout=timeout)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
+            print(f"pagina {url} laadde niet binnen {timeout / 1000:.0f} s; opnieuw geladen")
+
+
+@contextlib.contextmanager
+def offline_file_page(path: Path, width=1280, height=720):
+    """A saved HTML file opened in a browser context without network; ``page.requests`` lists every URL."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_context(offline=True, viewport={"width": width, "height": height}).new_page()
+        page.requests = []
+        page.on("request", lambda r: page.requests.append(r.url))
+        page.goto(path.as_uri())
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name

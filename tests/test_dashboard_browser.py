@@ -3,7 +3,7 @@ a duiding is stored, the summary opens offline, and no canary ever reaches the p
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, chromium_page, require_browser, screenshot, voila_server
+from tests.browser import chromium_page, offline_file_page, open_page, require_browser, screenshot, voila_server
 from tests.kenniskring_project import CANARY_STRINGS, build
 from wijkkit.config import Project
 from wijkkit.kenniskring.duiding import duidingen
@@ -30,7 +30,7 @@ def test_dashboard_session(project):
     require_browser()
     store = open_store(project.config.store.url, project_root=project.root)
     with voila_server(project.root) as url, chromium_page(height=720) as page:
-        page.goto(url, timeout=120_000)
+        open_page(page, url)
         visible_chart(page)
         text = page.inner_text("body")
         assert "Error loading script" not in text and "Traceback" not in text
@@ -88,27 +88,18 @@ def test_dashboard_session(project):
     content = summary.read_text(encoding="utf-8")
     assert not [c for c in CANARY_STRINGS if c in content]
     assert "<script" not in content and "http" not in content.replace("http://www.w3.org", "")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
-        offline = context.new_page()
-        requests = []
-        offline.on("request", lambda r: requests.append(r.url))
-        offline.goto(summary.as_uri())
+    with offline_file_page(summary) as offline:
         assert "Kenniskring Wijk 03 Lindenhof: Sociale samenhang" in offline.inner_text("h1")
         assert offline.locator("svg").count() >= 1
         assert "Een nieuwe plek om elkaar te ontmoeten." in offline.inner_text("body")
         screenshot(offline, "samenvatting.png")
-        browser.close()
-    assert requests == [summary.as_uri()]
+        assert offline.requests == [summary.as_uri()]
 
 
 def test_map_click_chooses_the_gebied(project):
     require_browser()
     with voila_server(project.root) as url, chromium_page(height=900) as page:
-        page.goto(url, timeout=120_000)
+        open_page(page, url)
         visible_chart(page)
         page.click(".lm-TabBar-tab:has-text('Kaart')")
         visible_chart(page)

@@ -46,7 +46,7 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
 
 @pytest.mark.browser
 def test_progress_report_renders_offline(demo_project):
-    from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, screenshot
+    from tests.browser import offline_file_page, require_browser, screenshot
 
     require_browser()
     result = runner.invoke(app, ["rapport", "--project", str(demo_project)])
@@ -54,15 +54,7 @@ def test_progress_report_renders_offline(demo_project):
     report = Project.load(demo_project).root / "reports" / "voortgang" / "voortgangsrapportage.html"
     html = report.read_text(encoding="utf-8")
     assert not EXTERNAL.search(html)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
-        page = context.new_page()
-        requests = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(report.as_uri())
+    with offline_file_page(report) as page:
         text = page.inner_text("body")
         assert "Voortgangsrapportage wijkaanpak Wijk 02 Rietveld" in text
         assert "Perspectief voor elk kind" in text and "niet vergelijkbaar" in text
@@ -70,5 +62,4 @@ def test_progress_report_renders_offline(demo_project):
         assert page.locator("img[src^='data:image/svg+xml']").count() >= 3  # charts, inline
         assert "Traceback" not in text and "import " not in text
         screenshot(page, "voortgangsrapportage.png")
-        browser.close()
-    assert requests == [report.as_uri()]
+        assert page.requests == [report.as_uri()]

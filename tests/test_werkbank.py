@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import chromium_page, require_browser, screenshot, voila_server
+from tests.browser import chromium_page, open_page, require_browser, screenshot, voila_server
 from wijkkit.codebook import load_codebook
 from wijkkit.coderen import beslissingen as b
 from wijkkit.coderen.werkbank import HEEL, Werkbank
@@ -109,7 +109,7 @@ def test_workbench_in_the_browser(small_project):
     require_browser()
     store = project_store(small_project)
     with voila_server(small_project.root, command="werkbank") as url, chromium_page(height=1300) as page:
-        page.goto(url, timeout=120_000)
+        open_page(page, url)
         page.wait_for_selector(".wk-accepteer", timeout=120_000)
         first = page.inner_text(".wk-werkbank .wk-meta b")
         page.fill(".wk-codeur input", "Browsertest")
