@@ -118,6 +118,9 @@ class Werkbank(w.VBox):
         self._build(codeur if codeur is not None else os.environ.get("WIJKKIT_CODEUR", ""), blind)
         self.add_class("wk-werkbank")
         self._refresh_list()
+        from wijkkit.kenniskring.serve import mark_ready
+
+        mark_ready()  # 'wijkkit werkbank' opens the browser once this page is built
 
     @classmethod
     def for_project(cls, project=".", **options) -> "Werkbank":

@@ -21,6 +21,7 @@ from wijkkit.charts import OKABE_ITO, style
 from wijkkit.kenniskring.duiding import ROLLEN, VELDEN, aanwezigen_tekst, add_duiding, duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.kenniskring.samenvatting import write_summary
+from wijkkit.kenniskring.serve import mark_ready
 from wijkkit.tellen.grafieken import profiel_chart, trend_chart
 from wijkkit.verbinden.kaart import SELECTIE, buurtkaart
 
@@ -80,6 +81,7 @@ class Dashboard(w.VBox):
         self._warming: threading.Thread | None = None
         self.tabs.observe(self._on_tab, "selected_index")
         self.refresh()
+        mark_ready()
 
     # ------------------------------------------------------------------ state
     @property

@@ -7,6 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
+import webbrowser
 from pathlib import Path
 
 from wijkkit.config import Project
@@ -60,11 +63,31 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
         raise WijkkitInputError(Probleem(notebook_name, "het notebook in notebooks/ van het project",
                                          gevonden=str(notebook)))
     data_dir = offline_template(proj.cache_dir / "jupyter")
-    env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root),
+    ready = proj.cache_dir / f"klaar-{port}"
+    ready.unlink(missing_ok=True)
+    env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root), "WIJKKIT_READY_FILE": str(ready),
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
     print(f"{titel}: http://127.0.0.1:{port}/  (stoppen: Ctrl+C)", flush=True)
+    if open_browser and preheat:
+        # Open the browser once the preheated kernel has drawn the page, not while it is still
+        # computing: the first visitor then gets a finished page at once.
+        threading.Thread(target=_open_when_ready, args=(ready, f"http://127.0.0.1:{port}/"), daemon=True).start()
     try:
-        return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser, preheat=preheat), env=env,
-                               cwd=notebook.parent)
+        return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser and not preheat,
+                                             preheat=preheat), env=env, cwd=notebook.parent)
     except KeyboardInterrupt:
         return 0
+
+
+def _open_when_ready(ready: Path, url: str, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline and not ready.exists():
+        time.sleep(0.3)
+    webbrowser.open(url)
+
+
+def mark_ready() -> None:
+    """Called by a page at the end of building itself (see ``serve``)."""
+    target = os.environ.get("WIJKKIT_READY_FILE")
+    if target:
+        Path(target).touch()
