@@ -31,7 +31,6 @@ import os
 from IPython.display import Markdown, display
 
 from wijkkit.charts import enable_offline
-from wijkkit.codebook import load_codebook
 from wijkkit.config import Project
 from wijkkit.vertellen.importeren import import_stories, project_store
 from wijkkit.vertellen.overzicht import codings_frame, privacy_report, theme_chart, theme_frequencies
@@ -56,7 +55,7 @@ privacy_report(store).style.hide(axis="index")
 
 # %%
 suggesties = codings_frame(store, statuses=("suggested",))
-codebook = load_codebook(project.codebook_path if project.codebook_path.exists() else None)
+codebook = project.load_codebook()
 voorbeeld = (suggesties.sort_values(["thema", "score"], ascending=[True, False]).groupby("thema").head(2)
              .assign(thema=lambda d: d["thema"].map(codebook.label))
              [["thema", "valentie", "term", "score", "bewijs"]])

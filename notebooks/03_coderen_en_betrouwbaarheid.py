@@ -40,7 +40,6 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from wijkkit.charts import enable_offline
-from wijkkit.codebook import load_codebook
 from wijkkit.coderen import beslissingen, betrouwbaarheid, rapport
 from wijkkit.config import Project
 from wijkkit.vertellen.importeren import project_store
@@ -48,7 +47,7 @@ from wijkkit.vertellen.importeren import project_store
 enable_offline()
 project = Project.load(os.environ.get("WIJKKIT_PROJECT", PROJECT))
 store = project_store(project)
-codebook = load_codebook(project.codebook_path if project.codebook_path.exists() else None)
+codebook = project.load_codebook()
 labels = {t.id: t.label for t in codebook.themas}
 if DEMO_CODEURS:
     from wijkkit.demo_codering import simulate

@@ -91,7 +91,7 @@ def test_filters_and_assignments(small_project):
     bench.f_status.value = "toegewezen"
     assert {value for _, value in bench.lijst.options} == assigned
     bench.f_status.value = "alle"
-    assert len(bench.lijst.options) == len([s for s in stories]) - _no_consent(store)
+    assert len(bench.lijst.options) == len(stories) - _no_consent(store)
     gebied = bench.stories["gebied"].iloc[0]
     bench.f_gebied.value = gebied
     assert {value for _, value in bench.lijst.options} == set(bench.stories.query("gebied == @gebied")["id"])

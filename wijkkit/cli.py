@@ -273,12 +273,10 @@ def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="P
 
 # ---------------------------------------------------------------------------- coderen
 def _project_store_codebook(project: Path):
-    from wijkkit.codebook import load_codebook
     from wijkkit.config import Project
-    from wijkkit.vertellen.importeren import project_store
 
     proj = Project.load(project)
-    return proj, project_store(proj), load_codebook(proj.codebook_path if proj.codebook_path.exists() else None)
+    return proj, proj.open_store(), proj.load_codebook()
 
 
 @app.command()

@@ -128,6 +128,18 @@ class Project:
     def cache_dir(self) -> Path:
         return self.root / ".wijkkit-cache"
 
+    def load_codebook(self):
+        """The project's codebook.yml, or the default codebook when the project has none."""
+        from wijkkit.codebook import load_codebook
+
+        return load_codebook(self.codebook_path if self.codebook_path.exists() else None)
+
+    def open_store(self):
+        """The project store (migrated); SQLite paths are relative to the project folder."""
+        from wijkkit.store import open_store
+
+        return open_store(self.config.store.url, project_root=self.root)
+
     @cached_property
     def catalogus(self):
         from wijkkit.tellen.catalogus import load_catalogus

@@ -21,10 +21,11 @@ DECISION_COLUMNS = ["id", "codeur", "story_id", "segment_id", "thema", "valentie
                     "bewijs", "suggestie_id", "created_at"]
 
 
-def decide(store: Store, *, codeur: str, story_id: str, thema: str, status: str, segment_id: int | None = None,
+def decide(store: Store, *, codeur: str, story_id: str, status: str, thema: str | None = None,
+           segment_id: int | None = None,
            valentie: str | None = None, suggestie_id: int | None = None, codebook_version_id: int | None = None
            ) -> int:
-    """Record one decision of ``codeur``; start, end and evidence come from the segment (or the suggestion)."""
+    """Record one decision of ``codeur``; theme, place and evidence of a suggestion come from the suggestion."""
     if status not in ("accepted", "manual", "rejected"):
         raise ValueError(f"een beslissing is accepted, manual of rejected, niet {status!r}")
     if not codeur.strip():
@@ -37,6 +38,9 @@ def decide(store: Store, *, codeur: str, story_id: str, thema: str, status: str,
             segment_id, start, end = suggestion.segment_id, suggestion.start, suggestion.end
             bewijs, term = suggestion.bewijs, suggestion.term
             valentie = valentie or suggestion.valentie
+            thema = thema or suggestion.thema
+        elif thema is None:
+            raise ValueError("kies een thema")
         elif segment_id is not None:
             segment = session.get(Segment, segment_id)
             if segment is None or segment.story_id != story_id:
@@ -74,8 +78,10 @@ def codes(store: Store, **filters) -> pd.DataFrame:
     return frame[frame["aanwezig"]].reset_index(drop=True)
 
 
-def open_suggestions(store: Store, story_id: str, codeur: str) -> pd.DataFrame:
-    """Suggestions (rules and, if switched on, the learned model) on a story that ``codeur`` has not answered."""
+def open_suggestions(store: Store, story_id: str, codeur: str | None = None) -> pd.DataFrame:
+    """Suggestions (rules and, if switched on, the learned model) on a story that ``codeur`` has not answered.
+
+    Without a coder: all suggestions on the story."""
     with store.read() as session:
         rows = session.execute(select(Coding.id, Coding.segment_id, Coding.thema, Coding.valentie, Coding.term,
                                       Coding.bewijs, Coding.start, Coding.end, Coding.score, Coding.codeur)
@@ -83,6 +89,8 @@ def open_suggestions(store: Store, story_id: str, codeur: str) -> pd.DataFrame:
                                .order_by(Coding.start, Coding.thema)).all()
     frame = pd.DataFrame(rows, columns=["id", "segment_id", "thema", "valentie", "term", "bewijs", "start", "end",
                                         "score", "bron"])
+    if codeur is None:
+        return frame
     answered = decisions(store, codeur=codeur, story_id=story_id)
     if frame.empty or answered.empty:
         return frame

@@ -125,9 +125,7 @@ class Werkbank(w.VBox):
     @classmethod
     def for_project(cls, project=".", **options) -> "Werkbank":
         """The workbench on a project folder, with gebied names from its figures."""
-        from wijkkit.codebook import load_codebook
         from wijkkit.config import Project
-        from wijkkit.vertellen.importeren import project_store
 
         proj = project if isinstance(project, Project) else Project.load(project)
         try:
@@ -135,8 +133,7 @@ class Werkbank(w.VBox):
             namen = dict(zip(cijfers["gebied_code"].astype(str), cijfers["gebied_naam"].astype(str)))
         except Exception:  # a project without figures yet still gets a workbench, with codes for names
             namen = {}
-        codebook = load_codebook(proj.codebook_path if proj.codebook_path.exists() else None)
-        return cls(project_store(proj), codebook, gebied_namen=namen, **options)
+        return cls(proj.open_store(), proj.load_codebook(), gebied_namen=namen, **options)
 
     # ------------------------------------------------------------------ layout
     def _build(self, codeur: str, blind: bool) -> None:
@@ -284,8 +281,7 @@ class Werkbank(w.VBox):
                            f'{html.escape(self.gebied_namen.get(row["gebied"], row["gebied"]))} · {row["methode"]} · '
                            f'{row["verteller_rol"]} · {row["datum"] or "datum onbekend"} · {citeren}'
                            f'{" · <b>aan jou toegewezen</b>" if assigned else ""}</div>')
-        suggestions = b.open_suggestions(self.store, self.story_id, me) if me else b.open_suggestions(
-            self.store, self.story_id, "\0")
+        suggestions = b.open_suggestions(self.store, self.story_id, me or None)
         everyone = b.codes(self.store, story_id=self.story_id)
         mine = everyone[everyone["codeur"] == me]
         self.tekst.value = story_html(story.tekst, segments, suggestions, mine, self.codebook, self.kleuren)
@@ -350,13 +346,9 @@ class Werkbank(w.VBox):
         self._show()
 
     def _answer(self, suggestie_id: int, accept: bool) -> None:
-        self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id, thema=self._theme_of(suggestie_id),
+        self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id,
                                       status="accepted" if accept else "rejected", suggestie_id=suggestie_id),
                   "suggestie geaccepteerd" if accept else "suggestie afgewezen")
-
-    def _theme_of(self, suggestie_id: int) -> str:
-        with self.store.read() as session:
-            return session.get(Coding, suggestie_id).thema
 
     def _on_add(self, _=None) -> None:
         thema, valentie = self.nieuw_thema.value, self.nieuw_valentie.value

@@ -15,13 +15,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from wijkkit.codebook import load_codebook
 from wijkkit.coderen.beslissingen import codes as team_codes
 from wijkkit.config import Project
-from wijkkit.store import open_store
 from wijkkit.store.models import Coding, Story
 from wijkkit.tellen.profiel import trend, wijkprofiel
-from wijkkit.verbinden.kruistabel import in_gebied, publiek_aantal, verbind
+from wijkkit.verbinden.kruistabel import figure_verdict, in_gebied, publiek_aantal, verbind
 
 MAX_CITATEN = 5
 
@@ -48,10 +46,9 @@ class Kenniskring:
         self.project = project if isinstance(project, Project) else Project.load(project)
         self.drempel = self.project.config.privacy.drempel
         self.cijfers = self.project.load_indicators()
-        self.codebook = load_codebook(self.project.codebook_path if self.project.codebook_path.exists() else None)
+        self.codebook = self.project.load_codebook()
         self.referentie = self.project.referentie()
-        # opened directly: the page needs no NLP, and importing it would cost the page a second
-        self.store = open_store(self.project.config.store.url, project_root=self.project.root)
+        self.store = self.project.open_store()
         self.labels = {t.id: t.label for t in self.codebook.themas}
         names = (self.cijfers[["gebied_code", "gebied_naam", "niveau"]].drop_duplicates("gebied_code")
                  .astype(str).sort_values("gebied_code"))
@@ -123,16 +120,17 @@ class Kenniskring:
         frame["valentie"] = frame["valentie"].fillna("neutraal")
         return frame
 
-    def verhalen(self, gebied: str, thema: str) -> Verhalenbeeld:
+    def verhalen(self, gebied: str, thema: str, *, details: bool = True) -> Verhalenbeeld:
+        """Counts always; quotes and the per-period table only with ``details`` (the map needs counts)."""
         mine = self.stories[in_gebied(self.stories["gebied"].astype(str), gebied)]
         coded = self.codings[(self.codings["thema"] == thema) & self.codings["story_id"].isin(mine["id"])]
         n = coded["story_id"].nunique()
         genoeg = n >= self.drempel
         kracht, knelpunt = int((coded["valentie"] == "kracht").sum()), int((coded["valentie"] == "knelpunt").sum())
-        citaten = self._citaten(coded, mine) if genoeg else pd.DataFrame(
+        citaten = self._citaten(coded, mine) if genoeg and details else pd.DataFrame(
             columns=["citaat", "valentie", "verteller_rol", "methode"])
         periode = pd.DataFrame(columns=["periode", "valentie", "fragmenten"])
-        if genoeg:
+        if genoeg and details:
             dated = coded.merge(mine[["id", "datum"]], left_on="story_id", right_on="id").dropna(subset=["datum"])
             dated = dated[dated["valentie"] != "neutraal"]
             if len(dated):
@@ -170,10 +168,10 @@ class Kenniskring:
                 deel = self.profiel(code)
                 judged = deel[(deel["domein"] == thema) & (deel["richting"] != "neutraal")].dropna(subset=["band_code"])
                 value = 100 + 20 * float(judged["band_code"].mean()) if len(judged) else np.nan
-                text = (f"{len(judged)} indicatoren, gemiddeld {_band_woord(judged['band_code'].mean())}"
+                text = (f"{len(judged)} indicatoren, samen {figure_verdict(judged['band_code'].mean(), len(judged))}"
                         if len(judged) else "geen cijfers")
             else:
-                beeld = self.verhalen(code, thema)
+                beeld = self.verhalen(code, thema, details=False)
                 valenced = beeld.kracht + beeld.knelpunt
                 value = 100 * beeld.kracht / valenced if beeld.genoeg and valenced else np.nan
                 text = (f"{beeld.publiek} verhalen, {value:.0f}% krachten" if not np.isnan(value)
@@ -190,12 +188,3 @@ class Kenniskring:
 
         return read_geometry(self.project.root / kaart.bestand, kaart.code, kaart.naam)
 
-
-def _band_woord(mean: float) -> str:
-    if np.isnan(mean):
-        return "geen oordeel"
-    if mean <= -0.5:
-        return "ongunstiger"
-    if mean >= 0.5:
-        return "gunstiger"
-    return "rond het gemiddelde"

@@ -85,10 +85,9 @@ def digest(path: Path) -> str:
 
 def store_digest(project: Project) -> str:
     """A hash of what the store holds (stories, decisions, memos, duidingen), not of when it was written."""
-    from wijkkit.store import open_store
     from wijkkit.store.models import Coding, Duiding, Memo, Story
 
-    store = open_store(project.config.store.url, project_root=project.root)
+    store = project.open_store()
     sha = hashlib.sha256()
     with store.read() as session:
         for row in session.execute(select(Story.id, Story.tekst, Story.gebied, Story.datum, Story.methode,

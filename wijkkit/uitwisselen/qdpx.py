@@ -14,6 +14,7 @@ Line endings: offsets count code points over text with ``\\n`` line endings. Som
 
 from __future__ import annotations
 
+import bisect
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -263,8 +264,6 @@ def _lf_mapper(raw: str):
     if "\r" not in raw:
         return lambda p: p
     drops = [i for i, ch in enumerate(raw) if ch == "\r" and i + 1 < len(raw) and raw[i + 1] == "\n"]
-    import bisect
-
     return lambda p: p - bisect.bisect_left(drops, p)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from wijkkit.charts import style
@@ -110,13 +109,3 @@ def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, g
     layer = chart if labels is None else alt.layer(chart, labels)
     title = alt.TitleParams(titel, subtitle=ondertitel or "Klik op een gebied om het te kiezen. Grijs: geen gegevens.")
     return style(layer.properties(width=breedte, height=hoogte, title=title))
-
-
-def index_per_gebied(profielen: dict[str, pd.DataFrame], indicator: str) -> pd.DataFrame:
-    """The index of one indicator per gebied, from wijkprofiel tables keyed by gebied code."""
-    rows = []
-    for code, profiel in profielen.items():
-        hit = profiel[profiel["indicator"] == indicator]
-        value = float(hit["index"].iloc[0]) if len(hit) and pd.notna(hit["index"].iloc[0]) else np.nan
-        rows.append({"gebied_code": code, "index": value})
-    return pd.DataFrame(rows)

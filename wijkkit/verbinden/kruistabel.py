@@ -39,7 +39,7 @@ def cijfers_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
                      "beoordeeld": len(own), "gunstig": int((own["band_code"] > 0).sum()),
                      "ongunstig": int((own["band_code"] < 0).sum()), "gemiddelde_band": mean,
                      "cijfers_jaren": f"{int(years.min())}–{int(years.max())}" if len(years) else "",
-                     "cijfers": _figure_verdict(mean, len(own))})
+                     "cijfers": figure_verdict(mean, len(own))})
     return pd.DataFrame(rows)
 
 
@@ -79,7 +79,8 @@ def verbind(profiel: pd.DataFrame, stories: pd.DataFrame, codings: pd.DataFrame,
     return table.sort_values(["spanning", "verhalen"], ascending=[False, False]).reset_index(drop=True)
 
 
-def _figure_verdict(mean: float, judged: int) -> str:
+def figure_verdict(mean: float, judged: int) -> str:
+    """ongunstig / rond gemiddeld / gunstig from the mean band of the judged indicators."""
     if judged == 0 or np.isnan(mean):
         return "geen oordeel"
     if mean <= -FIGURE_LIMIT:

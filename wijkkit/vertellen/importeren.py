@@ -8,10 +8,9 @@ from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 
-from wijkkit.codebook import load_codebook
 from wijkkit.config import Project
 from wijkkit.privacy import Pseudonimiseerder
-from wijkkit.store import Store, open_store
+from wijkkit.store import Store
 from wijkkit.store.models import Coding, Import, Original, Segment, Story
 from wijkkit.vertellen.importers import read_stories
 from wijkkit.vertellen.nlp import segments as split
@@ -40,7 +39,7 @@ def suggestion_codings(story_id: str, suggestions, segment_ids: dict[int, int], 
 
 
 def project_store(project: Project) -> Store:
-    return open_store(project.config.store.url, project_root=project.root)
+    return project.open_store()
 
 
 def gebied_namen(project: Project) -> tuple[set[str], set[str]]:
@@ -62,7 +61,7 @@ def import_stories(project: Project, source, *, store: Store | None = None, door
     if not verhalen:
         return ImportVerslag(0, 0, 0, 0)
     pseudo = Pseudonimiseerder(names | {project.config.project.naam})
-    codebook = load_codebook(project.codebook_path if project.codebook_path.exists() else None)
+    codebook = project.load_codebook()
     tagger = Tagger(codebook)
     version_id = store.register_codebook(codebook.model_dump_json())
     keep_originals = project.config.privacy.originelen_bewaren

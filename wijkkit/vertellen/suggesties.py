@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from wijkkit.codebook import load_codebook
 from wijkkit.config import Project
 from wijkkit.store.models import Coding, Story
 from wijkkit.vertellen.importeren import TAGGER_CODER, project_store, suggestion_codings
@@ -20,7 +19,7 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | 
     ``model`` None follows the project setting ``[coderen] leermodel``.
     """
     store = project_store(project)
-    codebook = load_codebook(project.codebook_path if project.codebook_path.exists() else None)
+    codebook = project.load_codebook()
     tagger = Tagger(codebook)
     version_id = store.register_codebook(codebook.model_dump_json())
     with store.session() as session:
