@@ -54,6 +54,7 @@ def test_progress_report_renders_offline(demo_project):
     report = Project.load(demo_project).root / "reports" / "voortgang" / "voortgangsrapportage.html"
     html = report.read_text(encoding="utf-8")
     assert not EXTERNAL.search(html)
+    assert '<html lang="nl">' in html  # screen readers read it as Dutch
     with offline_file_page(report) as page:
         text = page.inner_text("body")
         assert "Voortgangsrapportage wijkaanpak Wijk 02 Rietveld" in text

@@ -66,7 +66,7 @@ def to_html(executed: Path, target: Path, title: str) -> Path:
     node.metadata.pop("widgets", None)  # widget state needs a CDN script to show; a report does not
     node.metadata["title"] = title
     body, _ = exporter.from_notebook_node(node)
-    body = EXTERNAL.sub("", body).replace('<html>', '<html lang="nl">', 1)
+    body = re.sub(r"<html\b[^>]*>", '<html lang="nl">', EXTERNAL.sub("", body), count=1)
     target.write_text(body, encoding="utf-8")
     return target
 
