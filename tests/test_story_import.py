@@ -120,7 +120,7 @@ def test_originals_are_encrypted_outside_the_project_and_only_with_consent(demo_
     store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     verslag = import_stories(Project.load(demo_project), folder, store=store)
     assert verslag.originelen == 1
-    key = key_path(demo_project)
+    key = key_path(Project.load(demo_project))
     assert key.exists() and demo_project.resolve() not in key.resolve().parents
     with store.read() as session:
         [original] = session.query(Original).all()

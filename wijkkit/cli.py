@@ -478,6 +478,71 @@ def reproduce(project: Path = ProjectOpt,
                   f"manifest: {folder / 'manifest.json'}; totaal {time.perf_counter() - began:.0f} s.")
 
 
+# ---------------------------------------------------------------------------- sleutels
+sleutel_app = typer.Typer(help="De sleutel van de versleutelde originele teksten: controleren, ontsleutelen, "
+                               "vervangen.", no_args_is_help=True)
+app.add_typer(sleutel_app, name="sleutel")
+
+
+@sleutel_app.command("controleer")
+def sleutel_controleer(project: Path = ProjectOpt) -> None:
+    """Kan de sleutel van dit project alle originele teksten openen?"""
+    from wijkkit.config import Project
+    from wijkkit.privacy import sleutel
+
+    try:
+        proj = Project.load(project)
+        verslag = sleutel.check(proj, proj.open_store())
+    except WijkkitInputError as exc:
+        _fail(exc)
+    console.print(f"{verslag['leesbaar']} van {verslag['originelen']} originele teksten zijn te openen met de "
+                  f"sleutel in {verslag['sleutel']}.", markup=False, highlight=False)
+    if verslag["onleesbaar"]:
+        err.print("Niet te openen: " + ", ".join(verslag["onleesbaar"][:20]), markup=False)
+        raise typer.Exit(code=1)
+
+
+@sleutel_app.command("ontsleutel")
+def sleutel_ontsleutel(uitvoer: Path = typer.Option(..., "--uitvoer", help="CSV-bestand voor de originele teksten."),
+                       project: Path = ProjectOpt) -> None:
+    """Schrijf de originele teksten naar een CSV, voor een export waarvoor toestemming is."""
+    import os
+
+    import pandas as pd
+
+    from wijkkit.config import Project
+    from wijkkit.privacy import sleutel
+    from wijkkit.weergave import spreadsheet_tabel
+
+    try:
+        proj = Project.load(project)
+        rows = sleutel.decrypt_all(proj, proj.open_store())
+    except WijkkitInputError as exc:
+        _fail(exc)
+    frame = spreadsheet_tabel(pd.DataFrame(rows, columns=["verhaal", "originele_tekst"]))
+    fd = os.open(uitvoer, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        frame.to_csv(handle, index=False, sep=";")
+    console.print(f"{len(rows)} originele teksten geschreven naar {uitvoer} (alleen voor jou leesbaar). Deze teksten "
+                  "zijn niet gepseudonimiseerd: deel ze alleen met wie daar toestemming voor heeft, en verwijder het "
+                  "bestand na gebruik.", markup=False, highlight=False)
+
+
+@sleutel_app.command("roteer")
+def sleutel_roteer(project: Path = ProjectOpt) -> None:
+    """Vervang de sleutel: alle originelen worden opnieuw versleuteld; de oude sleutel blijft als reservekopie."""
+    from wijkkit.config import Project
+    from wijkkit.privacy import sleutel
+
+    try:
+        proj = Project.load(project)
+        aantal = sleutel.rotate(proj, proj.open_store())
+    except WijkkitInputError as exc:
+        _fail(exc)
+    console.print(f"{aantal} originele teksten opnieuw versleuteld met een nieuwe sleutel ({sleutel.key_path(proj)}).",
+                  markup=False, highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

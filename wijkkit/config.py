@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+import uuid
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ CONFIG_NAME = "wijkkit.toml"
 
 class ProjectInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(default=None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
     naam: str
     gemeente: str = Field(pattern=r"^GM\d{4}$")
     gebieden: list[str] = Field(default_factory=list)  # gebieden in focus
@@ -181,6 +183,7 @@ class Project:
 
 TEMPLATE_TOML = """# Instellingen van dit wijkkit-project.
 [project]
+id = "{id}"  # vaste id: de sleutel van de originelen hoort hierbij
 naam = "{naam}"
 gemeente = "{gemeente}"        # CBS-code van de gemeente (GM + 4 cijfers)
 gebieden = []                  # wijken/buurten in focus, bv. ["WK034403"]
@@ -219,7 +222,7 @@ def init_project(root: str | Path, *, naam: str | None = None, gemeente: str = "
     for sub in ("data", "stories", "notebooks"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     (root / CONFIG_NAME).write_text(
-        TEMPLATE_TOML.format(naam=naam or root.resolve().name, gemeente=gemeente), encoding="utf-8")
+        TEMPLATE_TOML.format(id=uuid.uuid4(), naam=naam or root.resolve().name, gemeente=gemeente), encoding="utf-8")
     from wijkkit.codebook import default_codebook_path
 
     shutil.copyfile(default_codebook_path(), root / "codebook.yml")

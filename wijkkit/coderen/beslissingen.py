@@ -103,13 +103,18 @@ def open_suggestions(store: Store, story_id: str, codeur: str | None = None) -> 
 
 # ---------------------------------------------------------------------------- finished and assigned
 def mark_done(store: Store, story_id: str, codeur: str, done: bool = True) -> None:
-    """Mark (or unmark) a story as finished by ``codeur``; idempotent."""
+    """Mark (or unmark) a story as finished by ``codeur``; idempotent, also when called at the same moment."""
+    from sqlalchemy import delete
+
+    from wijkkit.store.db import insert_ignoring
+    from wijkkit.store.models import utcnow
+
     with store.session() as session:
-        found = session.get(Afgerond, (story_id, codeur))
-        if done and found is None:
-            session.add(Afgerond(story_id=story_id, codeur=codeur))
-        elif not done and found is not None:
-            session.delete(found)
+        if done:
+            session.execute(insert_ignoring(store.engine, Afgerond).values(story_id=story_id, codeur=codeur,
+                                                                          created_at=utcnow()))
+        else:
+            session.execute(delete(Afgerond).where(Afgerond.story_id == story_id, Afgerond.codeur == codeur))
 
 
 def finished(store: Store) -> pd.DataFrame:

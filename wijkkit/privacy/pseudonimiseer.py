@@ -1,65 +1,41 @@
-"""Pseudonymise story texts: what identifies a person becomes a stable placeholder.
+"""Pseudonymise texts people wrote: what identifies a person becomes a stable placeholder.
 
-Two detectors, merged: ``deduce`` (Dutch de-identification, offline) finds names and
-locations; our own patterns find what deduce misses or splits (phone numbers in +31
-forms, e-mail, postcodes, BSN with the 11-check, street + house number, dates of birth).
+Three kinds of detector, merged: our patterns (:mod:`wijkkit.privacy.patronen`: phone numbers
+here and abroad, e-mail also written "[at]", postcodes, BSN with the 11-check, IBAN, licence
+plates, street + number, dates of birth, social-media handles, ages), name lists
+(:mod:`wijkkit.privacy.namen`: names in lower case or capitals, families in the plural, rare
+names) and ``deduce`` (Dutch de-identification, offline) for names and places in context.
 Place names that are analysis units (the project's gebied names) are kept.
+
+``Pseudonimiseerder(use_deduce=False)`` is the light variant (patterns and name lists, no
+lookup structures of a gigabyte): good enough for a short duiding note in a dashboard kernel.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-CATEGORIES = ("PERSOON", "ADRES", "POSTCODE", "TELEFOON", "EMAIL", "BSN", "GEBOORTEDATUM", "LOCATIE", "URL")
+from wijkkit.privacy import namen  # noqa: F401  (registers the name detectors)
+from wijkkit.privacy.patronen import DETECTORS, STREET_SUFFIX, Span, bsn_valid
 
-STREET_SUFFIX = (r"(?:straat|laan|weg|plein|kade|gracht|singel|hof|dreef|pad|steeg|dijk|baan|ring|markt|"
-                 r"plantsoen|erf|wal|lei|dam|veld|park|burcht|hoek|zoom|passage|boulevard)")
-MONTHS = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec)\.?"
-DATE = rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:19|20)?\d{{2}}|\d{{1,2}}\s+{MONTHS}\s+(?:19|20)\d{{2}})"
+__all__ = ["CATEGORIES", "Pseudonimiseerder", "Resultaat", "Span", "bsn_valid", "deduce_model"]
 
-PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("EMAIL", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    ("URL", re.compile(r"\b(?:https?://|www\.)\S+", re.I)),
-    ("TELEFOON", re.compile(
-        r"(?<![\w+])(?:(?:\+|00)\s?31[\s.-]?(?:\(0\)[\s.-]?)?|\(?0)\d{1,3}\)?(?:[\s.-]?\d){6,8}(?!\d)")),
-    ("POSTCODE", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b")),
-    ("GEBOORTEDATUM", re.compile(
-        rf"(?<=\b)(?:(?:geboren|geb\.|geboortedatum|jarig)\s*(?:op|:)?\s*)({DATE})", re.I)),
-    ("ADRES", re.compile(
-        rf"\b(?:[A-Z][\w'é-]*\s)?[A-Z][\w'é-]*{STREET_SUFFIX}\s+\d+(?:\s?[a-zA-Z]\b|[-\s]?(?:bis|hs|I{{1,3}})\b|-\d+)?")),
-    ("ADRES", re.compile(
-        rf"\b(?:[Dd]e|[Hh]et|[Oo]p de|[Aa]an de)?\s?[A-Z][\w'é-]+\s{STREET_SUFFIX}\s+\d+[a-zA-Z]?\b")),
-    ("PERSOON", re.compile(
-        r"\b(?:[Mm]eneer|[Mm]evrouw|[Mm]evr\.|[Dd]hr\.|[Mm]w\.|[Jj]uf|[Mm]eester|[Oo]om|[Tt]ante|[Oo]ma|[Oo]pa"
-        # a relation followed by a capitalised word is a name, also one no name list knows
-        r"|(?:[Oo]ver)?[Bb]uurvrouw|(?:[Oo]ver)?[Bb]uurman|[Bb]uurmeisje|[Bb]uurjongen|[Vv]riendin|[Vv]riend"
-        r"|[Cc]ollega|[Zz]us|[Bb]roer|[Dd]ochter|[Zz]oon|[Kk]leindochter|[Kk]leinzoon|[Nn]icht|[Nn]eef"
-        r"|[Mm]ijn man|[Mm]ijn vrouw)"
-        r"\s+((?:[A-Z][a-zà-ÿ'-]+)(?:\s+(?:van|de|der|den|el|al|ter|ten|'t)){0,2}(?:\s+[A-Z][a-zà-ÿ'-]+)?)")),
-]
-BSN_PATTERN = re.compile(r"(?<!\d)(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ -]\d{3}[ -]\d{3})(?!\d)")
-BSN_CONTEXT = re.compile(r"\b(?:bsn|burgerservicenummer|sofinummer)\b", re.I)
+CATEGORIES = ("PERSOON", "ADRES", "POSTCODE", "TELEFOON", "EMAIL", "BSN", "GEBOORTEDATUM", "LOCATIE", "URL",
+              "IBAN", "KENTEKEN", "ACCOUNT", "LEEFTIJD")
 
 DEDUCE_TAGS = {"persoon": "PERSOON", "patient": "PERSOON", "locatie": "LOCATIE", "emailadres": "EMAIL",
                "telefoonnummer": "TELEFOON", "bsn": "BSN", "url": "URL"}
 # Words deduce sometimes takes for a name or place that are ordinary in stories.
 ORDINARY = {"bel", "buurthuis", "gemeente", "wijk", "buurt", "centrum", "noord", "zuid", "oost", "west",
             "markt", "school", "park", "station", "corporatie", "politie", "jongerenwerk", "moskee", "kerk"}
-PRIORITY = {"regex": 2, "deduce": 1}
-TITLES = r"(?i)\b(?:meneer|mevrouw|mevr\.|dhr\.|mw\.|juf|meester|oom|tante|oma|opa)\b"
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    categorie: str
-    tekst: str
-    bron: str = "regex"
+NAMEISH = {"PERSOON", "LOCATIE"}
+PRIORITY = {"regex": 3, "deduce": 2, "namen": 1}
+TITLES = r"(?i)\b(?:meneer|mevrouw|mevr\.|dhr\.|mw\.|juf|meester|oom|tante|oma|opa|familie|fam\.)\b"
 
 
 @dataclass
@@ -69,19 +45,28 @@ class Resultaat:
     tekst: str
     spans: list[Span]
     vervangingen: dict[str, str] = field(default_factory=dict)  # original -> placeholder
+    _starts: list[int] = field(default_factory=list, repr=False)  # (old start, new start) per span
+    _new: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     @property
     def per_categorie(self) -> dict[str, int]:
         return dict(Counter(s.categorie for s in self.spans))
 
+    def positie(self, offset: int, *, einde: bool = False) -> int:
+        """Where an offset in the original text lands in the pseudonymised text.
 
-def bsn_valid(digits: str) -> bool:
-    """The Dutch 11-check ('elfproef') for a BSN."""
-    digits = re.sub(r"\D", "", digits)
-    if len(digits) != 9:
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0 and digits != "000000000"
+        An offset inside a replaced span moves to the placeholder's start (or its end with
+        ``einde``), so a coded selection keeps covering what it covered.
+        """
+        k = bisect.bisect_right(self._starts, offset) - 1
+        if k < 0:
+            return offset
+        span, (new_start, new_end) = self.spans[k], self._new[k]
+        if offset >= span.end:
+            return new_end + offset - span.end
+        if offset == span.start:
+            return new_start
+        return new_end if einde else new_start
 
 
 _deduce = None
@@ -89,16 +74,13 @@ _deduce_lock = threading.Lock()
 
 
 def deduce_model():
-    """The deduce pipeline, built once per process (its first build on a machine takes ~2 minutes)."""
+    """The deduce pipeline, built once per process (see :mod:`wijkkit.privacy.model` for its cache)."""
     global _deduce
     with _deduce_lock:
         if _deduce is None:
-            import logging
+            from wijkkit.privacy.model import load_deduce
 
-            from deduce import Deduce
-
-            logging.getLogger().setLevel(logging.WARNING)
-            _deduce = Deduce()
+            _deduce = load_deduce()
     return _deduce
 
 
@@ -108,46 +90,48 @@ class Pseudonimiseerder:
     ``behouden`` are names to keep (gebied names of the project, the gemeente, partners).
     """
 
-    def __init__(self, behouden: Iterable[str] = (), *, use_deduce: bool = True):
+    def __init__(self, behouden: Iterable[str] = (), *, use_deduce: bool = True,
+                 detectors: Iterable[str] | None = None):
         self.behouden = {w.casefold() for w in behouden if w}
         self.behouden_parts = {p for w in self.behouden for p in re.split(r"[\s-]+", w) if len(p) > 3}
         self.use_deduce = use_deduce
+        self.detectors = [DETECTORS[name] for name in (detectors or DETECTORS)]
 
     def detect(self, text: str) -> list[Span]:
-        spans = list(self._regex_spans(text))
+        spans = [span for detect in self.detectors for span in detect(text)]
         if self.use_deduce:
             spans += self._deduce_spans(text)
         spans = [t for t in (self._trim(s, text) for s in spans) if t is not None]
-        return self._resolve([s for s in spans if not self._keep(s)])
+        kept = self._kept_ranges(text)
+        return self._resolve([s for s in spans if not self._keep(s, kept)])
 
     def pseudonymise(self, text: str) -> Resultaat:
         spans = self.detect(text)
-        numbers: dict[str, Counter] = {}
-        mapping: dict[str, str] = {}
-        pieces, last = [], 0
+        numbers: Counter = Counter()
+        mapping: dict[tuple[str, str], str] = {}
+        pieces, last, length = [], 0, 0
+        starts, new = [], []
         for span in spans:
-            key = span.tekst.casefold()
-            if key not in mapping:
-                counter = numbers.setdefault(span.categorie, Counter())
-                counter["n"] += 1
-                mapping[key] = f"[{span.categorie}-{counter['n']}]"
-            pieces += [text[last:span.start], mapping[key]]
+            key = (span.categorie, span.tekst.casefold())
+            if span.vervanging:
+                placeholder = span.vervanging
+            else:
+                if key not in mapping:
+                    numbers[span.categorie] += 1
+                    mapping[key] = f"[{span.categorie}-{numbers[span.categorie]}]"
+                placeholder = mapping[key]
+            before = text[last:span.start]
+            length += len(before)
+            starts.append(span.start)
+            new.append((length, length + len(placeholder)))
+            length += len(placeholder)
+            pieces += [before, placeholder]
             last = span.end
         pieces.append(text[last:])
-        return Resultaat("".join(pieces), spans, {s.tekst: mapping[s.tekst.casefold()] for s in spans})
+        replaced = {s.tekst: s.vervanging or mapping[(s.categorie, s.tekst.casefold())] for s in spans}
+        return Resultaat("".join(pieces), spans, replaced, starts, new)
 
-    # ------------------------------------------------------------------ detectors
-    def _regex_spans(self, text: str):
-        for categorie, pattern in PATTERNS:
-            for match in pattern.finditer(text):
-                group = 1 if pattern.groups and categorie in ("GEBOORTEDATUM", "PERSOON") else 0
-                start, end = match.span(group)
-                yield Span(start, end, categorie, text[start:end].strip())
-        for match in BSN_PATTERN.finditer(text):
-            near = BSN_CONTEXT.search(text[max(0, match.start() - 40):match.start()])
-            if bsn_valid(match.group(1)) or near:
-                yield Span(match.start(1), match.end(1), "BSN", match.group(1))
-
+    # ------------------------------------------------------------------ deduce
     def _deduce_spans(self, text: str) -> list[Span]:
         doc = deduce_model().deidentify(text)
         spans = []
@@ -167,6 +151,7 @@ class Pseudonimiseerder:
             spans.append(Span(start, end, categorie, value, "deduce"))
         return spans
 
+    # ------------------------------------------------------------------ cleaning up
     def _trim(self, span: Span, text: str) -> Span | None:
         """Cut a kept gebied name (and the little words before it) off a name or place span."""
         if span.categorie == "PERSOON":  # a name never ends in 'van de': that belongs to what follows
@@ -188,9 +173,22 @@ class Pseudonimiseerder:
             return Span(span.start, span.start + len(head), span.categorie, head, span.bron)
         return span
 
-    def _keep(self, span: Span) -> bool:
+    def _kept_ranges(self, text: str) -> list[tuple[int, int]]:
+        """Where the text names a gebied to keep ("in de Oude Haven")."""
+        if not self.behouden:
+            return []
+        lowered = text.casefold()
+        return [(m.start(), m.end()) for name in self.behouden
+                for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", lowered)]
+
+    def _keep(self, span: Span, kept: list[tuple[int, int]] = ()) -> bool:
+        if span.categorie == "ADRES":  # "Rietveld 3" is a buurt and a number, not a street
+            street = re.split(r"[\s,(]+\d|\s*\(", span.tekst, maxsplit=1)[0].casefold().strip()
+            return street in self.behouden
         if span.categorie not in ("LOCATIE", "PERSOON"):
             return False
+        if any(start <= span.start and span.end <= end for start, end in kept):
+            return True
         value = span.tekst.casefold().strip(" .,")
         if value in ORDINARY or value in self.behouden:
             return True
@@ -199,7 +197,8 @@ class Pseudonimiseerder:
 
     @staticmethod
     def _resolve(spans: list[Span]) -> list[Span]:
-        """Non-overlapping spans: our patterns win over deduce, then the longer span wins."""
+        """Non-overlapping spans: our patterns win over deduce, deduce over the name lists, then the
+        longer span wins; a lower-ranked span of the same kind that covers a higher one extends it."""
         ranked = sorted(spans, key=lambda s: (-PRIORITY[s.bron], -(s.end - s.start), s.start))
         chosen: list[Span] = []
         for span in ranked:
@@ -208,11 +207,11 @@ class Pseudonimiseerder:
             overlapping = [c for c in chosen if span.start < c.end and c.start < span.end]
             if not overlapping:
                 chosen.append(span)
-            elif span.bron == "deduce" and all(c.bron == "regex" for c in overlapping):
-                # deduce saw a longer thing (e.g. a full name around a title match): extend
-                if span.start <= min(c.start for c in overlapping) and span.end >= max(c.end for c in overlapping) \
-                        and span.categorie == overlapping[0].categorie:
-                    for c in overlapping:
-                        chosen.remove(c)
-                    chosen.append(span)
+            elif span.start <= min(c.start for c in overlapping) and span.end >= max(c.end for c in overlapping) \
+                    and all(c.categorie == span.categorie or {c.categorie, span.categorie} <= NAMEISH
+                            for c in overlapping):
+                # e.g. deduce saw the full name around a title match: take the longer one
+                for c in overlapping:
+                    chosen.remove(c)
+                chosen.append(span)
         return sorted(chosen, key=lambda s: s.start)

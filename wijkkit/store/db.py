@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from wijkkit.store.models import CodebookVersion, Coding, Memo, Story
+from wijkkit.store.models import CodebookVersion, Coding, Memo, Story, utcnow
 
 CODING_STATUSES = ("suggested", "accepted", "rejected", "manual")
 _migrate_lock = threading.Lock()
@@ -75,6 +75,15 @@ def migrate(engine: Engine) -> str:
     return head
 
 
+def insert_ignoring(engine: Engine, model):
+    """INSERT ... ON CONFLICT DO NOTHING on either backend (idempotent writes under concurrency)."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing()
+
+
 class Store:
     """Project store. Use :func:`open_store`; call methods, each is one transaction."""
 
@@ -96,17 +105,19 @@ class Store:
         return self._sessions()
 
     # ------------------------------------------------------------------ codebook
-    def register_codebook(self, content: str) -> int:
-        """The id of this codebook version (its JSON), adding it the first time it is seen."""
+    def register_codebook(self, content: str, *, session: Session | None = None) -> int:
+        """The id of this codebook version (its JSON), adding it the first time it is seen.
+
+        An upsert, so concurrent imports never collide on the unique digest; inside ``session``
+        it belongs to that transaction (a failed import leaves no codebook row behind).
+        """
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-        with self.session() as session:
-            found = session.scalar(select(CodebookVersion.id).where(CodebookVersion.digest == digest))
-            if found:
-                return found
-            version = CodebookVersion(digest=digest, inhoud=content)
-            session.add(version)
-            session.flush()
-            return version.id
+        if session is None:
+            with self.session() as own:
+                return self.register_codebook(content, session=own)
+        session.execute(insert_ignoring(self.engine, CodebookVersion).values(
+            digest=digest, inhoud=content, created_at=utcnow()))
+        return session.scalar(select(CodebookVersion.id).where(CodebookVersion.digest == digest))
 
     # ------------------------------------------------------------------ codings
     def add_coding(self, *, story_id: str, thema: str, status: str, codeur: str, segment_id: int | None = None,

@@ -1,20 +1,27 @@
-"""Import stories into the store: validate all, pseudonymise, split, suggest themes, one transaction."""
+"""Import stories into the store: validate all, pseudonymise, split, suggest themes, one transaction.
+
+This is the one way stories enter a project: files (Markdown, CSV/XLSX, DOCX, TXT) through
+:func:`import_stories`, and projects from other QDA tools (REFI-QDA) through the same
+:func:`store_stories`, so both get the same checks, pseudonymisation and consent rules.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from wijkkit.config import Project
-from wijkkit.privacy import Pseudonimiseerder
+from wijkkit.privacy import Pseudonimiseerder, Resultaat
+from wijkkit.privacy.metadata import MetadataPseudonimiseerder
 from wijkkit.store import Store
 from wijkkit.store.models import Coding, Import, Original, Segment, Story
 from wijkkit.vertellen.importers import read_stories
+from wijkkit.vertellen.model import Verhaal
 from wijkkit.vertellen.nlp import segments as split
-from wijkkit.vertellen.tagger import Tagger
 
 TAGGER_CODER = "wijkkit-tagger"
 
@@ -29,6 +36,7 @@ class ImportVerslag:
     suggesties: int
     vervangen: Counter = field(default_factory=Counter)  # pseudonymised spans per category
     originelen: int = 0
+    hernoemd: int = 0  # story ids that held something identifying
 
 
 def suggestion_codings(story_id: str, suggestions, segment_ids: dict[int, int], version_id: int) -> list[Coding]:
@@ -52,54 +60,83 @@ def gebied_namen(project: Project) -> tuple[set[str], set[str]]:
     return codes, names
 
 
+def project_pseudonimiseerder(project: Project, names: set[str] | None = None, *, light: bool = False
+                              ) -> Pseudonimiseerder:
+    """The project's pseudonymiser: its gebied names and its own name are kept."""
+    if names is None:
+        names = gebied_namen(project)[1]
+    return Pseudonimiseerder(names | {project.config.project.naam}, use_deduce=not light)
+
+
+def metadata_pseudonimiseerder(project: Project, pseudo: Pseudonimiseerder) -> MetadataPseudonimiseerder:
+    from wijkkit.privacy.sleutel import pseudonymous
+
+    light = Pseudonimiseerder(pseudo.behouden, use_deduce=False)
+    return MetadataPseudonimiseerder(pseudo.detect, lambda value: pseudonymous(project, value), light.detect)
+
+
 def import_stories(project: Project, source, *, store: Store | None = None, door: str = "",
                    mapping=None, defaults=None, suggest: bool = True, skip_existing: bool = False) -> ImportVerslag:
-    store = store or project_store(project)
+    """Read story files, check them all, and store them pseudonymised in one transaction."""
+    store = store or project.open_store()
     codes, names = gebied_namen(project)
+    pseudo = project_pseudonimiseerder(project, names)
+    meta = metadata_pseudonimiseerder(project, pseudo)
     verhalen = read_stories(source, gebieden=codes, bestaande_ids=store.story_ids(), defaults=defaults,
-                            mapping=mapping, skip_existing=skip_existing)
+                            mapping=mapping, skip_existing=skip_existing, rename=meta.story_id)
+    return store_stories(project, store, verhalen, pseudo=pseudo, meta=meta, bron=str(source), door=door,
+                         suggest=suggest)
+
+
+def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, pseudo: Pseudonimiseerder,
+                  meta: MetadataPseudonimiseerder, bron: str, door: str = "", suggest: bool = True,
+                  extra: Callable[..., None] | None = None) -> ImportVerslag:
+    """Pseudonymise and store validated stories, with their sentences and suggestions, in one transaction.
+
+    ``extra(session, verhaal, story, resultaat)`` adds more rows for a story inside the same
+    transaction (codings and memos from another QDA tool, re-anchored on the pseudonymised text).
+    """
     if not verhalen:
         return ImportVerslag(0, 0, 0, 0)
-    pseudo = Pseudonimiseerder(names | {project.config.project.naam})
+    from wijkkit.vertellen.tagger import Tagger
+
     codebook = project.load_codebook()
-    tagger = Tagger(codebook)
-    version_id = store.register_codebook(codebook.model_dump_json())
-    keep_originals = project.config.privacy.originelen_bewaren
     crypt = None
-    if keep_originals:
+    if project.config.privacy.originelen_bewaren:
         from wijkkit.privacy.sleutel import fernet
 
-        crypt = fernet(project.root)
-
-    prepared = []
-    for verhaal in verhalen:
-        result = pseudo.pseudonymise(verhaal.tekst)
-        prepared.append((verhaal, result))
-    docs = list(tagger.pipe(r.tekst for _, r in prepared)) if suggest else [[] for _ in prepared]
+        crypt = fernet(project)
+    prepared: list[tuple[Verhaal, Resultaat]] = [(v, pseudo.pseudonymise(v.tekst)) for v in verhalen]
+    docs = list(Tagger(codebook).pipe(r.tekst for _, r in prepared)) if suggest else [[] for _ in prepared]
 
     verslag = ImportVerslag(0, len(prepared), 0, 0)
     pause = float(os.environ.get("WIJKKIT_TEST_PAUSE_IMPORT", "0"))  # lets a test SIGKILL mid-import
     with store.session() as session:
-        record = Import(bron=str(source)[:500], aantal=len(prepared), door=door)
+        version_id = store.register_codebook(codebook.model_dump_json(), session=session)
+        record = Import(bron=bron[:500], aantal=len(prepared), door=door[:200])
         session.add(record)
         session.flush()
         for index, ((verhaal, result), suggestions) in enumerate(zip(prepared, docs)):
             story = Story(id=verhaal.id, tekst=result.tekst, datum=verhaal.datum, gebied=verhaal.gebied,
                           methode=verhaal.methode, verteller_rol=verhaal.verteller_rol,
-                          verzamelaar=verhaal.verzamelaar, taal=verhaal.taal, toestemming=verhaal.toestemming,
-                          bron=verhaal.bron, privacy=result.per_categorie, import_id=record.id)
+                          verzamelaar=meta.verzamelaar(verhaal.verzamelaar), taal=verhaal.taal,
+                          toestemming=verhaal.toestemming, bron=meta.bron(verhaal.bron, verhaal.bron_id, verhaal.id),
+                          privacy=result.per_categorie, import_id=record.id)
             for nr, (start, end, text) in enumerate(split(result.tekst)):
                 story.segments.append(Segment(nr=nr, start=start, end=end, tekst=text))
             session.add(story)
             session.flush()
             by_nr = {seg.nr: seg.id for seg in story.segments}
             session.add_all(suggestion_codings(story.id, suggestions, by_nr, version_id))
+            if extra is not None:
+                extra(session, verhaal, story, result)
             if crypt and verhaal.toestemming != "none":
                 session.add(Original(story_id=story.id, versleuteld=crypt.encrypt(verhaal.tekst.encode("utf-8"))))
                 verslag.originelen += 1
             verslag.segmenten += len(story.segments)
             verslag.suggesties += len(suggestions)
             verslag.vervangen.update(result.per_categorie)
+            verslag.hernoemd += verhaal.id != verhaal.bron_id
             if pause and index == len(prepared) // 2:
                 session.flush()
                 marker = os.environ.get("WIJKKIT_TEST_PAUSE_MARKER")

@@ -145,11 +145,13 @@ def find_story_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
 
 def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids: Iterable[str] = (),
                  defaults: Mapping | None = None, mapping: Mapping | None = None,
-                 skip_existing: bool = False) -> list[Verhaal]:
+                 skip_existing: bool = False, rename: Callable[[str], str] | None = None) -> list[Verhaal]:
     """Read and validate stories; raise one error with every bad row, or return them all.
 
     With ``skip_existing`` stories whose id is already in the store are left out silently
-    (for re-running an import on a folder that grows).
+    (for re-running an import on a folder that grows). ``rename`` maps an id from a file to the
+    id it gets in the store (pseudonymised where it holds a name or number), before the checks
+    for doubles.
     """
     records: list[Record] = []
     problemen: list[Probleem] = []
@@ -174,6 +176,8 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
         except ValidationError as exc:
             problemen += [_probleem(record, err) for err in exc.errors()]
             continue
+        if rename is not None:
+            verhaal = verhaal.met_id(rename(verhaal.id))
         where = f"{record.bestand}" + (f" rij {record.rij}" if record.rij else "")
         if known is not None and verhaal.gebied not in known:
             problemen.append(Probleem(record.bestand, "een gebied uit dit project (zie de cijfers of wijkkit.toml)",

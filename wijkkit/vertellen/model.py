@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from wijkkit.tellen.schema import niveau_of
 
@@ -30,6 +30,7 @@ class Verhaal(BaseModel):
     taal: str = "nl"
     toestemming: Toestemming
     bron: str = ""
+    _oorspronkelijk_id: str = PrivateAttr(default="")  # the id in the file, before pseudonymisation
 
     @field_validator("gebied")
     @classmethod
@@ -37,6 +38,16 @@ class Verhaal(BaseModel):
         if niveau_of(value) not in ("wijk", "buurt", "gemeente"):
             raise ValueError("een CBS-code van een wijk of buurt (WK + 6 cijfers, BU + 8 cijfers)")
         return value
+
+    def met_id(self, new_id: str) -> "Verhaal":
+        """The same story under a new (pseudonymised) id, remembering the id it had in its file."""
+        copy = self.model_copy(update={"id": new_id})
+        copy._oorspronkelijk_id = self.bron_id
+        return copy
+
+    @property
+    def bron_id(self) -> str:
+        return self._oorspronkelijk_id or self.id
 
     @property
     def mag_citeren(self) -> bool:
