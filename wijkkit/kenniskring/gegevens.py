@@ -26,17 +26,56 @@ MAX_CITATEN = 5
 
 @dataclass
 class Verhalenbeeld:
-    """What the stories say about one theme in one gebied, as it may be shown in public."""
+    """What the stories say about one theme in one gebied, as it may be shown in public.
+
+    The integer counts are for computing; everything meant for a page (``publiek``,
+    ``samenvatting``, ``per_periode``) already follows the privacy threshold: a count below it
+    reads "minder dan N", a period with fewer fragments is left out of the chart data.
+    """
 
     verhalen: int
     fragmenten: int
     kracht: int
     knelpunt: int
-    publiek: str  # "23" or "minder dan 5"
-    genoeg: bool
+    neutraal: int
+    drempel: int
     citaten: pd.DataFrame
-    per_periode: pd.DataFrame  # half-year, kracht, knelpunt (only when genoeg)
+    per_periode: pd.DataFrame  # periode, valentie, fragmenten: only cells at or above the threshold
+    weggelaten_periodes: int  # periods left out of the chart because they hold too few fragments
     uit_suggesties: int  # stories counted from tagger suggestions (not yet coded by the team)
+
+    @property
+    def genoeg(self) -> bool:
+        return self.verhalen >= self.drempel
+
+    @property
+    def publiek(self) -> str:
+        return publiek_aantal(self.verhalen, self.drempel)
+
+    def aantal(self, n: int) -> str:
+        return "geen" if n == 0 else publiek_aantal(n, self.drempel)
+
+    @property
+    def samenvatting(self) -> str:
+        """One Dutch sentence whose counts add up and are all public."""
+        if not self.genoeg:
+            return f"{self.publiek} verhalen: te weinig om iets te laten zien zonder dat vertellers herkenbaar worden."
+        parts = [(self.kracht, "over wat goed gaat"), (self.knelpunt, "over knelpunten"),
+                 (self.neutraal, "zonder oordeel")]
+        delen = [f"{self.aantal(n)} {wat}" for n, wat in parts if n or wat != "zonder oordeel"]
+        lijst = ", ".join(delen[:-1]) + " en " + delen[-1]
+        if any(0 < n < self.drempel for n, _ in parts):
+            # a total next to a hidden part would give the small number away by subtraction
+            return f"{self.publiek} verhalen. Fragmenten: {lijst}."
+        return f"{self.publiek} verhalen met samen {self.fragmenten} fragmenten: {lijst}."
+
+    @property
+    def suggestie_zin(self) -> str:
+        """Which part of the count comes from suggestions (public: never a small number)."""
+        if not self.uit_suggesties:
+            return ""
+        return (f"Van {self.aantal(self.uit_suggesties)} verhalen is het thema nog niet door het team bevestigd: "
+                "daar telt de suggestie van wijkkit.")
 
 
 class Kenniskring:
@@ -126,20 +165,40 @@ class Kenniskring:
         coded = self.codings[(self.codings["thema"] == thema) & self.codings["story_id"].isin(mine["id"])]
         n = coded["story_id"].nunique()
         genoeg = n >= self.drempel
-        kracht, knelpunt = int((coded["valentie"] == "kracht").sum()), int((coded["valentie"] == "knelpunt").sum())
+        counts = coded["valentie"].value_counts()
         citaten = self._citaten(coded, mine) if genoeg and details else pd.DataFrame(
             columns=["citaat", "valentie", "verteller_rol", "methode"])
-        periode = pd.DataFrame(columns=["periode", "valentie", "fragmenten"])
+        periode, weggelaten = pd.DataFrame(columns=["periode", "valentie", "fragmenten"]), 0
         if genoeg and details:
-            dated = coded.merge(mine[["id", "datum"]], left_on="story_id", right_on="id").dropna(subset=["datum"])
-            dated = dated[dated["valentie"] != "neutraal"]
-            if len(dated):
-                stamp = pd.to_datetime(dated["datum"])
-                dated["periode"] = stamp.dt.year.astype(str) + np.where(stamp.dt.month <= 6, "-1", "-2")
-                periode = dated.groupby(["periode", "valentie"]).size().rename("fragmenten").reset_index()
-        return Verhalenbeeld(n, len(coded), kracht, knelpunt, publiek_aantal(n, self.drempel), genoeg,
-                             citaten, periode,
+            periode, weggelaten = self._per_periode(coded, mine)
+        return Verhalenbeeld(n, len(coded), int(counts.get("kracht", 0)), int(counts.get("knelpunt", 0)),
+                             int(counts.get("neutraal", 0)), self.drempel, citaten, periode, weggelaten,
                              int(coded.loc[coded["bron"] == "suggestie", "story_id"].nunique()))
+
+    def _per_periode(self, coded: pd.DataFrame, mine: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        """Strengths and problems per half-year, or per year when half-years are too thin.
+
+        A cell below the privacy threshold is removed from the data itself (a chart hides
+        nothing from someone who reads its data); the number of periods left out is returned.
+        """
+        dated = coded.merge(mine[["id", "datum"]], left_on="story_id", right_on="id").dropna(subset=["datum"])
+        dated = dated[dated["valentie"] != "neutraal"]
+        if dated.empty:
+            return pd.DataFrame(columns=["periode", "valentie", "fragmenten"]), 0
+        stamp = pd.to_datetime(dated["datum"])
+        best = None
+        for labels in (stamp.dt.year.astype(str) + np.where(stamp.dt.month <= 6, " (1e helft)", " (2e helft)"),
+                       stamp.dt.year.astype(str)):
+            table = dated.assign(periode=labels).groupby(["periode", "valentie"]).size().rename("fragmenten")
+            table = table.reset_index()
+            small = table["fragmenten"] < self.drempel
+            if best is None or small.sum() < best[1].sum():
+                best = (table, small)
+            if not small.any():
+                break
+        table, small = best
+        left_out = table.loc[small, "periode"].nunique()
+        return table[~small].reset_index(drop=True), int(left_out)
 
     def _citaten(self, coded: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
         """Up to five quotes: quotable stories only, strengths and problems, different voices."""
@@ -173,7 +232,7 @@ class Kenniskring:
             else:
                 beeld = self.verhalen(code, thema, details=False)
                 valenced = beeld.kracht + beeld.knelpunt
-                value = 100 * beeld.kracht / valenced if beeld.genoeg and valenced else np.nan
+                value = 100 * beeld.kracht / valenced if beeld.genoeg and valenced >= self.drempel else np.nan
                 text = (f"{beeld.publiek} verhalen, {value:.0f}% krachten" if not np.isnan(value)
                         else f"{beeld.publiek} verhalen")
             rows.append({"gebied_code": code, "gebied_naam": self.namen[code], "waarde": value, "tekst": text})

@@ -129,8 +129,8 @@ def qualitative(theorie: Verandertheorie, stories: pd.DataFrame, codings: pd.Dat
             rows.append({"ambitie": ambitie.id, "deelambitie": deel.id,
                          "indicator": indicator.vraag or labels.get(indicator.thema, indicator.thema),
                          "thema": indicator.thema, "jaar": year, "verhalen": publiek_aantal(n, drempel),
-                         "aandeel_kracht": kracht / (kracht + knelpunt) if n >= drempel and kracht + knelpunt
-                         else np.nan,
+                         "aandeel_kracht": kracht / (kracht + knelpunt) if n >= drempel
+                         and kracht + knelpunt >= drempel else np.nan,
                          "duidingen": len(year_notes),
                          "laatste_duiding": year_notes["wat_zien_we"].iloc[0] if len(year_notes) else ""})
     return pd.DataFrame(rows, columns=["ambitie", "deelambitie", "indicator", "thema", "jaar", "verhalen",

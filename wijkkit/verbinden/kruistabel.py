@@ -68,8 +68,8 @@ def verbind(profiel: pd.DataFrame, stories: pd.DataFrame, codings: pd.DataFrame,
     for column in ("verhalen", "fragmenten", "kracht", "knelpunt", "neutraal"):
         table[column] = table[column].fillna(0).astype(int)
     table["cijfers"] = table["cijfers"].fillna("geen cijfers")
-    table["verhalen_zeggen"] = [_story_verdict(share, n, drempel)
-                                for share, n in zip(table["aandeel_kracht"], table["verhalen"])]
+    table["verhalen_zeggen"] = [_story_verdict(share, n, k + p, drempel) for share, n, k, p in
+                                zip(table["aandeel_kracht"], table["verhalen"], table["kracht"], table["knelpunt"])]
     table["verhalen_publiek"] = [publiek_aantal(n, drempel) for n in table["verhalen"]]
     table["spanning"] = [(c == "ongunstig" and v == "vooral krachten") or (c == "gunstig" and v == "vooral knelpunten")
                          for c, v in zip(table["cijfers"], table["verhalen_zeggen"])]
@@ -90,10 +90,10 @@ def figure_verdict(mean: float, judged: int) -> str:
     return "rond gemiddeld"
 
 
-def _story_verdict(share: float, stories: int, drempel: int) -> str:
+def _story_verdict(share: float, stories: int, valenced: int, drempel: int) -> str:
     if stories < drempel:
         return "te weinig verhalen"
-    if pd.isna(share):
+    if pd.isna(share) or valenced < drempel:  # a share of three fragments would give them away
         return "geen oordeel"
     if share >= STORY_LIMITS[1]:
         return "vooral krachten"
