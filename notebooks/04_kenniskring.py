@@ -17,18 +17,31 @@
 # Kies een gebied en een thema: wat zeggen de cijfers, wat vertellen de verhalen, en wat maken we ervan?
 
 # %% tags=["parameters"]
-PROJECT = ".."  # projectmap met wijkkit.toml
-GEBIED = ""     # leeg: het eerste gebied in focus uit wijkkit.toml
-THEMA = ""      # leeg: het eerste thema van het codeboek
+PROJECT = ".."     # projectmap met wijkkit.toml
+GEBIED = ""        # leeg: het eerste gebied in focus uit wijkkit.toml
+THEMA = ""         # leeg: het thema met een spanning, anders het thema met de meeste verhalen
+STATISCH = False   # True: de samenvatting als vaste pagina (voor een rapport of reproductie), zonder knoppen
 
 # %%
 import os
 
-from wijkkit.charts import enable_offline
-from wijkkit.kenniskring.dashboard import Dashboard
+from IPython.display import HTML, display
+
 from wijkkit.kenniskring.gegevens import Kenniskring
 
-enable_offline()
-dashboard = Dashboard(Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT)), gebied=GEBIED or None,
-                      thema=THEMA or None)
-dashboard
+kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
+if STATISCH:
+    # Without a browser the interactive page has nobody to talk to: show what it would export.
+    from wijkkit.kenniskring.samenvatting import figure_charts, summary_fragment
+
+    gebied = GEBIED or kring.standaard_gebied()
+    thema = THEMA or kring.standaard_thema(gebied)
+    display(HTML(summary_fragment(kring, gebied, thema, charts=figure_charts(kring, gebied, thema))))
+    display(HTML("<p><i>Het interactieve kenniskring-dashboard (andere gebieden en thema's, de kaart en de "
+                 "duiding vastleggen) open je met <code>wijkkit dashboard</code>.</i></p>"))
+else:
+    from wijkkit.charts import enable_offline
+    from wijkkit.kenniskring.dashboard import Dashboard
+
+    enable_offline()
+    display(Dashboard(kring, gebied=GEBIED or None, thema=THEMA or None))

@@ -45,7 +45,7 @@ def test_all_notebooks_run_in_order_on_the_demo_project(demo_project, tmp_path):
     steps = [("02_vertellen_verhalen.ipynb", {}),
              ("03_coderen_en_betrouwbaarheid.ipynb", {"DEMO_CODEURS": True, "UITVOER": str(tmp_path / "uit")}),
              ("03_verbinden.ipynb", {"UITVOER": str(tmp_path / "verbinden")}),
-             ("04_kenniskring.ipynb", {}),
+             ("04_kenniskring.ipynb", {"STATISCH": True}),
              ("werkbank_coderen.ipynb", {"CODEUR": "papermill"})]
     texts = {}
     for name, parameters in steps:
@@ -62,6 +62,8 @@ def test_all_notebooks_run_in_order_on_the_demo_project(demo_project, tmp_path):
     assert "Sprekende citaten" in texts["03_coderen_en_betrouwbaarheid.ipynb"]
     assert (tmp_path / "verbinden" / "kruistabel-WK999902.csv").exists()
     assert "Spanning bij" in texts["03_verbinden.ipynb"]
+    assert "Wat zeggen de cijfers?" in texts["04_kenniskring.ipynb"] and "<svg" in texts["04_kenniskring.ipynb"]
+    assert "Dashboard(children" not in texts["04_kenniskring.ipynb"]
 
 
 def test_tellen_notebook_on_another_project(demo_project, tmp_path):

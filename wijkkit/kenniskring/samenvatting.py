@@ -39,6 +39,30 @@ def svg(chart) -> str:
     return vlc.vegalite_to_svg(chart.to_dict())
 
 
+def figure_charts(kring, gebied: str, thema: str) -> list:
+    """The charts of the Cijfers tab: the theme's profile and, where there are years, its trend."""
+    from wijkkit.tellen.grafieken import profiel_chart, trend_chart
+
+    deel = kring.profiel(gebied)
+    met_cijfer = deel[(deel["domein"] == thema) & deel["index"].notna()]
+    if met_cijfer.empty:
+        return []
+    charts = [profiel_chart(met_cijfer, referentie_label=kring.referentie_label(), width=520)]
+    verloop = kring.trend(gebied, thema)
+    if not verloop.empty and (verloop["status"] == "ok").any():
+        charts.append(trend_chart(verloop))
+    return charts
+
+
+def summary_fragment(kring, gebied: str, thema: str, *, charts: list | None = None,
+                     vandaag: date | None = None) -> str:
+    """The summary as a block that fits in a page or a notebook (its own styles, no scripts)."""
+    page = summary_html(kring, gebied, thema, charts=charts, vandaag=vandaag)
+    body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    scoped = CSS.replace("body {", ".wk-samenvatting {")
+    return f"<div class='wk-samenvatting'><style>{scoped}</style>{body}</div>"
+
+
 def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, vandaag: date | None = None) -> str:
     """The summary of one gebied x theme: figures, stories, tension and the circle's duidingen."""
     e = html.escape
@@ -64,8 +88,7 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
         parts.append(f"<div class='grafiek'>{svg(chart)}</div>")
     parts.append("<h2>Wat zeggen de verhalen?</h2>")
     if beeld.genoeg:
-        parts.append(f"<p>{beeld.publiek} verhalen met {beeld.fragmenten} fragmenten over {e(label.lower())}: "
-                     f"{beeld.kracht} over wat goed gaat (krachten), {beeld.knelpunt} over knelpunten.</p>")
+        parts.append(f"<p>Over {e(label.lower())}: {e(beeld.samenvatting)} {e(beeld.suggestie_zin)}</p>")
         for q in beeld.citaten.itertuples():
             parts.append(f"<blockquote>{e(q.citaat)}<span class='wie'>{e(q.verteller_rol)}, {e(q.methode)} "
                          f"({e(q.valentie)})</span></blockquote>")

@@ -27,7 +27,7 @@ from wijkkit.config import Project
 # Order matters: 02 fills the store that 03-05 read.
 TEMPLATES = [("01_tellen_wijkprofiel.ipynb", {}), ("02_vertellen_verhalen.ipynb", {}),
              ("03_coderen_en_betrouwbaarheid.ipynb", {}), ("03_verbinden.ipynb", {}),
-             ("04_kenniskring.ipynb", {}), ("05_monitoring_voortgang.ipynb", {})]
+             ("04_kenniskring.ipynb", {"STATISCH": True}), ("05_monitoring_voortgang.ipynb", {})]
 WRITES_TABLES = {"01_tellen_wijkprofiel.ipynb", "03_verbinden.ipynb", "05_monitoring_voortgang.ipynb"}
 INPUT_PATTERNS = ["wijkkit.toml", "codebook.yml", "indicatoren.yml", "verandertheorie.yml", "data/**/*",
                   "stories/**/*"]
@@ -107,8 +107,22 @@ def store_digest(project: Project) -> str:
 
 
 def input_hashes(project: Project) -> dict[str, str]:
+    """Hashes of every input file. A story file named after a person ("interview-jan-jansen.md") is
+    listed under the same pseudonymous name its story has in the store."""
+    from wijkkit.privacy import Pseudonimiseerder
+    from wijkkit.privacy.metadata import MetadataPseudonimiseerder
+    from wijkkit.privacy.sleutel import pseudonymous
+
+    light = Pseudonimiseerder(use_deduce=False)
+    names = MetadataPseudonimiseerder(light.detect, lambda value: pseudonymous(project, value), light.detect)
     files = sorted({p for pattern in INPUT_PATTERNS for p in project.root.glob(pattern) if p.is_file()})
-    return {str(p.relative_to(project.root)): digest(p) for p in files}
+    out = {}
+    for path in files:
+        relative = path.relative_to(project.root)
+        if relative.parts[0] == "stories":
+            relative = relative.with_name(names.story_id(path.stem) + path.suffix)
+        out[str(relative)] = digest(path)
+    return out
 
 
 def reproduce(project: Project, target: Path | None = None, *, log=print) -> dict:
