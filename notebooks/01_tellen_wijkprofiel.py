@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -35,20 +37,21 @@ UITVOER = None      # map om tabellen als CSV te bewaren (voor reproduceren), of
 import os
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import HTML, display
 
 from wijkkit.charts import enable_offline
 from wijkkit.config import Project
 from wijkkit.tellen.grafieken import buurten_chart, profiel_chart, trend_chart
 from wijkkit.tellen.profiel import Referentie, trend, wijkprofiel
+from wijkkit.weergave import esc, spreadsheet_tabel, tabel
 
 enable_offline()
 project = Project.load(os.environ.get("WIJKKIT_PROJECT", PROJECT))
 cijfers = project.load_indicators()
 gebied = GEBIED or (project.config.project.gebieden or [project.config.project.gemeente])[0]
 referentie = Referentie.parse(REFERENTIE) if REFERENTIE else project.referentie()
-display(Markdown(f"**Project:** {project.config.project.naam} · **gebied:** {gebied} · "
-                 f"**jaren:** {cijfers['jaar'].min()}–{cijfers['jaar'].max()}"))
+display(HTML(f"<p><b>Project:</b> {esc(project.config.project.naam)} · <b>gebied:</b> {esc(gebied)} · "
+             f"<b>jaren:</b> {cijfers['jaar'].min()}–{cijfers['jaar'].max()}</p>"))
 
 # %% [markdown]
 # ## Het profiel
@@ -61,13 +64,11 @@ naam_gemeente = str(cijfers.loc[cijfers["gebied_code"] == project.config.project
 profiel_chart(profiel, referentie_label=referentie.label(naam_gemeente))
 
 # %%
-tabel = profiel.loc[profiel["waarde"].notna(),
-                    ["domein_label", "label", "waarde", "eenheid", "jaar", "verandering", "vorige_jaar",
-                     "index", "band", "toelichting"]]
-tabel.rename(columns={"domein_label": "thema", "label": "indicator", "vorige_jaar": "t.o.v. jaar",
-                      "band": "oordeel"}).style.format(
-    {"waarde": "{:,.1f}", "verandering": "{:+,.1f}", "index": "{:.0f}"}, decimal=",", thousands=".",
-    na_rep="–").hide(axis="index")
+overzicht = profiel.loc[profiel["waarde"].notna(),
+                        ["domein_label", "label", "waarde", "eenheid", "jaar", "verandering", "vorige_jaar",
+                         "index", "band", "toelichting"]]
+tabel(overzicht.rename(columns={"domein_label": "thema", "label": "indicator", "vorige_jaar": "t.o.v. jaar",
+                                "band": "oordeel"}), decimalen={"index": 0})
 
 # %% [markdown]
 # ## Ontwikkeling door de jaren
@@ -93,4 +94,4 @@ if wijk:
 # %%
 if UITVOER:
     Path(UITVOER).mkdir(parents=True, exist_ok=True)
-    profiel.to_csv(Path(UITVOER) / f"wijkprofiel-{gebied}.csv", index=False)
+    spreadsheet_tabel(profiel).to_csv(Path(UITVOER) / f"wijkprofiel-{gebied}.csv", index=False)

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -28,18 +30,19 @@ VERHALEN = "stories" # map met verhalen, relatief aan het project
 # %%
 import os
 
-from IPython.display import Markdown, display
+from IPython.display import HTML, display
 
 from wijkkit.charts import enable_offline
 from wijkkit.config import Project
 from wijkkit.vertellen.importeren import import_stories, project_store
-from wijkkit.vertellen.overzicht import codings_frame, privacy_report, theme_chart, theme_frequencies
+from wijkkit.vertellen.overzicht import codings_frame, privacy_report, stories_frame, theme_chart, theme_frequencies
+from wijkkit.weergave import tabel
 
 enable_offline()
 project = Project.load(os.environ.get("WIJKKIT_PROJECT", PROJECT))
 store = project_store(project)
 verslag = import_stories(project, project.root / VERHALEN, store=store, skip_existing=True, door="notebook 02")
-display(Markdown(f"**Nieuw ingelezen:** {verslag.verhalen} verhalen, {verslag.suggesties} themasuggesties."))
+display(HTML(f"<p><b>Nieuw ingelezen:</b> {verslag.verhalen} verhalen, {verslag.suggesties} themasuggesties.</p>"))
 
 # %% [markdown]
 # ## Privacyverslag
@@ -47,19 +50,22 @@ display(Markdown(f"**Nieuw ingelezen:** {verslag.verhalen} verhalen, {verslag.su
 # De oorspronkelijke teksten staan niet in de store.
 
 # %%
-privacy_report(store).style.hide(axis="index")
+tabel(privacy_report(store))
 
 # %% [markdown]
 # ## Voorbeelden van suggesties
-# Per thema het woord dat de suggestie gaf en de zin als bewijs.
+# Per thema het woord dat de suggestie gaf en de zin als bewijs. Alleen uit verhalen waarvan de
+# verteller toestemming gaf voor analyse: een verhaal met toestemming `none` wordt alleen geteld.
 
 # %%
 suggesties = codings_frame(store, statuses=("suggested",))
+mag = set(stories_frame(store).query("toestemming != 'none'")["id"])
 codebook = project.load_codebook()
-voorbeeld = (suggesties.sort_values(["thema", "score"], ascending=[True, False]).groupby("thema").head(2)
+voorbeeld = (suggesties[suggesties["story_id"].isin(mag)]
+             .sort_values(["thema", "score", "story_id"], ascending=[True, False, True]).groupby("thema").head(2)
              .assign(thema=lambda d: d["thema"].map(codebook.label))
              [["thema", "valentie", "term", "score", "bewijs"]])
-voorbeeld.style.hide(axis="index").format({"score": "{:.1f}"}, decimal=",")
+tabel(voorbeeld, decimalen={"score": 1})
 
 # %% [markdown]
 # ## Thema's per wijk

@@ -37,12 +37,13 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from wijkkit.charts import enable_offline
 from wijkkit.coderen import beslissingen, betrouwbaarheid, rapport
 from wijkkit.config import Project
 from wijkkit.vertellen.importeren import project_store
+from wijkkit.weergave import citaat_html, esc, tabel
 
 enable_offline()
 project = Project.load(os.environ.get("WIJKKIT_PROJECT", PROJECT))
@@ -67,7 +68,7 @@ display(Markdown(f"**{gecodeerd['story_id'].nunique()}** verhalen hebben minsten
 per_codeur = (gecodeerd.groupby("codeur").agg(codes=("thema", "size"), verhalen=("story_id", "nunique"))
               .join(afgerond.groupby("codeur").story_id.nunique().rename("afgerond"), how="outer")
               .fillna(0).astype(int).reset_index())
-per_codeur.style.hide(axis="index")
+tabel(per_codeur)
 
 # %% [markdown]
 # ## Overeenstemming tussen codeurs
@@ -76,32 +77,33 @@ per_codeur.style.hide(axis="index")
 
 # %%
 display(Markdown(betrouwbaarheid.UITLEG))
-tabel = betrouwbaarheid.store_table(store, codebook.theme_ids, niveau=NIVEAU)
-if tabel.empty:
+eenheden = betrouwbaarheid.store_table(store, codebook.theme_ids, niveau=NIVEAU)
+if eenheden.empty:
     display(Markdown("*Nog geen verhalen die door twee codeurs zijn afgerond. Wijs een steekproef toe met "
                      "`wijkkit toewijzen NAAM --van CODEUR`.*"))
     overeenstemming = {"per_thema": pd.DataFrame(columns=["thema", "alfa", "eenheden", "toegekend"]),
                        "per_paar": pd.DataFrame()}
 else:
-    overeenstemming = betrouwbaarheid.agreement(tabel)
-    display(overeenstemming["per_paar"].style.hide(axis="index")
-            .format({"kappa": "{:.3f}", "overeenstemming": "{:.1%}"}, decimal=","))
+    overeenstemming = betrouwbaarheid.agreement(eenheden)
+    display(tabel(overeenstemming["per_paar"].assign(overeenstemming=lambda d: 100 * d["overeenstemming"])
+                  .rename(columns={"overeenstemming": "overeenstemming (%)"}),
+                  decimalen={"kappa": 3, "overeenstemming (%)": 1}))
 
 # %%
 if len(overeenstemming["per_thema"]):
     display(rapport.agreement_chart(overeenstemming["per_thema"], labels))
-    display(overeenstemming["per_thema"].assign(thema=lambda d: d["thema"].map(lambda t: labels.get(t, t)))
-            .style.hide(axis="index").format({"alfa": "{:.3f}"}, decimal=",", na_rep="n.v.t."))
+    display(tabel(overeenstemming["per_thema"].assign(thema=lambda d: d["thema"].map(lambda t: labels.get(t, t))),
+                  decimalen={"alfa": 3}))
 
 # %% [markdown]
 # ### Verschillen om te bespreken
 # Per verhaal (of zin) en thema: wie het thema wel en wie het niet toekende.
 
 # %%
-if not tabel.empty:
-    verschillen = betrouwbaarheid.disagreements(tabel).assign(thema=lambda d: d["thema"].map(labels))
+if not eenheden.empty:
+    verschillen = betrouwbaarheid.disagreements(eenheden).assign(thema=lambda d: d["thema"].map(labels))
     display(Markdown(f"{len(verschillen)} verschillen."))
-    display(verschillen.head(40).style.hide(axis="index"))
+    display(tabel(verschillen.head(40)))
 
 # %% [markdown]
 # ## Thema's per gebied, methode en rol
@@ -135,8 +137,8 @@ rapport.balance_chart(rapport.balance(gecodeerd))
 # %%
 citaten = rapport.quotes(gecodeerd, per_thema=CITATEN_PER_THEMA)
 for thema, groep in citaten.groupby("thema_label"):
-    regels = "\n".join(f"> {r.citaat}\n>\n> *{r.verteller_rol}, {r.methode} ({r.valentie})*\n" for r in groep.itertuples())
-    display(Markdown(f"**{thema}**\n\n{regels}"))
+    display(HTML(f"<h3>{esc(thema)}</h3>" + "".join(
+        citaat_html(r.citaat, f"{r.verteller_rol}, {r.methode} ({r.valentie})") for r in groep.itertuples())))
 
 # %% [markdown]
 # ## Het geleerde model
@@ -152,7 +154,7 @@ if rapport_pad.exists():
     tabel_cv = cv.pivot(index="thema", columns="methode", values="f1").rename(index=lambda t: labels.get(t, t))
     display(Markdown(f"Getraind op {leer['zinnen']} zinnen uit {leer['verhalen']} verhalen ({leer['getraind_op']}); "
                      f"het model staat **{'aan' if project.config.coderen.leermodel else 'uit'}**."))
-    display(tabel_cv.style.format("{:.3f}", decimal=",", na_rep="n.v.t."))
+    display(tabel(tabel_cv.reset_index(), decimalen=dict.fromkeys(tabel_cv.columns, 3)))
 else:
     display(Markdown("*Er is nog geen geleerd model. Train het met `wijkkit leer` zodra het team genoeg heeft "
                      "gecodeerd.*"))

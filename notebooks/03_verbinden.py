@@ -32,19 +32,20 @@ UITVOER = ""     # map voor de kruistabellen als CSV, leeg laten om niets te sch
 import os
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import HTML, display
 
 from wijkkit.charts import enable_offline
 from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.tellen.grafieken import profiel_chart
 from wijkkit.verbinden.kaart import buurtkaart
+from wijkkit.weergave import citaat_html, esc, spreadsheet_tabel, tabel, tekst_html
 
 enable_offline()
 kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
 gebieden = GEBIEDEN or kring.project.config.project.gebieden or [kring.standaard_gebied()]
-display(Markdown(f"**{kring.project.config.project.naam}** · gebieden: "
-                 + ", ".join(kring.namen.get(g, g) for g in gebieden) + f" · {kring.referentie_label()}"))
+display(HTML(f"<p><b>{esc(kring.project.config.project.naam)}</b> · gebieden: "
+             + ", ".join(esc(kring.namen.get(g, g)) for g in gebieden) + f" · {esc(kring.referentie_label())}</p>"))
 
 # %% [markdown]
 # ## Kruistabel per gebied
@@ -55,42 +56,39 @@ kolommen = {"label": "thema", "cijfers": "de cijfers", "cijfers_jaren": "jaren",
             "verhalen_publiek": "verhalen", "spanning": "spanning", "uitleg": "uitleg"}
 tabellen = {}
 for gebied in gebieden:
-    tabel = kring.kruistabel(gebied)
-    tabellen[gebied] = tabel
-    display(Markdown(f"### {kring.namen.get(gebied, gebied)}"))
-    display(tabel[list(kolommen)].rename(columns=kolommen)
-            .assign(spanning=lambda d: d["spanning"].map({True: "ja", False: ""}))
-            .style.hide(axis="index"))
+    tabel_g = kring.kruistabel(gebied)
+    tabellen[gebied] = tabel_g
+    display(HTML(f"<h3>{esc(kring.namen.get(gebied, gebied))}</h3>"))
+    leesbaar = tabel_g[list(kolommen)].rename(columns=kolommen)
+    display(tabel(leesbaar.assign(spanning=lambda d: d["spanning"].map({True: "ja", False: ""}))))
     if UITVOER:
         Path(UITVOER).mkdir(parents=True, exist_ok=True)
-        tabel[list(kolommen)].rename(columns=kolommen).to_csv(Path(UITVOER) / f"kruistabel-{gebied}.csv", index=False)
+        spreadsheet_tabel(leesbaar).to_csv(Path(UITVOER) / f"kruistabel-{gebied}.csv", index=False)
 
 # %% [markdown]
 # ## Waar cijfers en verhalen elkaar tegenspreken
 # Voor elk thema met een spanning: het profiel van de cijfers en wat vertellers zeggen.
 
 # %%
-for gebied, tabel in tabellen.items():
-    for rij in tabel[tabel["spanning"]].itertuples():
-        display(Markdown(f"### {kring.namen.get(gebied, gebied)}: {rij.label}\n\n{rij.uitleg}"))
+for gebied, tabel_g in tabellen.items():
+    for rij in tabel_g[tabel_g["spanning"]].itertuples():
+        display(HTML(f"<h3>{esc(kring.namen.get(gebied, gebied))}: {esc(rij.label)}</h3><p>{esc(rij.uitleg)}</p>"))
         deel = kring.profiel(gebied)
         deel = deel[(deel["domein"] == rij.thema) & deel["index"].notna()]
         if len(deel):
             display(profiel_chart(deel, referentie_label=kring.referentie_label(), width=480))
         beeld = kring.verhalen(gebied, rij.thema)
-        citaten = "\n".join(f"> {c.citaat}\n>\n> *{c.verteller_rol}, {c.methode} ({c.valentie})*\n"
-                            for c in beeld.citaten.itertuples())
-        display(Markdown(f"{beeld.publiek} verhalen: {beeld.kracht} krachten en {beeld.knelpunt} knelpunten.\n\n"
-                         + citaten))
+        display(HTML(f"<p>{esc(beeld.samenvatting)}</p>" + "".join(
+            citaat_html(c.citaat, f"{c.verteller_rol}, {c.methode} ({c.valentie})") for c in beeld.citaten.itertuples())))
 if not any(t["spanning"].any() for t in tabellen.values()):
-    display(Markdown("*Geen spanningen gevonden: cijfers en verhalen wijzen nergens duidelijk tegen elkaar in.*"))
+    display(HTML("<p><i>Geen spanningen gevonden: cijfers en verhalen wijzen nergens duidelijk tegen elkaar in.</i></p>"))
 
 # %% [markdown]
 # ## Buurtkaart
 # Per thema met een spanning: links de cijfers, rechts de verhalen (aandeel krachten; grijs bij te weinig verhalen).
 
 # %%
-themas = sorted({t for tabel in tabellen.values() for t in tabel.loc[tabel["spanning"], "thema"]})
+themas = sorted({t for tabel_g in tabellen.values() for t in tabel_g.loc[tabel_g["spanning"], "thema"]})
 for thema in themas:
     label = kring.labels[thema]
     cijfers = buurtkaart(kring.kaartwaarden(thema, "cijfers"), waarde="waarde", titel=f"{label}: cijfers",
@@ -110,8 +108,9 @@ for thema in themas:
 for gebied in gebieden:
     notities = duidingen(kring.store, gebied=gebied)
     if notities.empty:
-        display(Markdown(f"*Nog geen duiding voor {kring.namen.get(gebied, gebied)}.*"))
+        display(HTML(f"<p><i>Nog geen duiding voor {esc(kring.namen.get(gebied, gebied))}.</i></p>"))
     for d in notities.itertuples():
-        velden = "\n\n".join(f"**{vraag}** {getattr(d, veld)}" for veld, vraag in VELDEN.items() if getattr(d, veld))
-        display(Markdown(f"**{kring.namen.get(gebied, gebied)} · {kring.labels.get(d.thema, d.thema)} · "
-                         f"{d.datum:%d-%m-%Y}** (aanwezig: {aanwezigen_tekst(d.aanwezigen)})\n\n{velden}"))
+        velden = "".join(f"<p><b>{esc(vraag)}</b> {tekst_html(getattr(d, veld))}</p>"
+                         for veld, vraag in VELDEN.items() if getattr(d, veld))
+        display(HTML(f"<p><b>{esc(kring.namen.get(gebied, gebied))} · {esc(kring.labels.get(d.thema, d.thema))} · "
+                     f"{d.datum:%d-%m-%Y}</b> (aanwezig: {esc(aanwezigen_tekst(d.aanwezigen))})</p>{velden}"))

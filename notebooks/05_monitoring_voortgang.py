@@ -23,7 +23,7 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 import wijkkit
 from wijkkit.charts import OKABE_ITO, enable_static, style
@@ -32,6 +32,7 @@ from wijkkit.kenniskring.duiding import duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.monitoring.verandertheorie import load_verandertheorie
 from wijkkit.monitoring.voortgang import STATUS_UITLEG, per_ambition, qualitative, quantitative
+from wijkkit.weergave import esc, spreadsheet_tabel, tekst_html
 
 enable_static()  # charts as SVG in the page: the report is one file that works without internet
 kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
@@ -45,9 +46,9 @@ notities = duidingen(kring.store)
 kwalitatief = qualitative(theorie, kring.stories, kring.codings, notities, kring.drempel, kring.labels)
 if UITVOER:
     Path(UITVOER).mkdir(parents=True, exist_ok=True)
-    tabel.to_csv(Path(UITVOER) / "voortgang-indicatoren.csv", index=False)
-    ambities.to_csv(Path(UITVOER) / "voortgang-ambities.csv", index=False)
-    kwalitatief.to_csv(Path(UITVOER) / "voortgang-kwalitatief.csv", index=False)
+    spreadsheet_tabel(tabel).to_csv(Path(UITVOER) / "voortgang-indicatoren.csv", index=False)
+    spreadsheet_tabel(ambities).to_csv(Path(UITVOER) / "voortgang-ambities.csv", index=False)
+    spreadsheet_tabel(kwalitatief).to_csv(Path(UITVOER) / "voortgang-kwalitatief.csv", index=False)
 
 
 def nl(value, decimals=1):
@@ -55,9 +56,9 @@ def nl(value, decimals=1):
 
 
 display(HTML(f"""<style>table td, table th {{ text-align: left !important; }}</style>
-<h1>Voortgangsrapportage wijkaanpak {naam}</h1>
-<p style="font-size:1.15em"><b>Missie.</b> {theorie.missie}</p>
-<p>Nulmeting: {theorie.nulmeting}. Cijfers tot en met {int(tabel['laatste_jaar'].max()) if tabel['laatste_jaar'].notna().any() else '–'};
+<h1>Voortgangsrapportage wijkaanpak {esc(naam)}</h1>
+<p style="font-size:1.15em"><b>Missie.</b> {tekst_html(theorie.missie)}</p>
+<p>Nulmeting: {esc(theorie.nulmeting)}. Cijfers tot en met {int(tabel['laatste_jaar'].max()) if tabel['laatste_jaar'].notna().any() else '–'};
 bij elk cijfer staat het jaar. Voortgang: 0% is de nulmeting, 100% is het doel.</p>"""))
 
 # %%
@@ -70,13 +71,14 @@ for ambitie in theorie.ambities:
                  f"van {samen['indicatoren']} indicatoren" if samen is not None and pd.notna(samen["gemiddelde_voortgang"])
                  else "nog geen vergelijkbare cijfers")
     rows = "".join(
-        f"<tr><td>{r.label}<br><small>{kring.namen.get(r.gebied, r.gebied)}</small></td>"
+        f"<tr><td>{esc(r.label)}<br><small>{esc(kring.namen.get(r.gebied, r.gebied))}</small></td>"
         f"<td>{nl(r.basiswaarde)} ({r.basisjaar})</td><td>{nl(r.laatste_waarde)} "
         f"({'–' if pd.isna(r.laatste_jaar) else int(r.laatste_jaar)})</td><td>{nl(r.doel)} ({r.doeljaar})</td>"
         f"<td>{'–' if pd.isna(r.voortgang) else nl(100 * r.voortgang, 0) + '%'}</td>"
-        f"<td>{MARK[r.status]} {r.status}</td><td><small>{r.toelichting}</small></td></tr>" for r in deel.itertuples())
-    display(HTML(f"<h2>{ambitie.titel}</h2><p>{gemiddeld}.</p>"
-                 + "".join(f"<p><i>{d.titel}</i></p>" for d in ambitie.deelambities)
+        f"<td>{MARK[r.status]} {esc(r.status)}</td><td><small>{esc(r.toelichting)}</small></td></tr>"
+        for r in deel.itertuples())
+    display(HTML(f"<h2>{esc(ambitie.titel)}</h2><p>{esc(gemiddeld)}.</p>"
+                 + "".join(f"<p><i>{esc(d.titel)}</i></p>" for d in ambitie.deelambities)
                  + ("<table><tr><th>indicator</th><th>nulmeting</th><th>laatste cijfer</th><th>doel</th>"
                     f"<th>voortgang</th><th>stand</th><th>toelichting</th></tr>{rows}</table>" if rows else "")))
     met = deel.dropna(subset=["voortgang"])
@@ -97,13 +99,13 @@ for ambitie in theorie.ambities:
 
 # %%
 for (deelambitie, indicator), groep in kwalitatief.groupby(["deelambitie", "indicator"], sort=False):
-    rows = "".join(f"<tr><td>{int(r.jaar)}</td><td>{r.verhalen}</td>"
+    rows = "".join(f"<tr><td>{int(r.jaar)}</td><td>{esc(r.verhalen)}</td>"
                    f"<td>{'–' if pd.isna(r.aandeel_kracht) else nl(100 * r.aandeel_kracht, 0) + '%'}</td>"
                    f"<td>{r.duidingen}</td></tr>" for r in groep.itertuples())
-    display(HTML(f"<h3>{indicator}</h3><table><tr><th>jaar</th><th>verhalen</th><th>aandeel krachten</th>"
+    display(HTML(f"<h3>{esc(indicator)}</h3><table><tr><th>jaar</th><th>verhalen</th><th>aandeel krachten</th>"
                  f"<th>duidingen</th></tr>{rows}</table>"))
 if kwalitatief.empty:
-    display(Markdown("*Nog geen verhalen of duidingen bij de kwalitatieve indicatoren.*"))
+    display(HTML("<p><i>Nog geen verhalen of duidingen bij de kwalitatieve indicatoren.</i></p>"))
 
 # %% [markdown]
 # ## Duiding en lessen
@@ -113,11 +115,11 @@ if kwalitatief.empty:
 eigen = notities[notities["gebied"].astype(str).str.startswith(("BU" + theorie.gebied[2:8], theorie.gebied))] \
     if len(notities) else notities
 if eigen.empty:
-    display(Markdown("*Nog geen duiding vastgelegd voor dit gebied.*"))
+    display(HTML("<p><i>Nog geen duiding vastgelegd voor dit gebied.</i></p>"))
 for d in eigen.itertuples():
-    display(HTML(f"<p><b>{d.datum:%d-%m-%Y} · {kring.namen.get(d.gebied, d.gebied)} · "
-                 f"{kring.labels.get(d.thema, d.thema)}</b><br>Wat zien we? {d.wat_zien_we}<br>"
-                 f"Verklaring: {d.verklaring}<br>Wat willen we doen? {d.wat_willen_we}</p>"))
+    display(HTML(f"<p><b>{d.datum:%d-%m-%Y} · {esc(kring.namen.get(d.gebied, d.gebied))} · "
+                 f"{esc(kring.labels.get(d.thema, d.thema))}</b><br>Wat zien we? {tekst_html(d.wat_zien_we)}<br>"
+                 f"Verklaring: {tekst_html(d.verklaring)}<br>Wat willen we doen? {tekst_html(d.wat_willen_we)}</p>"))
 
 # %% [markdown]
 # ## Bijlage: bronnen, jaren en methode
@@ -125,7 +127,7 @@ for d in eigen.itertuples():
 # %%
 bronnen = (kring.cijfers[kring.cijfers["indicator"].astype(str).isin(tabel["indicator"])]
            .dropna(subset=["waarde"]).groupby(["bron"], observed=True)["jaar"].agg(["min", "max"]).reset_index())
-regels = "".join(f"<li>{r.bron}: {r.min}–{r.max}</li>" for r in bronnen.itertuples())
+regels = "".join(f"<li>{esc(r.bron)}: {r.min}–{r.max}</li>" for r in bronnen.itertuples())
 overeenstemming = "nog niet gemeten (geen verhalen die twee codeurs afrondden)"
 tabel_b = betrouwbaarheid.store_table(kring.store, kring.codebook.theme_ids)
 if not tabel_b.empty:
@@ -134,7 +136,7 @@ if not tabel_b.empty:
                        "(verhaal × thema, verhalen die minstens twee codeurs afrondden)")
 display(HTML(f"""<ul>{regels}</ul>
 <p><b>Methode.</b> Index en voortgang volgen de verandertheorie (<code>verandertheorie.yml</code>).
-Cijfers: {kring.referentie_label()}; een grenswijziging (CBS ind_wbi = 3) maakt cijfers na de nulmeting
+Cijfers: {esc(kring.referentie_label())}; een grenswijziging (CBS ind_wbi = 3) maakt cijfers na de nulmeting
 niet vergelijkbaar. Verhalen zijn gepseudonimiseerd; aantallen onder {kring.drempel} worden niet genoemd.
 Thema's in verhalen: codes van het team (en suggesties van wijkkit voor verhalen die nog niemand codeerde).
 Overeenstemming tussen codeurs: {overeenstemming}.</p>

@@ -45,10 +45,11 @@ def test_actions_are_stored_at_once(small_project):
 
     bench.memo.value = "Opvallend verhaal."
     bench.memo_thema.value = "wonen"
-    bench.memo_code.value = "Huur komt vaker terug."
+    bench.memo_code.value = "Huur komt vaker terug; mevrouw Vlasbloem belde op 06-98765432."
     with store.read() as session:
         memos = {(m.story_id, m.thema, m.codeur, m.tekst) for m in session.query(Memo)}
-    assert memos == {(first, None, "anna", "Opvallend verhaal."), (first, "wonen", "anna", "Huur komt vaker terug.")}
+    assert memos == {(first, None, "anna", "Opvallend verhaal."),
+                     (first, "wonen", "anna", "Huur komt vaker terug; mevrouw [PERSOON-1] belde op [TELEFOON-1].")}
 
     bench.klaar.click()
     assert set(b.finished(store)["story_id"]) == {first}

@@ -8,7 +8,6 @@ previous story, a accept and r reject the first open suggestion, d finish the st
 
 from __future__ import annotations
 
-import html
 import os
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from wijkkit.codebook import Codebook
 from wijkkit.coderen import beslissingen as b
 from wijkkit.store import Store
 from wijkkit.store.models import Coding, Memo, Story
+from wijkkit.weergave import esc
 
 # Paul Tol's light palette: tints that keep black text readable, safe for colour-blind readers;
 # the theme's name is always written next to the colour.
@@ -73,7 +73,7 @@ class Sneltoetsen(anywidget.AnyWidget):
 def _chip(label: str, kleur: str, voorstel: bool = False, titel: str = "") -> str:
     style = "" if voorstel else f' style="background:{kleur}"'
     extra = " wk-voorstel" if voorstel else ""
-    return f'<span class="wk-chip{extra}"{style} title="{html.escape(titel)}">{html.escape(label)}</span>'
+    return f'<span class="wk-chip{extra}"{style} title="{esc(titel)}">{esc(label)}</span>'
 
 
 def story_html(tekst: str, segments: list[tuple[int, int, int, str]], suggestions: pd.DataFrame,
@@ -81,7 +81,7 @@ def story_html(tekst: str, segments: list[tuple[int, int, int, str]], suggestion
     """The story with numbered sentences; sentences with open suggestions are highlighted."""
     parts, position = [], 0
     for seg_id, nr, start, end in segments:
-        parts.append(html.escape(tekst[position:start]))
+        parts.append(esc(tekst[position:start]))
         offered = suggestions[suggestions["segment_id"] == seg_id] if not suggestions.empty else suggestions
         coded = mine[mine["segment_id"] == seg_id] if not mine.empty else mine
         colour = kleuren.get(offered["thema"].iloc[0], "#EEDD88") if len(offered) else None
@@ -91,9 +91,9 @@ def story_html(tekst: str, segments: list[tuple[int, int, int, str]], suggestion
         chips += "".join(_chip(f"{codebook.label(t)} ({v or 'geen valentie'})", kleuren.get(t, "#ddd"))
                          for t, v in zip(coded["thema"], coded["valentie"])) if len(coded) else ""
         parts.append(f'<span class="wk-zin"{style}><span class="wk-nr">{nr + 1}</span>'
-                     f'{html.escape(tekst[start:end])}</span>{chips}')
+                     f'{esc(tekst[start:end])}</span>{chips}')
         position = end
-    parts.append(html.escape(tekst[position:]))
+    parts.append(esc(tekst[position:]))
     return f'<div class="wk-tekst">{"".join(parts)}</div>'.replace("\n", "<br>")
 
 
@@ -109,6 +109,7 @@ class Werkbank(w.VBox):
         self.thema_opties = [(t.label, t.id) for t in codebook.themas]
         self.story_id: str | None = None
         self._loading = False
+        self._pseudo = None
         self._done: set[str] = set()
         with store.read() as session:
             self.stories = pd.DataFrame(session.execute(
@@ -277,9 +278,9 @@ class Werkbank(w.VBox):
         citeren = "mag geciteerd worden (gepseudonimiseerd)" if row["toestemming"] == "citeren-anoniem" \
             else "alleen voor analyse, niet citeren"
         assigned = me and self.story_id in set(b.assignments(self.store, me)["story_id"])
-        self.meta.value = (f'<div class="wk-meta"><b>{html.escape(self.story_id)}</b> · '
-                           f'{html.escape(self.gebied_namen.get(row["gebied"], row["gebied"]))} · {row["methode"]} · '
-                           f'{row["verteller_rol"]} · {row["datum"] or "datum onbekend"} · {citeren}'
+        self.meta.value = (f'<div class="wk-meta"><b>{esc(self.story_id)}</b> · '
+                           f'{esc(self.gebied_namen.get(row["gebied"], row["gebied"]))} · {esc(row["methode"])} · '
+                           f'{esc(row["verteller_rol"])} · {esc(row["datum"] or "datum onbekend")} · {citeren}'
                            f'{" · <b>aan jou toegewezen</b>" if assigned else ""}</div>')
         suggestions = b.open_suggestions(self.store, self.story_id, me or None)
         everyone = b.codes(self.store, story_id=self.story_id)
@@ -297,15 +298,15 @@ class Werkbank(w.VBox):
             self.anderen.value = ("<p><i>Blind coderen: codes van anderen zie je nadat je dit verhaal hebt "
                                   "afgerond.</i></p>") if len(others) else ""
         else:
-            items = "".join(f"<li>{html.escape(c.codeur)}: {html.escape(self.codebook.label(c.thema))} "
-                            f"({c.valentie or 'geen valentie'}), "
+            items = "".join(f"<li>{esc(c.codeur)}: {esc(self.codebook.label(c.thema))} "
+                            f"({esc(c.valentie or 'geen valentie')}), "
                             f"{'heel verhaal' if pd.isna(c.segment_id) else f'zin {nr_of.get(c.segment_id, 0) + 1}'}"
                             f"</li>" for c in others.itertuples())
             self.anderen.value = f"<h4>Codes van anderen</h4><ul>{items}</ul>" if items else ""
         visible = [m for m in memos if m.codeur == me or not self.blind.value or self.story_id in self._done]
         self.memos.value = "".join(
-            f"<p><b>{html.escape(m.codeur)}</b>{' bij ' + html.escape(self.codebook.label(m.thema)) if m.thema else ''}"
-            f": {html.escape(m.tekst)}</p>" for m in visible)
+            f"<p><b>{esc(m.codeur)}</b>{' bij ' + esc(self.codebook.label(m.thema)) if m.thema else ''}"
+            f": {esc(m.tekst)}</p>" for m in visible)
         self.klaar.description = ("↺ Toch nog niet klaar" if self.story_id in self._done
                                   else "✓ Klaar met dit verhaal (d)")
         self._loading = True  # clearing the memo fields is not a memo
@@ -316,7 +317,7 @@ class Werkbank(w.VBox):
         where = "heel verhaal" if pd.isna(s.segment_id) else f"zin {nr_of.get(int(s.segment_id), 0) + 1}"
         source = "geleerd model" if s.bron == "wijkkit-model" else f"woord ‘{s.term}’"
         label = w.HTML(f"{_chip(self.codebook.label(s.thema), self.kleuren.get(s.thema, '#ddd'))} "
-                       f"{where} · {s.valentie or 'neutraal'} · {html.escape(source)}")
+                       f"{where} · {esc(s.valentie or 'neutraal')} · {esc(source)}")
         accept = self._button("✓ Accepteren", "wk-accepteer", lambda _, sid=s.id: self._answer(sid, True),
                               style="success")
         reject = self._button("✗ Afwijzen", "wk-wijsaf", lambda _, sid=s.id: self._answer(sid, False))
@@ -325,7 +326,7 @@ class Werkbank(w.VBox):
     def _code_row(self, c, nr_of) -> w.HBox:
         where = "heel verhaal" if pd.isna(c.segment_id) else f"zin {nr_of.get(int(c.segment_id), 0) + 1}"
         label = w.HTML(f"{_chip(self.codebook.label(c.thema), self.kleuren.get(c.thema, '#ddd'))} {where} · "
-                       f"{c.valentie or 'geen valentie'}")
+                       f"{esc(c.valentie or 'geen valentie')}")
         remove = self._button("Verwijderen", "wk-verwijder", lambda _, row=c: self._remove(row))
         return w.HBox([label, remove], layout=w.Layout(align_items="center"))
 
@@ -340,9 +341,9 @@ class Werkbank(w.VBox):
         try:
             action(me)
         except Exception as exc:  # shown in Dutch; nothing half-written, each action is one transaction
-            self.melding.value = f'<p class="wk-fout">Niet bewaard: {html.escape(str(exc))}</p>'
+            self.melding.value = f'<p class="wk-fout">Niet bewaard: {esc(str(exc))}</p>'
             return
-        self.melding.value = f'<p class="wk-melding">Bewaard om {datetime.now():%H:%M:%S}: {html.escape(message)}</p>'
+        self.melding.value = f'<p class="wk-melding">Bewaard om {datetime.now():%H:%M:%S}: {esc(message)}</p>'
         self._show()
 
     def _answer(self, suggestie_id: int, accept: bool) -> None:
@@ -366,6 +367,12 @@ class Werkbank(w.VBox):
     def _on_memo(self, change, thema: str | None) -> None:
         text = (change["new"] or "").strip()
         if text and not self._loading:
+            # a memo may name a resident too; the light pseudonymiser keeps this kernel small
+            from wijkkit.privacy import Pseudonimiseerder
+
+            if self._pseudo is None:
+                self._pseudo = Pseudonimiseerder(set(self.gebied_namen.values()), use_deduce=False)
+            text = self._pseudo.pseudonymise(text).tekst
             self._act(lambda me: self.store.add_memo(codeur=me, tekst=text, story_id=self.story_id, thema=thema),
                       "memo bewaard")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
 import threading
 from datetime import date
 
@@ -20,9 +21,8 @@ from IPython.display import HTML, display
 from wijkkit.charts import OKABE_ITO, style
 from wijkkit.kenniskring.duiding import ROLLEN, VELDEN, aanwezigen_tekst, add_duiding, duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
-from wijkkit.kenniskring.samenvatting import write_summary
+from wijkkit.kenniskring.samenvatting import figure_charts, write_summary
 from wijkkit.kenniskring.serve import mark_ready
-from wijkkit.tellen.grafieken import profiel_chart, trend_chart
 from wijkkit.verbinden.kaart import SELECTIE, buurtkaart
 
 CSS = """<style>
@@ -40,6 +40,7 @@ CSS = """<style>
   border-bottom: 1px solid #ddd; }
 .wk-kring .wk-melding { color: #004d00; font-size: 18px; } .wk-kring .wk-fout { color: #a00000; font-size: 18px; }
 </style>"""
+log = logging.getLogger(__name__)
 TABS = ["Cijfers", "Verhalen", "Samen bekeken", "Kaart", "Duiding"]
 
 
@@ -105,15 +106,7 @@ class Dashboard(w.VBox):
 
     # ------------------------------------------------------------------ tabs
     def _figure_charts(self) -> list:
-        deel = self.kring.profiel(self.gebied)
-        met_cijfer = deel[(deel["domein"] == self.thema) & deel["index"].notna()]
-        if met_cijfer.empty:
-            return []
-        charts = [profiel_chart(met_cijfer, referentie_label=self.kring.referentie_label(), width=520)]
-        verloop = self.kring.trend(self.gebied, self.thema)
-        if not verloop.empty and (verloop["status"] == "ok").any():
-            charts.append(trend_chart(verloop))
-        return charts
+        return figure_charts(self.kring, self.gebied, self.thema)
 
     def _show_figures(self) -> None:
         naam, label = self._names()
@@ -140,13 +133,13 @@ class Dashboard(w.VBox):
                              f"<b>{beeld.publiek}</b> verhalen. Dat is te weinig om te laten zien zonder dat "
                              "vertellers herkenbaar worden.</p>"))
                 return
-            extra = (f" ({beeld.uit_suggesties} daarvan nog niet door het team gecodeerd: telling op basis van "
-                     "suggesties)") if beeld.uit_suggesties else ""
-            display(HTML(f"<p class='wk-tekst'><b>{beeld.publiek}</b> verhalen met {beeld.fragmenten} fragmenten "
-                         f"over {html.escape(label.lower())}{extra}: <b>{beeld.kracht}</b> over wat goed gaat, "
-                         f"<b>{beeld.knelpunt}</b> over knelpunten.</p>"))
+            display(HTML(f"<p class='wk-tekst'>Over {html.escape(label.lower())}: {html.escape(beeld.samenvatting)}"
+                         f" {html.escape(beeld.suggestie_zin)}</p>"))
             if len(beeld.per_periode):
                 display(self._period_chart(beeld.per_periode, label))
+            if beeld.weggelaten_periodes:
+                display(HTML(f"<p class='wk-tekst'>{beeld.weggelaten_periodes} periode(s) met minder dan "
+                             f"{beeld.drempel} fragmenten staan niet in de grafiek.</p>"))
             if len(beeld.citaten):
                 display(HTML("<p class='wk-tekst'><b>Wat vertellen bewoners en professionals?</b></p>" + "".join(
                     f"<blockquote>{html.escape(q.citaat)}<span class='wie'>{html.escape(q.verteller_rol)}, "
@@ -287,6 +280,11 @@ class Dashboard(w.VBox):
         except ValueError as exc:
             self.form_melding.value = f"<p class='wk-fout'>Niet bewaard: {html.escape(str(exc))}</p>"
             return
+        except Exception:  # never a traceback on the beamer; the details go to the server's log
+            log.exception("Duiding bewaren mislukt voor %s / %s", self.gebied, self.thema)
+            self.form_melding.value = ("<p class='wk-fout'>Niet bewaard: er ging iets mis bij het opslaan. Bewaar de "
+                                       "tekst zelf en vraag de begeleider om het logboek van de server.</p>")
+            return
         for widget in self.velden.values():
             widget.value = ""
         for widget in self.aanwezig.values():
@@ -296,9 +294,15 @@ class Dashboard(w.VBox):
 
     # ------------------------------------------------------------------ export
     def _on_export(self, _=None) -> None:
-        path = write_summary(self.kring, self.gebied, self.thema, charts=self._figure_charts())
+        try:
+            path = write_summary(self.kring, self.gebied, self.thema, charts=self._figure_charts())
+        except Exception:  # a visitor sees one Dutch sentence; the details go to the server's log
+            log.exception("Samenvatting maken mislukt voor %s / %s", self.gebied, self.thema)
+            self.export_link.value = ("<p class='wk-fout'>De samenvatting kon niet worden gemaakt. Vraag de "
+                                      "begeleider van de kenniskring om in het logboek van de server te kijken.</p>")
+            return
         data = base64.b64encode(path.read_bytes()).decode("ascii")
-        self.export_link.value = (f"<p class='wk-melding'>Samenvatting gemaakt: <a download='{path.name}' "
-                                  f"href='data:text/html;base64,{data}'>{path.name} downloaden</a> "
-                                  f"(ook bewaard in {html.escape(str(path.parent))}).</p>")
+        self.export_link.value = (f"<p class='wk-melding'>Samenvatting gemaakt: <a download='{html.escape(path.name)}' "
+                                  f"href='data:text/html;base64,{data}'>{html.escape(path.name)} downloaden</a> "
+                                  "(ook bewaard bij de rapporten van het project).</p>")
         self.laatste_export = path

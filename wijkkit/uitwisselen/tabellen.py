@@ -2,7 +2,8 @@
 
 These exports are for the research team, not for the public: texts are the pseudonymised
 ones, stories without consent for analysis (``none``) never contribute text, and a column
-says whether a fragment may be quoted.
+says whether a fragment may be quoted. What people typed never becomes a live formula: CSV
+cells that start like one get an apostrophe, Excel cells are written as text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from wijkkit.codebook import Codebook
 from wijkkit.coderen.beslissingen import codes
 from wijkkit.store import Store
 from wijkkit.store.models import Story
+from wijkkit.weergave import excel_als_tekst, spreadsheet_tabel
 
 COLUMNS = ["verhaal", "gebied", "methode", "verteller_rol", "datum", "toestemming", "mag_citeren", "codeur",
            "thema", "thema_label", "valentie", "heel_verhaal", "start", "eind", "fragment", "gecodeerd_op"]
@@ -49,7 +51,7 @@ def codings_table(store: Store, codebook: Codebook) -> pd.DataFrame:
 def write_csv(store: Store, codebook: Codebook, path: str | Path, *, sep: str = ";") -> Path:
     """CSV with ';' and a BOM by default, so Dutch Excel opens it with the right columns and accents."""
     path = Path(path)
-    codings_table(store, codebook).to_csv(path, index=False, sep=sep, encoding="utf-8-sig")
+    spreadsheet_tabel(codings_table(store, codebook)).to_csv(path, index=False, sep=sep, encoding="utf-8-sig")
     return path
 
 
@@ -74,6 +76,7 @@ def write_excel(store: Store, codebook: Codebook, path: str | Path) -> Path:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         overview.rename_axis("thema").to_excel(writer, sheet_name="Overzicht")
         writer.sheets["Overzicht"].cell(row=1, column=1).value = "thema (aantal verhalen per valentie)"
+        excel_als_tekst(writer.sheets["Overzicht"])
         for thema in codebook.themas:
             part = table[table["thema"] == thema.id]
             name = _sheet_name(thema.label, taken)
@@ -84,4 +87,5 @@ def write_excel(store: Store, codebook: Codebook, path: str | Path) -> Path:
             for letter, width in zip("ABCDEFGH", (16, 12, 14, 14, 16, 10, 12, 100)):
                 sheet.column_dimensions[letter].width = width
             sheet.freeze_panes = "A2"
+            excel_als_tekst(sheet)
     return path

@@ -1,0 +1,115 @@
+"""Showing what people wrote, safely and readably: text is text, numbers read the Dutch way.
+
+One rule for every output: what residents, coders and knowledge circles typed is escaped
+(HTML) or neutralised (spreadsheets), never interpreted as HTML, Markdown or a formula.
+Notebooks and pages build their HTML with :func:`esc` and show tables with :func:`tabel`;
+exports pass through :func:`spreadsheet_veilig` / :func:`excel_als_tekst`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def esc(value) -> str:
+    """Any value as HTML text: escaped, and empty for None/NaN (never the word 'nan')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def tekst_html(value) -> str:
+    """Escaped text with its line breaks kept."""
+    return esc(value).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def citaat_html(citaat, wie: str = "") -> str:
+    """A quote as a blockquote: the quote and who said it, both as text."""
+    bij = f"<br><i>{esc(wie)}</i>" if wie else ""
+    return f"<blockquote>{tekst_html(citaat)}{bij}</blockquote>"
+
+
+def getal(value, decimals: int | None = None) -> str:
+    """A number as Dutch people read it: 35.255, 12,5, 2023 (years never get a dot); '–' when missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if not isinstance(value, numbers.Number):
+        return str(value)
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def jaar(value) -> str:
+    """A year as written: 2023, never 2.023 or 2023,0."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return str(int(value))
+    return str(value)  # a span such as "2022–2024"
+
+
+def _cell(value, decimals: int | None, year_like: bool) -> str:
+    if year_like:
+        return jaar(value)
+    if isinstance(value, (bool,)) or isinstance(value, numbers.Number):
+        return getal(value, decimals)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return str(value)
+
+
+def tabel(frame: pd.DataFrame, *, decimalen: dict[str, int] | None = None, jaren: tuple[str, ...] = ()):
+    """A pandas Styler that escapes every cell, writes numbers the Dutch way and hides the index.
+
+    Columns named like a year ("jaar", "basisjaar", ...) or listed in ``jaren`` are written as
+    years; ``decimalen`` fixes the number of decimals per column (otherwise 0 for whole numbers, 1 else).
+    """
+    decimalen = decimalen or {}
+    formats = {}
+    for column in frame.columns:
+        name = str(column).casefold()
+        year_like = column in jaren or name in ("jaar", "jaren") or name.endswith("jaar")
+        formats[column] = (lambda v, d=decimalen.get(column), y=year_like: _cell(v, d, y))
+    return frame.style.format(formats, escape="html", na_rep="–").hide(axis="index")
+
+
+def spreadsheet_veilig(value):
+    """A cell that a spreadsheet program shows as text: formulas get a leading apostrophe (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def spreadsheet_tabel(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell (and column name) neutralised for CSV export."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or isinstance(safe[column].dtype, pd.StringDtype):
+            safe[column] = safe[column].map(spreadsheet_veilig)
+    safe.columns = [spreadsheet_veilig(c) for c in safe.columns]
+    return safe
+
+
+def excel_als_tekst(sheet) -> int:
+    """Make every text cell of an openpyxl sheet a text cell, also when it starts with '='.
+
+    openpyxl turns any string starting with '=' into a live formula; here it stays the text a
+    resident typed. Returns how many cells were changed.
+    """
+    changed = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)):
+                cell.data_type = "s"
+                changed += 1
+    return changed
