@@ -1,60 +1,88 @@
-"""REFI-QDA exchange: well-formed XML in the standard's element order, lossless round trips."""
+"""REFI-QDA exchange: exports valid against the official schemas, lossless round trips, imports of real
+files from other tools, the way NVivo, QualCoder and MAXQDA count positions, and privacy on import."""
 
+from __future__ import annotations
+
+import shutil
 import zipfile
 from datetime import date
 
 import pytest
 from lxml import etree
 
+from tests.conftest import ROOT
 from wijkkit.codebook import Codebook, Thema, load_codebook
 from wijkkit.coderen.beslissingen import codes, decide
+from wijkkit.config import Project
 from wijkkit.errors import WijkkitInputError
-from wijkkit.store import open_store
 from wijkkit.store.models import Memo, Segment, Story
+from wijkkit.uitwisselen.qda_import import import_qdc, import_qdpx
 from wijkkit.uitwisselen.qdc import NS_CODEBOOK, NS_PROJECT, read_qdc, to_qdc, write_qdc
-from wijkkit.uitwisselen.qdpx import import_qdpx, read_qdpx, to_qdpx
+from wijkkit.uitwisselen.qdpx import read_qdpx, to_qdpx
 from wijkkit.vertellen.nlp import segments as split
 
+REFI = ROOT.parent / "shared" / "refi"
 PROJECT_ORDER = ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs"]
+DEFAULTS = {"gebied": "BU99990201", "methode": "interview", "verteller_rol": "bewoner", "toestemming": "analyse"}
 
 
 def local(element):
     return etree.QName(element).localname
 
 
-def check_code_order(element):
-    """In every <Code>, a <Description> comes before nested <Code> children."""
-    for code in element.iter("{*}Code"):
-        names = [local(c) for c in code]
-        if "Description" in names and "Code" in names:
-            assert names.index("Description") < names.index("Code")
-        assert code.get("isCodable") in ("true", "false")
-        if code.get("color"):
-            assert len(code.get("color")) == 7 and code.get("color").startswith("#")
+@pytest.fixture(scope="module")
+def schemas():
+    if not (REFI / "xsd" / "Project-mrt2019.xsd").exists():
+        pytest.skip("de REFI-QDA-schema's ontbreken (../shared/refi/xsd)")
+    return {kind: etree.XMLSchema(etree.parse(str(REFI / "xsd" / f"{kind}-mrt2019.xsd")))
+            for kind in ("Project", "Codebook")}
 
 
-def test_default_codebook_round_trips_through_qdc(tmp_path):
+def assert_valid(schema, xml: bytes) -> None:
+    document = etree.fromstring(xml)
+    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
+
+
+def project_xml(path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("project.qde")
+
+
+# ---------------------------------------------------------------------------- codebook (.qdc)
+def test_default_codebook_round_trips_through_qdc_and_validates(tmp_path, schemas):
     codebook = load_codebook()
     path = write_qdc(codebook, tmp_path / "codeboek.qdc")
+    assert_valid(schemas["Codebook"], path.read_bytes())
     root = etree.parse(str(path)).getroot()
     assert root.tag == f"{{{NS_CODEBOOK}}}CodeBook" and root.get("origin").startswith("wijkkit")
     assert [local(c) for c in root] == ["Codes"]  # no empty <Sets/>
-    check_code_order(root)
     assert read_qdc(path) == codebook
     assert to_qdc(codebook) == path.read_bytes()  # same guids every time
 
 
-def test_sub_codes_are_nested_and_come_back(tmp_path):
-    codebook = Codebook(themas=[Thema(id="wonen", label="Wonen", definitie="Over de woning.", kleur="#0072B2"),
-                                Thema(id="schimmel", label="Schimmel en vocht", ouder="wonen", termen=["schimmel"])])
+def test_sub_codes_categories_groups_and_colour_names_come_back(tmp_path, schemas):
+    codebook = Codebook(themas=[
+        Thema(id="wonen", label="Wonen", definitie="Over de woning.", kleur="rood", groepen=["leefbaarheid"]),
+        Thema(id="schimmel", label="Schimmel en vocht", ouder="wonen", termen=["schimmel"], kleur="#0af"),
+        Thema(id="öztürk_straat", label="Öztürkstraat", groepen=["leefbaarheid", "plekken"]),
+        Thema(id="plekken", label="Plekken", codeerbaar=False),
+        Thema(id="plein", label="Plein", ouder="plekken")])
+    assert codebook.themas[0].kleur == "#D55E00" and codebook.themas[1].kleur == "#00AAFF"
     data = to_qdc(codebook)
+    assert_valid(schemas["Codebook"], data)
     root = etree.fromstring(data)
     parent = root.find(f"{{{NS_CODEBOOK}}}Codes/{{{NS_CODEBOOK}}}Code")
-    assert parent.get("name") == "Wonen" and parent.get("color") == "#0072B2"
-    assert [local(c) for c in parent] == ["Description", "Code"]
+    assert parent.get("color") == "#D55E00" and [local(c) for c in parent] == ["Description", "Code"]
+    sets = root.find(f"{{{NS_CODEBOOK}}}Sets")
+    assert sorted(s.get("name") for s in sets) == ["leefbaarheid", "plekken"]
     path = tmp_path / "c.qdc"
     path.write_bytes(data)
     assert read_qdc(path) == codebook
+
+
+def test_a_wrong_colour_is_refused_in_dutch():
+    with pytest.raises(ValueError, match="een kleur als #RRGGBB"):
+        Thema(id="wonen", label="Wonen", kleur="ROOD!")
 
 
 def test_codebook_from_another_tool_gets_ids_from_names(tmp_path):
@@ -62,11 +90,11 @@ def test_codebook_from_another_tool_gets_ids_from_names(tmp_path):
     path.write_text(f"""<?xml version="1.0" encoding="utf-8"?>
 <CodeBook xmlns="{NS_CODEBOOK}" origin="QualCoder">
   <Codes>
-    <Code guid="8a5f4b0e-0000-4000-8000-000000000001" name="Groen in de wijk" isCodable="true" color="#00ff00">
+    <Code guid="8A5F4B0E-0000-4000-8000-000000000001" name="Groen in de wijk" isCodable="true" color="#00ff00">
       <Description>Parken en bomen</Description>
       <Code guid="8a5f4b0e-0000-4000-8000-000000000002" name="Speeltuin" isCodable="true"/>
     </Code>
-  </Codes>
+  </Codes><Sets/>
 </CodeBook>""", encoding="utf-8")
     codebook = read_qdc(path)
     assert [(t.id, t.label, t.ouder, t.kleur) for t in codebook.themas] == [
@@ -82,6 +110,22 @@ def test_broken_qdc_names_the_file(tmp_path):
     assert "kapot.qdc" in str(info.value)
 
 
+@pytest.mark.parametrize("name,codes_in_file,groups", [("atlas_23_4_requal.qdc", 1, {"code group 1"}),
+                                                         ("taguette_tests.qdc", 3, set())])
+def test_real_codebooks_from_other_tools(name, codes_in_file, groups):
+    path = REFI / "voorbeelden" / name
+    if not path.exists():
+        pytest.skip("voorbeeldbestanden ontbreken (../shared/refi/voorbeelden)")
+    root = etree.parse(str(path)).getroot()
+    assert len(list(root.iter("{*}Code"))) == codes_in_file  # stated from the file itself
+    codebook = read_qdc(path)
+    assert len(codebook.themas) == codes_in_file
+    assert {g for t in codebook.themas for g in t.groepen} == groups
+    names = {c.get("name") for c in root.iter("{*}Code")}
+    assert {t.label for t in codebook.themas} == names
+
+
+# ---------------------------------------------------------------------------- project (.qdpx) export
 TEXTS = {
     "v1": "De huur is te hoog. In de slaapkamer zit schimmel.\nGelukkig helpt de buurvrouw.",
     "v2": "Het park is mooi.\r\nMaar 's avonds is het onveilig.\r\nDe wijkagent is er nooit.",
@@ -89,15 +133,14 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def coded_store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'a.db'}")
+def _fill(project: Project):
+    store = project.open_store()
     with store.session() as session:
         for sid, raw in TEXTS.items():
             text = raw.replace("\r\n", "\n")  # as every importer stores it
             story = Story(id=sid, tekst=text, gebied="BU99990201", methode="interview", verteller_rol="bewoner",
                           toestemming="none" if sid == "v3" else "citeren-anoniem", privacy={},
-                          datum=date(2025, 3, 1), verzamelaar="Welzijn")
+                          datum=date(2025, 3, 1), verzamelaar="Welzijn", kenmerken={"leeftijdsgroep": "65+"})
             story.segments = [Segment(nr=n, start=s, end=e, tekst=t) for n, (s, e, t) in enumerate(split(text))]
             session.add(story)
     with store.read() as session:
@@ -120,6 +163,23 @@ def coded_store(tmp_path):
     return store
 
 
+@pytest.fixture
+def coded(demo_project):
+    project = Project.load(demo_project)
+    return project, _fill(project)
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """Another copy of the demo project with an empty store: where an export is imported again."""
+    target = tmp_path / "ander"
+    target.mkdir()
+    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml"):
+        shutil.copy(ROOT / name, target / name)
+    shutil.copytree(ROOT / "data", target / "data")
+    return Project.load(target)
+
+
 def snapshot(store):
     frame = codes(store)
     rows = {(r.story_id, r.codeur, r.thema, r.valentie if isinstance(r.valentie, str) else None,
@@ -131,104 +191,342 @@ def snapshot(store):
     return rows, memos
 
 
-def test_qdpx_is_well_formed_and_in_standard_order(coded_store, tmp_path):
-    path = to_qdpx(coded_store, load_codebook(), tmp_path / "project.qdpx", naam="Lindehoven")
-    with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("project.qde"))
-        names = archive.namelist()
-    assert root.tag == f"{{{NS_PROJECT}}}Project"
-    children = [local(c) for c in root]
-    assert children == sorted(children, key=PROJECT_ORDER.index)
-    assert children == ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links"]
-    check_code_order(root)
-    assert {u.get("name") for u in root.iter("{*}User")} == {"anna", "bram"}
+def test_qdpx_validates_and_keeps_the_standard_order(coded, tmp_path, schemas):
+    project, store = coded
+    path = to_qdpx(store, load_codebook(), tmp_path / "project.qdpx", naam="Lindehoven",
+                   gebied_namen={"BU99990201": "Rietveld-Noord"})
+    xml = project_xml(path)
+    assert_valid(schemas["Project"], xml)
+    root = etree.fromstring(xml)
+    assert [local(c) for c in root] == ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links"]
     sources = list(root.iter("{*}TextSource"))
     assert [s.get("name") for s in sources] == ["v1", "v2"]  # v3 has no consent for analysis
-    for source in sources:
-        assert f"sources/{source.get('plainTextPath').removeprefix('internal://')}" in names
-        order = [local(c) for c in source]
-        assert order == sorted(order, key=["Description", "PlainTextContent", "PlainTextSelection", "VariableValue",
-                                           "NoteRef"].index)
-    # 3 + 1 current codes in v1, 1 in v2 (the second was withdrawn)
-    assert len(list(root.iter("{*}PlainTextSelection"))) == 5
-
-
-@pytest.mark.parametrize("regeleinden", ["lf", "crlf"])
-def test_offsets_point_at_the_coded_text(coded_store, tmp_path, regeleinden):
-    path = to_qdpx(coded_store, load_codebook(), tmp_path / "p.qdpx", regeleinden=regeleinden)
-    expected = {(r.story_id, r.bewijs) for r in codes(coded_store).itertuples() if r.bewijs}
-    found = set()
+    [case] = root.iter("{*}Case")
+    assert case.get("name") == "Rietveld-Noord" and len(case.findall("{*}SourceRef")) == 2
+    assert {v.get("name") for v in root.iter("{*}Variable")} >= {"gebied", "methode", "leeftijdsgroep"}
     with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("project.qde"))
-        for source in root.iter("{*}TextSource"):
-            raw = archive.read(f"sources/{source.get('plainTextPath')[11:]}").decode("utf-8")
-            assert ("\r\n" in raw) == (regeleinden == "crlf" and "\n" in TEXTS[source.get("name")])
-            for sel in source.iter("{*}PlainTextSelection"):
-                piece = raw[int(sel.get("startPosition")):int(sel.get("endPosition"))]
-                if sel.findtext("{*}Description") != "heel verhaal":
-                    found.add((source.get("name"), piece.replace("\r\n", "\n")))
-    assert found == expected
+        names = archive.namelist()
+    notes = list(root.iter("{*}Note"))
+    assert len(notes) == 3
+    for note in notes:  # both forms: inline and as a file (QualCoder reads the file)
+        assert note.findtext("{*}PlainTextContent")
+        assert f"sources/{note.get('plainTextPath').removeprefix('internal://')}" in names
+    assert len(list(root.iter("{*}PlainTextSelection"))) == 5  # 3 + 1 in v1, 1 in v2 (the other withdrawn)
+
+
+@pytest.mark.parametrize("variant", ["leeg", "zonder-toestemming", "crlf", "groepen-en-controletekens"])
+def test_every_export_variant_validates(variant, demo_project, tmp_path, schemas):
+    project = Project.load(demo_project)
+    store = project.open_store()
+    codebook = load_codebook()
+    if variant == "zonder-toestemming":
+        with store.session() as session:
+            session.add(Story(id="x", tekst="Geheim.", gebied="BU99990201", methode="interview",
+                              verteller_rol="bewoner", toestemming="none", privacy={}))
+    if variant in ("crlf", "groepen-en-controletekens"):
+        _fill(project)
+    if variant == "groepen-en-controletekens":
+        codebook = Codebook(valentie=codebook.valentie, themas=[
+            *[t.model_copy(update={"groepen": ["samen"]}) for t in codebook.themas[:3]], *codebook.themas[3:],
+            Thema(id="sub", label="Sub\x07code", ouder="wonen", kleur="paars")])
+        with store.session() as session:
+            session.get(Story, "v1").tekst = "De huur\x0b is te hoog. In de slaapkamer zit schimmel.\nGelukkig helpt de buurvrouw."[:81]
+    path = to_qdpx(store, codebook, tmp_path / f"{variant}.qdpx", regeleinden="crlf" if variant == "crlf" else "lf")
+    assert_valid(schemas["Project"], project_xml(path))
 
 
 @pytest.mark.parametrize("regeleinden", ["lf", "crlf"])
-def test_qdpx_round_trip_is_lossless(coded_store, tmp_path, regeleinden):
-    codebook = load_codebook()
-    path = to_qdpx(coded_store, codebook, tmp_path / "p.qdpx", regeleinden=regeleinden)
-    project = read_qdpx(path)
-    assert project.codebook == codebook
-    assert {b.naam: b.tekst for b in project.bronnen} == {k: v.replace("\r\n", "\n") for k, v in TEXTS.items()
-                                                          if k != "v3"}
-    fresh = open_store(f"sqlite:///{tmp_path / f'b-{regeleinden}.db'}")
+def test_qdpx_round_trip_is_lossless(coded, fresh, tmp_path, regeleinden):
+    project, store = coded
+    path = to_qdpx(store, project.load_codebook(), tmp_path / "p.qdpx", regeleinden=regeleinden)
+    read = read_qdpx(path)
+    assert read.codebook == project.load_codebook()
+    assert read.telling == ("crlf" if regeleinden == "crlf" else "lf") and not read.waarschuwingen
     counts = import_qdpx(fresh, path)
-    assert counts == {"verhalen": 2, "coderingen": 5, "memos": 3}
-    before_codes, before_memos = snapshot(coded_store)
-    after_codes, after_memos = snapshot(fresh)
+    assert (counts["verhalen"], counts["coderingen"], counts["memos"], counts["nieuwe_codes"]) == (2, 5, 3, 0)
+    before_codes, before_memos = snapshot(store)
+    after_codes, after_memos = snapshot(fresh.open_store())
     assert after_codes == {c for c in before_codes if c[0] != "v3"}
     assert after_memos == before_memos
-    with fresh.read() as session:
+    with fresh.open_store().read() as session:
         story = session.get(Story, "v1")
-        assert (story.gebied, story.methode, story.verteller_rol, story.datum) == (
-            "BU99990201", "interview", "bewoner", date(2025, 3, 1))
+        assert (story.gebied, story.methode, story.verteller_rol, story.datum, story.toestemming) == (
+            "BU99990201", "interview", "bewoner", date(2025, 3, 1), "citeren-anoniem")
+        assert story.kenmerken["leeftijdsgroep"] == "65+"
+    again = import_qdpx(fresh, path)  # importing the same file twice changes nothing
+    assert (again["verhalen"], again["coderingen"], again["memos"]) == (0, 0, 0)
+    assert snapshot(fresh.open_store()) == (after_codes, after_memos)
 
 
-def test_import_needs_gebied_and_keeps_the_store_unchanged(tmp_path):
-    path = tmp_path / "ander.qdpx"
-    xml = f"""<?xml version="1.0" encoding="utf-8"?>
-<Project xmlns="{NS_PROJECT}" name="x" origin="MAXQDA"><CodeBook><Codes>
-<Code guid="00000000-0000-4000-8000-000000000001" name="Wonen" isCodable="true"/></Codes></CodeBook>
-<Sources><TextSource guid="00000000-0000-4000-8000-000000000002" name="interview 1">
-<PlainTextContent>Ik woon hier graag.</PlainTextContent></TextSource></Sources></Project>"""
+# ---------------------------------------------------------------------------- importing what other tools write
+def write_qdpx(path, xml: str, files: dict[str, str], folder: str = "sources", qde: str = "project.qde"):
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("project.qde", xml)
-    store = open_store(f"sqlite:///{tmp_path / 'c.db'}")
+        archive.writestr(qde, xml)
+        for name, text in files.items():
+            archive.writestr(f"{folder}/{name}", text.encode("utf-8"))
+    return path
+
+
+CODES = f"""<CodeBook><Codes>
+<Code guid="00000000-0000-4000-8000-0000000000c1" name="Wonen" isCodable="true"/>
+<Code guid="00000000-0000-4000-8000-0000000000c2" name="Buurthuis en ontmoeten" isCodable="true" color="#123456">
+ <Code guid="00000000-0000-4000-8000-0000000000c3" name="Koffieochtend" isCodable="true"/></Code>
+<Code guid="00000000-0000-4000-8000-0000000000c4" name="Valentie" isCodable="false">
+ <Code guid="00000000-0000-4000-8000-0000000000c5" name="Knelpunt" isCodable="true"/></Code>
+</Codes></CodeBook>"""
+
+
+def selection(guid, start, end, name, *codes, memo=None, user="00000000-0000-4000-8000-0000000000a1"):
+    described = f"<Description>{memo}</Description>" if memo else ""
+    codings = "".join(f'<Coding guid="{guid[:-2]}{i:02d}"><CodeRef targetGUID="{c}"/></Coding>'
+                      for i, c in enumerate(codes))
+    named = f' name="{name}"' if name is not None else ""
+    return (f'<PlainTextSelection guid="{guid}" startPosition="{start}" endPosition="{end}"{named} '
+            f'creatingUser="{user}">{described}{codings}</PlainTextSelection>')
+
+
+def project_document(origin: str, sources: str, notes: str = "", extra: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS_PROJECT}" name="anders" origin="{origin}">'
+            f'<Users><User guid="00000000-0000-4000-8000-0000000000a1" name="Marieke"/></Users>{CODES}'
+            f'<Sources>{sources}</Sources>{notes}{extra}</Project>')
+
+
+def coded_texts(project: Project) -> dict[str, set[tuple[str, str | None]]]:
+    frame = codes(project.open_store())
+    out: dict = {}
+    for row in frame.itertuples():
+        out.setdefault(row.thema, set()).add((row.bewijs, row.valentie if isinstance(row.valentie, str) else None))
+    return out
+
+
+def test_nvivo_counts_utf16_units_and_uses_a_capital_sources_folder(fresh, tmp_path):
+    text = "Ons buurthuis 🏠 is fijn.\r\nMaar de 😡 huur stijgt elk jaar.\r\nDe koffieochtend helpt."
+    lf = text.replace("\r\n", "\n")
+
+    def u16(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2
+
+    spans = [(lf.index("Maar de"), lf.index("jaar.") + 5, "c1"), (lf.index("De koffie"), len(lf), "c3")]
+    sels = "".join(selection(f"00000000-0000-4000-8000-0000000001{i}0", u16(text[:text.index(lf[s:e][:8])]),
+                             u16(text[:text.index(lf[s:e][:8])]) + u16(lf[s:e]), lf[s:e][:20],
+                             f"00000000-0000-4000-8000-0000000000{c}")
+                   for i, (s, e, c) in enumerate(spans))
+    xml = project_document("NVivo 14", f'<TextSource guid="00000000-0000-4000-8000-0000000000b1" name="Gesprek 1" '
+                                       f'plainTextPath="internal://b1.txt">{sels}</TextSource>')
+    path = write_qdpx(tmp_path / "nvivo.qdpx", xml, {"b1.txt": text}, folder="Sources")
+    assert read_qdpx(path).telling == "utf16"
+    counts = import_qdpx(fresh, path, defaults=DEFAULTS)
+    assert counts["verhalen"] == 1 and counts["coderingen"] == 2
+    got = coded_texts(fresh)
+    assert got["wonen"] == {("Maar de 😡 huur stijgt elk jaar.", None)}
+    assert got["koffieochtend"] == {("De koffieochtend helpt.", None)}
+    codebook = fresh.load_codebook()  # the file's codebook came along, sub-code under its parent
+    assert codebook.label("koffieochtend") == "Koffieochtend"
+    assert next(t for t in codebook.themas if t.id == "koffieochtend").ouder == "buurthuis_en_ontmoeten"
+
+
+def test_qualcoder_style_one_selection_per_code_crlf_as_one_and_notes_as_files(fresh, tmp_path):
+    text = "De portiek is vies.\r\nNiemand ruimt het op.\r\nDe huur is te hoog."
+    lf = text.replace("\r\n", "\n")
+    start, end = lf.index("De huur"), len(lf)
+    sels = (selection("00000000-0000-4000-8000-000000000110", start, end, lf[start:end],
+                      "00000000-0000-4000-8000-0000000000c1", memo="Speelt in de hele flat.")
+            + selection("00000000-0000-4000-8000-000000000120", start, end, lf[start:end],
+                        "00000000-0000-4000-8000-0000000000c5"))
+    notes = ('<Notes><Note guid="00000000-0000-4000-8000-0000000000d1" name="Dagboek week 3" '
+             'plainTextPath="internal://d1.txt" creatingUser="00000000-0000-4000-8000-0000000000a1"/></Notes>')
+    xml = project_document("QualCoder 3.6", f'<TextSource guid="00000000-0000-4000-8000-0000000000b1" name="Flat" '
+                                            f'plainTextPath="internal://b1.txt">{sels}</TextSource>', notes)
+    path = write_qdpx(tmp_path / "qc.qdpx", xml, {"b1.txt": text, "d1.txt": "Veel klachten over de portiek."})
+    assert read_qdpx(path).telling == "lf"
+    import_qdpx(fresh, path, defaults=DEFAULTS)
+    assert coded_texts(fresh)["wonen"] == {("De huur is te hoog.", "knelpunt")}  # the valence found its theme
+    with fresh.open_store().read() as session:
+        memos = {(m.thema, m.tekst, m.titel, m.story_id) for m in session.query(Memo)}
+    assert ("wonen", "Speelt in de hele flat.", "", "Flat") in memos
+    assert (None, "Veel klachten over de portiek.", "Dagboek week 3", None) in memos
+
+
+def test_maxqda_style_counts_crlf_as_two(fresh, tmp_path):
+    text = "Regel een over de buurt.\r\nHet buurthuis is dicht.\r\nDe koffieochtend is weg."
+    start = text.index("Het buurthuis")
+    end = start + len("Het buurthuis is dicht.")
+    sels = selection("00000000-0000-4000-8000-000000000110", start, end, "Het buurthuis is dicht.",
+                     "00000000-0000-4000-8000-0000000000c2")
+    xml = project_document("MAXQDA 24", f'<TextSource guid="00000000-0000-4000-8000-0000000000b1" name="Buurt" '
+                                        f'plainTextPath="internal://b1.txt">{sels}</TextSource>')
+    path = write_qdpx(tmp_path / "mx.qdpx", xml, {"b1.txt": text}, qde="Buurt.qde")
+    assert read_qdpx(path).telling == "crlf"
+    import_qdpx(fresh, path, defaults=DEFAULTS)
+    assert coded_texts(fresh)["buurthuis_en_ontmoeten"] == {("Het buurthuis is dicht.", None)}
+
+
+def test_without_coded_text_the_tool_habit_is_used_and_said(fresh, tmp_path):
+    text = "Regel een.\r\nHet buurthuis is dicht."
+    start = text.index("Het")
+    sels = selection("00000000-0000-4000-8000-000000000110", start, len(text), None,
+                     "00000000-0000-4000-8000-0000000000c2")
+    xml = project_document("MAXQDA 2022", f'<TextSource guid="00000000-0000-4000-8000-0000000000b1" name="b" '
+                                          f'plainTextPath="internal://b1.txt">{sels}</TextSource>')
+    path = write_qdpx(tmp_path / "mx.qdpx", xml, {"b1.txt": text})
+    counts = import_qdpx(fresh, path, defaults=DEFAULTS)
+    assert any("niet worden gecontroleerd" in w for w in counts["waarschuwingen"])
+    assert coded_texts(fresh)["buurthuis_en_ontmoeten"] == {("Het buurthuis is dicht.", None)}
+
+
+def qualcoder_copy(path, target):
+    """Our export as QualCoder writes it back: one selection per code, CRLF counted as one, notes as files only."""
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        files = {n: archive.read(n) for n in archive.namelist() if n.startswith("sources/")}
+    for source in root.iter("{*}TextSource"):
+        for sel in list(source.findall("{*}PlainTextSelection")):
+            codings = sel.findall("{*}Coding")
+            for i, coding in enumerate(codings[1:], start=1):
+                twin = etree.Element(sel.tag, dict(sel.attrib))
+                twin.set("guid", sel.get("guid")[:-4] + f"{i:04d}")
+                twin.append(coding)
+                sel.addnext(twin)
+    for note in root.iter("{*}Note"):
+        for content in note.findall("{*}PlainTextContent"):
+            note.remove(content)
+    with zipfile.ZipFile(target, "w") as archive:
+        archive.writestr("project.qde", etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+        for name, data in files.items():
+            archive.writestr(name, data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    return target
+
+
+def test_round_trip_through_qualcoder_keeps_every_valence_and_memo(coded, fresh, tmp_path):
+    project, store = coded
+    exported = to_qdpx(store, project.load_codebook(), tmp_path / "p.qdpx")
+    via = qualcoder_copy(exported, tmp_path / "qualcoder.qdpx")
+    assert read_qdpx(via).telling == "lf"
+    import_qdpx(fresh, via)
+    before_codes, before_memos = snapshot(store)
+    after_codes, after_memos = snapshot(fresh.open_store())
+    assert after_codes == {c for c in before_codes if c[0] != "v3"}
+    assert sum(1 for c in after_codes if c[3]) == sum(1 for c in before_codes if c[3] and c[0] != "v3") == 4
+    assert after_memos == before_memos
+
+
+@pytest.mark.parametrize("name", ["blank-atlas-project.qdpx", "target-atlas-project.qdpx", "maxqda_icls.qdpx"])
+def test_real_projects_from_other_tools(name, fresh):
+    path = REFI / "voorbeelden" / name
+    if not path.exists():
+        pytest.skip("voorbeeldbestanden ontbreken (../shared/refi/voorbeelden)")
+    with zipfile.ZipFile(path) as archive:
+        qde = next(n for n in archive.namelist() if n.endswith(".qde"))
+        root = etree.fromstring(archive.read(qde))
+    n_sources = len(list(root.iter("{*}TextSource")))
+    n_codes = len([c for c in root.iter("{*}Code")])
+    n_codings = len(list(root.iter("{*}Coding")))
+    before = {t.id for t in fresh.load_codebook().themas}
+    counts = import_qdpx(fresh, path, defaults=DEFAULTS)
+    assert counts["verhalen"] == n_sources and counts["coderingen"] == n_codings
+    added = {t.id for t in fresh.load_codebook().themas} - before
+    assert len(added) == counts["nieuwe_codes"] == n_codes  # none of their codes is one of ours
+    with fresh.open_store().read() as session:
+        stored = {s.bron.split(": ", 1)[1]: s for s in session.query(Story)}
+    for source in root.iter("{*}TextSource"):  # every text arrived whole (English texts: nothing to replace)
+        assert source.get("name") in stored
+    if name == "maxqda_icls.qdpx":
+        assert {s.kenmerken.get("groepen") for s in stored.values()} == {"ICLS 2024", "ICLS 2025"}
+
+
+def test_import_uses_the_same_checks_as_story_files(fresh, tmp_path):
+    sources = "".join(f'<TextSource guid="00000000-0000-4000-8000-0000000000b{i}" name="{name}">'
+                      f'<PlainTextContent>Het buurthuis is dicht.</PlainTextContent></TextSource>'
+                      for i, name in enumerate(["een", "twee"]))
+    path = write_qdpx(tmp_path / "ander.qdpx", project_document("MAXQDA", sources), {})
     with pytest.raises(WijkkitInputError) as info:
-        import_qdpx(store, path)
+        import_qdpx(fresh, path)
     assert "gebied" in str(info.value) and "ander.qdpx" in str(info.value)
-    assert store.story_ids() == set()
-    counts = import_qdpx(store, path, defaults={"gebied": "BU99990201", "methode": "interview",
-                                                "verteller_rol": "bewoner"})
-    assert counts["verhalen"] == 1 and store.story_ids() == {"interview 1"}
+    for wrong, expected in [({"gebied": "BU12345678"}, "gebied uit dit project"),
+                            ({"methode": "onzin"}, "storytelling"), ({"toestemming": "misschien"}, "citeren-anoniem")]:
+        with pytest.raises(WijkkitInputError, match=expected):
+            import_qdpx(fresh, path, defaults={**DEFAULTS, **wrong})
+    assert fresh.open_store().story_ids() == set()
+    assert import_qdpx(fresh, path, defaults={**DEFAULTS, "datum": "18-07-2025"})["verhalen"] == 2
+    with fresh.open_store().read() as session:
+        assert {s.datum for s in session.query(Story)} == {date(2025, 7, 18)}
 
 
-def test_csv_and_excel_exports(coded_store, tmp_path):
-    import openpyxl
-    import pandas as pd
+def test_two_sources_with_one_name_are_named_in_dutch(fresh, tmp_path):
+    sources = "".join(f'<TextSource guid="00000000-0000-4000-8000-0000000000b{i}" name="Gesprek">'
+                      f'<PlainTextContent>Tekst {i}.</PlainTextContent></TextSource>' for i in range(2))
+    path = write_qdpx(tmp_path / "dubbel.qdpx", project_document("MAXQDA", sources), {})
+    with pytest.raises(WijkkitInputError, match="unieke namen van bronnen"):
+        import_qdpx(fresh, path, defaults=DEFAULTS)
 
-    from wijkkit.uitwisselen.tabellen import write_csv, write_excel
 
-    codebook = load_codebook()
-    csv = pd.read_csv(write_csv(coded_store, codebook, tmp_path / "c.csv"), sep=";", encoding="utf-8-sig")
-    current = codes(coded_store)
-    assert len(csv) == len(current) == 6  # 5 in v1/v2 plus anna's whole-story code on v3
-    v3 = csv[csv["verhaal"] == "v3"].iloc[0]
-    assert v3["fragment"] != v3["fragment"] or v3["fragment"] == ""  # no text without consent
-    whole = csv[(csv["verhaal"] == "v1") & (csv["heel_verhaal"] == "ja")].iloc[0]
-    assert whole["fragment"] == TEXTS["v1"]
-    book = openpyxl.load_workbook(write_excel(coded_store, codebook, tmp_path / "c.xlsx"))
-    assert book.sheetnames[0] == "Overzicht" and len(book.sheetnames) == 1 + len(codebook.themas)
-    sheet = book["Wonen"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][-1] == "fragment"
-    expected = sorted(r.bewijs or TEXTS[r.story_id] for r in current.itertuples() if r.thema == "wonen")
-    assert sorted(r[-1] for r in rows[1:]) == expected
-    assert all(len(name) <= 31 for name in book.sheetnames)
+def test_codings_on_a_changed_story_are_anchored_by_their_text_or_refused(coded, tmp_path):
+    project, store = coded
+    path = to_qdpx(store, project.load_codebook(), tmp_path / "p.qdpx")
+    with store.session() as session:  # the story changed since the export: a sentence was added in front
+        story = session.get(Story, "v1")
+        story.tekst = "Een nieuwe eerste zin. " + story.tekst
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        files = {n: archive.read(n) for n in archive.namelist() if n.startswith("sources/")}
+    for sel in root.iter("{*}PlainTextSelection"):  # and another coder coded the same spans
+        sel.set("creatingUser", "00000000-0000-4000-8000-0000000000a9")
+    root.find("{*}Users").append(etree.Element(f"{{{NS_PROJECT}}}User", guid="00000000-0000-4000-8000-0000000000a9",
+                                               name="Ceder"))
+    moved = tmp_path / "ceder.qdpx"
+    with zipfile.ZipFile(moved, "w") as archive:
+        archive.writestr("project.qde", etree.tostring(root))
+        for name, data in files.items():
+            archive.writestr(name, data)
+    import_qdpx(project, moved)
+    ceder = codes(store, codeur="Ceder")
+    with store.read() as session:
+        text = session.get(Story, "v1").tekst
+    for row in ceder[ceder["story_id"] == "v1"].itertuples():
+        if row.bewijs:
+            assert text[int(row.start):int(row.end)] == row.bewijs  # on the right words, not shifted
+    assert set(ceder[ceder["story_id"] == "v1"]["bewijs"]) >= {"De huur is te hoog.", "Gelukkig helpt de buurvrouw."}
+
+
+def test_privacy_a_qdpx_import_pseudonymises_names_addresses_and_numbers(fresh, tmp_path):
+    text = ("Mevrouw Gertrude Vlasbloem woont op de Kwikstaartlaan 17, 3563 CD. Bel haar op 06-98765432 of mail "
+            "g.vlasbloem@voorbeeld.nl. Het buurthuis is dicht.")
+    start = text.index("Het buurthuis")
+    sels = selection("00000000-0000-4000-8000-000000000110", start, len(text), "Het buurthuis is dicht.",
+                     "00000000-0000-4000-8000-0000000000c2")
+    notes = ('<Notes><Note guid="00000000-0000-4000-8000-0000000000d1" name="Bel Gertrude Vlasbloem">'
+             '<PlainTextContent>Gertrude Vlasbloem (06-98765432) wil meedoen.</PlainTextContent></Note></Notes>')
+    source = (f'<TextSource guid="00000000-0000-4000-8000-0000000000b1" name="interview-gertrude-vlasbloem">'
+              f'<PlainTextContent>{text}</PlainTextContent>{sels}'
+              f'<NoteRef targetGUID="00000000-0000-4000-8000-0000000000d1"/></TextSource>')
+    path = write_qdpx(tmp_path / "privé.qdpx", project_document("ATLAS.ti", source, notes), {})
+    import_qdpx(fresh, path, defaults={**DEFAULTS, "toestemming": "citeren-anoniem"})
+    store = fresh.open_store()
+    exported = to_qdpx(store, fresh.load_codebook(), tmp_path / "uit.qdpx")
+    with zipfile.ZipFile(exported) as archive:
+        everything = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    with store.read() as session:
+        everything += " ".join(f"{s.id} {s.tekst} {s.bron}" for s in session.query(Story))
+        everything += " ".join(f"{m.tekst} {m.titel}" for m in session.query(Memo))
+    from wijkkit.coderen.werkbank import Werkbank
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.samenvatting import summary_html
+
+    bench = Werkbank(store, fresh.load_codebook(), codeur="toets", blind=False)
+    bench.select(next(value for _, value in bench.lijst.options))
+    everything += bench.meta.value + bench.tekst.value + bench.memos.value  # the page a coder sees
+    everything += summary_html(Kenniskring(fresh), "BU99990201", "buurthuis_en_ontmoeten")
+    for secret in ("Vlasbloem", "Gertrude", "Kwikstaartlaan", "3563 CD", "06-98765432", "g.vlasbloem",
+                   "gertrude-vlasbloem"):
+        assert secret.casefold() not in everything.casefold(), secret
+    assert coded_texts(fresh)["buurthuis_en_ontmoeten"] == {("Het buurthuis is dicht.", None)}
+
+
+def test_a_codebook_file_merges_into_the_project(fresh, tmp_path):
+    path = tmp_path / "extra.qdc"
+    path.write_text(f"""<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="{NS_CODEBOOK}"><Codes>
+<Code guid="00000000-0000-4000-8000-0000000000e1" name="Wonen" isCodable="true"/>
+<Code guid="00000000-0000-4000-8000-0000000000e2" name="Çay-ochtend" isCodable="true"/></Codes></CodeBook>""",
+                    encoding="utf-8")
+    assert import_qdc(fresh, path) == ["çay_ochtend"]  # Wonen was already there
+    assert Project.load(fresh.root).load_codebook().label("çay_ochtend") == "Çay-ochtend"

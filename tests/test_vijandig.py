@@ -25,6 +25,14 @@ def hostile(tmp_path_factory):
     root = build(tmp_path_factory.mktemp("vijandig") / "project")
     project = Project.load(root)
     verslag = import_stories(project, root / "stories", door="test")
+    from tests.vijandig_project import hostile_qdpx
+    from wijkkit.uitwisselen.qda_import import import_qdpx
+
+    counts = import_qdpx(project, hostile_qdpx(root), defaults={"gebied": "BU99990301", "methode": "interview",
+                                                                  "verteller_rol": "bewoner",
+                                                                  "toestemming": "citeren-anoniem"})
+    assert counts["verhalen"] == 12 and counts["memos"] >= 24
+    project = Project.load(root)  # the codebook now holds the hostile code name too
     code_and_annotate(project)
     return project, verslag
 

@@ -179,3 +179,37 @@ def live_payloads(page: str) -> set[str]:
         if tag == "a" and el.get("href", "").strip().lower().startswith("javascript:"):
             live.add("javascript-link")
     return live
+
+
+def hostile_qdpx(target: Path) -> Path:
+    """A REFI-QDA project from 'another tool' with payloads in texts, notes, names and variables."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    ns = "urn:QDA-XML:project:1.0"
+    g = lambda n: f"00000000-0000-4000-8000-{n:012d}"  # noqa: E731
+    sources, notes = [], []
+    for i, payload in enumerate(PAYLOADS[:12]):
+        text = f"Het buurthuis is dicht {payload} en de koffieochtend is weg."
+        start = text.index("Het")
+        notes.append(f'<Note guid="{g(500 + i)}" name={quoteattr("Notitie " + payload)}>'
+                     f"<PlainTextContent>{escape('Notitie ' + payload)}</PlainTextContent></Note>")
+        sources.append(
+            f'<TextSource guid="{g(100 + i)}" name="qda-aanval-{i:02d}"><PlainTextContent>{escape(text)}'
+            f'</PlainTextContent><PlainTextSelection guid="{g(200 + i)}" startPosition="{start}" '
+            f'endPosition="{len(text)}" creatingUser="{g(1)}"><Description>{escape("Codememo " + payload)}'
+            f'</Description><Coding guid="{g(300 + i)}"><CodeRef targetGUID="{g(900)}"/></Coding>'
+            f'</PlainTextSelection><NoteRef targetGUID="{g(500 + i)}"/>'
+            f'<VariableValue><VariableRef targetGUID="{g(800)}"/><TextValue>{escape(payload)}</TextValue>'
+            f'</VariableValue><VariableValue><VariableRef targetGUID="{g(801)}"/><TextValue>{escape(payload)}'
+            f'</TextValue></VariableValue></TextSource>')
+    xml = (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{ns}" name="vijandig" origin="MAXQDA 24">'
+           f'<Users><User guid="{g(1)}" name={quoteattr(HOSTILE_CODER)}/></Users>'
+           f'<CodeBook><Codes><Code guid="{g(900)}" name={quoteattr("Ontmoeten " + PAYLOADS[1])} isCodable="true"/>'
+           f'</Codes></CodeBook><Variables><Variable guid="{g(800)}" name="verzamelaar" typeOfVariable="Text"/>'
+           f'<Variable guid="{g(801)}" name="opmerking" typeOfVariable="Text"/></Variables>'
+           f'<Sources>{"".join(sources)}</Sources><Notes>{"".join(notes)}</Notes></Project>')
+    path = target / "vijandig.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("project.qde", xml)
+    return path

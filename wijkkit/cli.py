@@ -404,28 +404,28 @@ def importeer_qda(bestand: Path = typer.Argument(..., help="Een .qdpx (project) 
                   standaard: Optional[list[str]] = typer.Option(None, "--standaard", "-s",
                                                                 help="Standaardwaarde, bv. gebied=BU03440101."),
                   door: str = typer.Option("", help="Wie importeert."), project: Path = ProjectOpt) -> None:
-    """Lees werk uit ATLAS.ti, NVivo, MAXQDA of QualCoder in (REFI-QDA)."""
-    import yaml
-
-    from wijkkit.uitwisselen.qdc import read_qdc
-    from wijkkit.uitwisselen.qdpx import import_qdpx
+    """Lees werk uit ATLAS.ti, NVivo, MAXQDA of QualCoder in (REFI-QDA): zelfde controles en privacy als verhalen."""
+    from wijkkit.config import Project
+    from wijkkit.uitwisselen.qda_import import import_qdc, import_qdpx
 
     try:
+        proj = Project.load(project)
         if bestand.suffix.lower() == ".qdc":
-            codebook = read_qdc(bestand)
-            target = project / "codebook.yml"
-            if target.exists():
-                target = project / "codebook-geimporteerd.yml"
-            target.write_text(yaml.safe_dump(codebook.model_dump(exclude_none=True), allow_unicode=True,
-                                             sort_keys=False), encoding="utf-8")
-            console.print(f"Codeboek met {len(codebook.themas)} codes geschreven naar {target}.")
+            nieuw = import_qdc(proj, bestand)
+            console.print(f"{len(nieuw)} nieuwe codes toegevoegd aan {proj.codebook_path.name}"
+                          + (f": {', '.join(nieuw)}." if nieuw else "."), markup=False, highlight=False)
             return
-        _, store, _ = _project_store_codebook(project)
-        counts = import_qdpx(store, bestand, door=door, defaults=_pairs(standaard))
+        counts = import_qdpx(proj, bestand, door=door, defaults=_pairs(standaard))
     except WijkkitInputError as exc:
         _fail(exc)
     console.print(f"{counts['verhalen']} verhalen, {counts['coderingen']} coderingen en {counts['memos']} memo's "
-                  "geïmporteerd.")
+                  f"geïmporteerd; {counts['nieuwe_codes']} nieuwe codes in het codeboek.", markup=False,
+                  highlight=False)
+    if counts["overgeslagen"]:
+        console.print(f"{counts['overgeslagen']} coderingen overgeslagen: de store had ze al (met minstens zoveel "
+                      "informatie).", markup=False, highlight=False)
+    for line in counts["waarschuwingen"]:
+        err.print(f"Let op: {line}", markup=False, highlight=False)
 
 
 @app.command("demo-codering")

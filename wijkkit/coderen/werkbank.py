@@ -106,7 +106,7 @@ class Werkbank(w.VBox):
         self.store, self.codebook = store, codebook
         self.gebied_namen = gebied_namen or {}
         self.kleuren = {t: TINTEN[i % len(TINTEN)] for i, t in enumerate(codebook.theme_ids)}
-        self.thema_opties = [(t.label, t.id) for t in codebook.themas]
+        self.thema_opties = [(t.label, t.id) for t in codebook.themas if t.codeerbaar]
         self.story_id: str | None = None
         self._loading = False
         self._pseudo = None

@@ -103,7 +103,7 @@ class Kenniskring:
                 for c in self.namen if self.niveaus[c] in ("wijk", "buurt")]
 
     def thema_keuzes(self) -> list[tuple[str, str]]:
-        return [(t.label, t.id) for t in self.codebook.themas if t.ouder is None]
+        return [(t.label, t.id) for t in self.codebook.themas if t.ouder is None and t.codeerbaar]
 
     def buurten_in(self, gebied: str) -> list[str]:
         codes = pd.Series([c for c, n in self.niveaus.items() if n == "buurt"], dtype=str)

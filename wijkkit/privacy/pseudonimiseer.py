@@ -69,6 +69,21 @@ class Resultaat:
         return new_end if einde else new_start
 
 
+def _ordinary_word_opening_a_sentence(text: str, start: int, value: str) -> bool:
+    """"Schimmel komt vaker voor": a surname in deduce's list, but here a Dutch word that opens a sentence.
+
+    A lone word at the start of a sentence that Dutch knows as a word (simplemma's lexicon) and that is
+    no first name is left alone; with a title or a first name beside it, a surname is still caught.
+    """
+    from simplemma import is_known
+
+    from wijkkit.privacy.namen import _sentence_start, name_lists
+
+    folded = value.casefold()
+    return (_sentence_start(text, start) and folded not in name_lists()["voornaam"]
+            and is_known(folded, lang="nl") and not re.match(r"\s+[A-Z]", text[start + len(value):]))
+
+
 _deduce = None
 _deduce_lock = threading.Lock()
 
@@ -144,6 +159,8 @@ class Pseudonimiseerder:
                 first, _, rest = value.partition(" ")
                 if rest and first.casefold() in ORDINARY:
                     start, value = start + len(first) + 1, rest
+                if not rest and _ordinary_word_opening_a_sentence(text, start, value):
+                    continue
             if categorie == "LOCATIE" and re.search(r"\d", value) and re.search(STREET_SUFFIX, value, re.I):
                 categorie = "ADRES"
             elif categorie == "LOCATIE" and re.fullmatch(r"[1-9]\d{3}\s?[A-Z]{2}", value):

@@ -39,6 +39,7 @@ class Story(Base):
     toestemming: Mapped[str] = mapped_column(String(20))
     bron: Mapped[str] = mapped_column(String(500), default="")
     privacy: Mapped[dict] = mapped_column(JSON, default=dict)  # counts per pseudonymised category
+    kenmerken: Mapped[dict] = mapped_column(JSON, default=dict)  # further metadata, e.g. from another QDA tool
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     segments: Mapped[list["Segment"]] = relationship(back_populates="story", cascade="all, delete-orphan",
@@ -97,6 +98,7 @@ class Memo(Base):
     thema: Mapped[str | None] = mapped_column(String(80), nullable=True)
     codeur: Mapped[str] = mapped_column(String(200))
     tekst: Mapped[str] = mapped_column(Text)
+    titel: Mapped[str] = mapped_column(String(300), default="")  # a note's name in another QDA tool
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

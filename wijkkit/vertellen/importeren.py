@@ -90,13 +90,15 @@ def import_stories(project: Project, source, *, store: Store | None = None, door
 
 def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, pseudo: Pseudonimiseerder,
                   meta: MetadataPseudonimiseerder, bron: str, door: str = "", suggest: bool = True,
-                  extra: Callable[..., None] | None = None) -> ImportVerslag:
+                  extra: Callable[..., None] | None = None, daarna: Callable[..., None] | None = None
+                  ) -> ImportVerslag:
     """Pseudonymise and store validated stories, with their sentences and suggestions, in one transaction.
 
     ``extra(session, verhaal, story, resultaat)`` adds more rows for a story inside the same
-    transaction (codings and memos from another QDA tool, re-anchored on the pseudonymised text).
+    transaction (codings and memos from another QDA tool, re-anchored on the pseudonymised text);
+    ``daarna(session)`` adds rows after all stories (codings on stories already in the store).
     """
-    if not verhalen:
+    if not verhalen and daarna is None:
         return ImportVerslag(0, 0, 0, 0)
     from wijkkit.vertellen.tagger import Tagger
 
@@ -121,7 +123,8 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
                           methode=verhaal.methode, verteller_rol=verhaal.verteller_rol,
                           verzamelaar=meta.verzamelaar(verhaal.verzamelaar), taal=verhaal.taal,
                           toestemming=verhaal.toestemming, bron=meta.bron(verhaal.bron, verhaal.bron_id, verhaal.id),
-                          privacy=result.per_categorie, import_id=record.id)
+                          privacy=result.per_categorie, import_id=record.id,
+                          kenmerken={k: pseudo.pseudonymise(v).tekst for k, v in verhaal.kenmerken.items()})
             for nr, (start, end, text) in enumerate(split(result.tekst)):
                 story.segments.append(Segment(nr=nr, start=start, end=end, tekst=text))
             session.add(story)
@@ -143,5 +146,7 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
                 if marker:
                     Path(marker).write_text(str(index + 1), encoding="utf-8")
                 time.sleep(pause)
+        if daarna is not None:
+            daarna(session)
         verslag.import_id = record.id
     return verslag

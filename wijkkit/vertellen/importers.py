@@ -42,6 +42,15 @@ def register(*suffixes: str):
     return decorator
 
 
+class TextLoader(yaml.SafeLoader):
+    """YAML without its own date parsing: '2024-02-30' reaches our date check (a Dutch message), not a
+    ValueError from inside YAML, and '18-07-2025' is read the way Dutch people mean it."""
+
+
+TextLoader.yaml_implicit_resolvers = {key: [(tag, regexp) for tag, regexp in resolvers
+                                            if tag != "tag:yaml.org,2002:timestamp"]
+                                      for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 META_LINE = re.compile(r"^\s*(\w+)\s*:\s*(.*?)\s*$")
 
@@ -54,7 +63,7 @@ def read_markdown(path: Path, defaults: Mapping | None = None, **_) -> list[Reco
         raise WijkkitInputError(Probleem(bestandsnaam(path), "YAML-kop tussen twee regels '---' bovenaan",
                                          rij=1, gevonden=text.splitlines()[0][:40] if text else "leeg bestand"))
     try:
-        meta = yaml.safe_load(match[1]) or {}
+        meta = yaml.load(match[1], Loader=TextLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise WijkkitInputError(Probleem(bestandsnaam(path), "geldige YAML in de kop",
@@ -165,6 +174,23 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
             records += importer(path, defaults=defaults, mapping=mapping)
         except WijkkitInputError as exc:
             problemen += exc.problemen
+    verhalen = validate_records(records, gebieden=gebieden, bestaande_ids=bestaande_ids,
+                                skip_existing=skip_existing, rename=rename, problemen=problemen)
+    if not verhalen and not (skip_existing and records):
+        raise WijkkitInputError(Probleem(str(source), "minstens één verhaal", gevonden="geen verhalen"))
+    return verhalen
+
+
+def validate_records(records: list[Record], *, gebieden: Iterable[str] | None = None,
+                     bestaande_ids: Iterable[str] = (), skip_existing: bool = False,
+                     rename: Callable[[str], str] | None = None,
+                     problemen: list[Probleem] | None = None) -> list[Verhaal]:
+    """Check raw records the same way for every source of stories (files, other QDA tools).
+
+    Raises one error listing every bad record (plus ``problemen`` found earlier), or returns
+    the stories; with ``skip_existing`` those already in the store are left out.
+    """
+    problemen = list(problemen or [])
     known = set(gebieden) if gebieden is not None else None
     existing = set(bestaande_ids)
     seen: dict[str, str] = {}
@@ -195,8 +221,6 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
             verhalen.append(verhaal)
     if problemen:
         raise WijkkitInputError(problemen)
-    if not verhalen and not (skip_existing and records):
-        raise WijkkitInputError(Probleem(str(source), "minstens één verhaal", gevonden="geen verhalen"))
     return verhalen
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -14,6 +15,33 @@ Methode = Literal["storytelling", "straatgesprek", "buurtbabbel", "interview", "
 Rol = Literal["bewoner", "ondernemer", "professional", "jongere", "anders"]
 # none: only counted; analyse: coded and counted; citeren-anoniem: pseudonymised quotes may be shown
 Toestemming = Literal["none", "analyse", "citeren-anoniem"]
+MAANDEN = {m: i for i, m in enumerate(["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                                         "september", "oktober", "november", "december"], start=1)}
+MAANDEN |= {m[:3]: i for m, i in list(MAANDEN.items())} | {"mrt": 3, "sept": 9, "okt": 10}
+
+
+def parse_datum(value):
+    """A date as people write it: 2025-07-18, 18-07-2025, 18/07/2025, 18 juli 2025 (or a datetime)."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", text)
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        match = re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", text.lower())
+        if match and match[2] in MAANDEN:
+            return date(int(match[3]), MAANDEN[match[2]], int(match[1]))
+    except ValueError:
+        raise ValueError(f"een bestaande datum (deze dag bestaat niet: {text})") from None
+    raise ValueError("een datum als 2024-03-15, 15-03-2024 of 15 maart 2024")
+
+
 STORY_FIELDS = ("id", "tekst", "datum", "gebied", "methode", "verteller_rol", "verzamelaar", "taal", "toestemming",
                 "bron")
 
@@ -30,7 +58,13 @@ class Verhaal(BaseModel):
     taal: str = "nl"
     toestemming: Toestemming
     bron: str = ""
+    kenmerken: dict[str, str] = Field(default_factory=dict)  # further metadata (e.g. another QDA tool's variables)
     _oorspronkelijk_id: str = PrivateAttr(default="")  # the id in the file, before pseudonymisation
+
+    @field_validator("datum", mode="before")
+    @classmethod
+    def _dutch_date(cls, value):
+        return parse_datum(value)
 
     @field_validator("gebied")
     @classmethod
