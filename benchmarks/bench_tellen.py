@@ -8,6 +8,10 @@ codes, then prints, all measured in this one process:
   - ratio : import / raw                      (target: at most 1.5)
   - reload: second load from the parquet cache (target: under 0.3 s)
   - peak memory of the import (Python allocations via tracemalloc, and process max RSS)
+and the same for a national StatLine "CSV" download (about 18,300 rows, decimal commas, Amsterdam-style
+letter codes), resampled from the real Nabijheid file (or from the demo when ../shared is absent),
+against ``pd.read_csv`` of the same file:
+  - statline raw / import / ratio
 
 Usage: python benchmarks/bench_tellen.py [--rows 17000] [--repeat 3]
 """
@@ -76,6 +80,37 @@ def build_file(rows_wanted: int) -> Path:
     return path
 
 
+def build_statline(rows_wanted: int = 18_300) -> Path:
+    """A national StatLine CSV: real Utrecht Nabijheid rows under national codes, some with letters."""
+    import csv
+
+    path = OUT / f"statline-nabijheid-nl-{rows_wanted}-2019.csv"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    real = ROOT.parent / "shared" / "data" / "statline" / "nabijheid-buurt-2019-gewone-csv.csv"
+    with open(real, encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle, delimiter=";"))
+    code_idx = header.index("Regioaanduiding/Codering (code)")
+    buurten = [r for r in rows if r[code_idx].startswith("BU")]
+    rng = np.random.default_rng(18)
+    letters = "ABCDEFGHJKLMNP"
+    out, gm = [], 0
+    while len(out) < rows_wanted:
+        gm += 1
+        for wk in range(8):
+            wijk = f"{gm:04d}{letters[wk]}{letters[gm % 14]}" if gm % 5 == 0 else f"{gm:04d}{wk:02d}"
+            for bu in range(1, 6):
+                row = list(buurten[rng.integers(len(buurten))])
+                row[code_idx] = f"BU{wijk}{bu:02d}"
+                out.append(row)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        writer.writerows(out[:rows_wanted])
+    return path
+
+
 def timed(func, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -121,6 +156,21 @@ def main() -> None:
     print(f"ratio import/raw:            {import_time / raw_time:.2f}  (doel: <= 1.5)")
     print(f"herladen uit cache:          {reload_time:.3f} s  (doel: < 0.3 s)")
     print(f"piekgeheugen import (tracemalloc): {peak / 1e6:.0f} MB; max RSS proces: {max_rss:.0f} MB")
+
+    if (ROOT.parent / "shared" / "data" / "statline").exists():
+        statline = build_statline()
+        load_indicators(statline, cache=False)  # warm-up
+        raw_csv = timed(lambda: pd.read_csv(statline, sep=";", decimal=","), args.repeat)
+
+        def statline_import():
+            with tempfile.TemporaryDirectory() as cache:
+                load_indicators(statline, cache_dir=cache)
+
+        statline_time = timed(statline_import, args.repeat)
+        print(f"StatLine-CSV landelijk: {statline.name}")
+        print(f"raw pd.read_csv:             {raw_csv:.3f} s")
+        print(f"wijkkit eerste import:       {statline_time:.3f} s")
+        print(f"ratio import/raw (StatLine): {statline_time / raw_csv:.2f}")
 
 
 if __name__ == "__main__":

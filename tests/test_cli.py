@@ -1,4 +1,5 @@
 import re
+import shutil
 
 from typer.testing import CliRunner
 
@@ -71,6 +72,8 @@ def test_coding_commands_on_a_few_demo_stories(demo_project, tmp_path):
     assert wrong.exit_code == 2 and ".qdpx" in wrong.stderr
     other = tmp_path / "ander"
     runner.invoke(app, ["init", str(other), "--gemeente", "GM9999", "--naam", "Kopie"])
+    for path in (demo_project / "data").glob("kwb-*.xlsx"):  # the same gebieden: import checks them
+        shutil.copy(path, other / "data" / path.name)
     result = runner.invoke(app, ["importeer-qda", str(tmp_path / "project.qdpx"), "--project", str(other)])
     assert result.exit_code == 0, result.stdout + result.stderr
     assert re.search(r"\d+ verhalen, \d+ coderingen", result.stdout)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import altair as alt
 
+from wijkkit.weergave import getal as nl_number  # noqa: F401  (charts format numbers the Dutch way)
+
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT_SIZE = 14
@@ -45,14 +47,6 @@ def style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             .configure_title(fontSize=FONT_SIZE + 4, subtitleFontSize=FONT_SIZE - 1, anchor="start")
             .configure_view(stroke=None)
             .properties(usermeta={"embedOptions": {"actions": False}}))
-
-
-def nl_number(value, decimals: int = 1) -> str:
-    """A number as Dutch people write it: 35.255 and 12,5."""
-    if value is None or value != value:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def to_html(chart: alt.TopLevelMixin) -> str:

@@ -80,7 +80,7 @@ def profiel(gebied: str = typer.Option(..., "--gebied", "-g", help="Gebiedscode,
 
 
 def _print_profiel(table, ref, hidden: int) -> None:
-    from wijkkit.charts import nl_number
+    from wijkkit.weergave import getal as nl_number
 
     if table.empty:
         console.print("Geen cijfers gevonden voor dit gebied.")

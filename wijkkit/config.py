@@ -159,20 +159,23 @@ class Project:
         cbs_files = sorted(p for p in self.data_dir.iterdir()
                            if p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in mapped
                            and not p.name.startswith((".", "~$")))
-        tables = []
+        tables, names = [], []
         if cbs_files:
             tables.append(load_indicators(cbs_files, catalogus=self.catalogus, cache_dir=self.cache_dir))
+            names.append("de CBS-bestanden in " + self.config.tellen.data)
         for path, bestand in mapped.items():
             tables.append(load_indicators(path, format="gemeentelijk", mapping=bestand.mapping(),
                                           catalogus=self.catalogus, cache_dir=self.cache_dir))
+            names.append(path.name)
         for jaar in self.config.tellen.online:
             from wijkkit.tellen.online import fetch_kwb
 
             fetched = fetch_kwb(jaar, self.config.project.gemeente, cache_dir=self.cache_dir)
             tables.append(self.catalogus.derive(self.catalogus.normalise(fetched)))
+            names.append(f"CBS open data {jaar}")
         combined = concat_tables(tables)
         if len(tables) > 1:
-            check_overlap(combined)
+            check_overlap(tables, names)
         return combined
 
     def referentie(self):

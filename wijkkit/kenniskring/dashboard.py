@@ -198,6 +198,9 @@ class Dashboard(w.VBox):
             self.kaart = alt.JupyterChart(chart)
             self.kaart.selections.observe(self._on_map_click, [SELECTIE])
             display(self.kaart)
+            if self.kring.kaartmeldingen:
+                display(HTML("<p class='wk-tekst'>" + "<br>".join(html.escape(m) for m in self.kring.kaartmeldingen)
+                             + "</p>"))
 
     def _on_map_click(self, change) -> None:
         selection = change["new"]

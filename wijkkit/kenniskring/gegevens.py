@@ -220,9 +220,8 @@ class Kenniskring:
         ``verhalen``: the share of strengths among strength/problem fragments (x 100), hidden
         below the privacy threshold.
         """
-        buurten = [c for c, n in self.niveaus.items() if n == "buurt"]
         rows = []
-        for code in buurten:
+        for code in self.kaartgebieden():
             if maat == "cijfers":
                 deel = self.profiel(code)
                 judged = deel[(deel["domein"] == thema) & (deel["richting"] != "neutraal")].dropna(subset=["band_code"])
@@ -238,6 +237,13 @@ class Kenniskring:
             rows.append({"gebied_code": code, "gebied_naam": self.namen[code], "waarde": value, "tekst": text})
         return pd.DataFrame(rows)
 
+    def kaartgebieden(self) -> list[str]:
+        """What the map colours: buurten, or wijken when the boundary file has wijk shapes only."""
+        niveau = "buurt"
+        if self.geometrie is not None and self.geometrie["gebied_code"].str.startswith("WK").mean() > 0.5:
+            niveau = "wijk"
+        return [c for c, n in self.niveaus.items() if n == niveau]
+
     @cached_property
     def geometrie(self):
         kaart = self.project.config.kaart
@@ -246,4 +252,14 @@ class Kenniskring:
         from wijkkit.verbinden.kaart import read_geometry
 
         return read_geometry(self.project.root / kaart.bestand, kaart.code, kaart.naam)
+
+    @cached_property
+    def kaartmeldingen(self) -> list[str]:
+        """Dutch notes on the boundary file: how it was read, and what does not line up with the figures."""
+        if self.geometrie is None:
+            return []
+        from wijkkit.verbinden.kaart import matching
+
+        return self.geometrie.attrs.get("waarschuwingen", []) + matching(self.geometrie, self.kaartgebieden(),
+                                                                         self.namen)
 

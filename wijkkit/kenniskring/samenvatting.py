@@ -12,7 +12,7 @@ from pathlib import Path
 
 import vl_convert as vlc
 
-from wijkkit.charts import nl_number
+from wijkkit.weergave import getal as nl_number
 from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, duidingen
 
 CSS = """

@@ -16,7 +16,7 @@ import pandas as pd
 
 from wijkkit.tellen import schema
 
-CACHE_VERSION = "1"  # bump when the tidy table's shape or a reader's semantics change
+CACHE_VERSION = "2"  # bump when the tidy table's shape or a reader's semantics change
 
 
 def default_cache_dir() -> Path:

@@ -7,6 +7,7 @@ maps year-specific CBS codes and StatLine names onto catalogue ids, and
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -44,6 +45,7 @@ class Indicator(BaseModel):
     statline: list[str] = Field(default_factory=list)
     berekening: Berekening | None = None
     absoluut: bool = False  # counts that grow with the area: no index against a larger area
+    hulp: bool = False  # a count that only serves to compute a share: not shown in a profile
     toelichting: str = ""
 
     @field_validator("domein")
@@ -83,7 +85,8 @@ class Catalogus(BaseModel):
 
     def to_frame(self) -> pd.DataFrame:
         rows = [{"indicator": i.id, "label": i.label, "eenheid": i.eenheid, "richting": i.richting,
-                 "domein": i.domein, "afgeleid": i.berekening is not None, "absoluut": i.absoluut, "toelichting": i.toelichting}
+                 "domein": i.domein, "afgeleid": i.berekening is not None, "absoluut": i.absoluut, "hulp": i.hulp,
+                 "toelichting": i.toelichting}
                 for i in self.indicatoren]
         return pd.DataFrame(rows)
 
@@ -95,7 +98,12 @@ class Catalogus(BaseModel):
 
     # ------------------------------------------------------------------ data
     def normalise(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Rename file codes to catalogue ids (per year for CBS codes, by name for StatLine)."""
+        """Rename file codes to catalogue ids (per year for CBS codes, by title for StatLine).
+
+        A StatLine title matches an alias when it is the alias or ends with it after a '/'
+        ("Gezondheid en welzijn/Huisartsenpraktijk/Afstand tot huisartsenpraktijk" matches
+        "Afstand tot huisartsenpraktijk"), ignoring case and spacing; the longest alias wins.
+        """
         categories = list(df["indicator"].cat.categories)
         codes = df["indicator"].cat.codes.to_numpy().copy()
         jaar = df["jaar"].to_numpy()
@@ -106,11 +114,10 @@ class Catalogus(BaseModel):
                 categories.append(name)
             return categories.index(name)
 
+        for name, ind in self._statline_matches([c for c in categories if c not in self]).items():
+            codes[codes == categories.index(name)] = position(ind)
+            changed = True
         for ind in self.indicatoren:
-            for alias in ind.statline:
-                if alias in categories and alias != ind.id:
-                    codes[codes == categories.index(alias)] = position(ind.id)
-                    changed = True
             starts = sorted(ind.cbs)
             for k, start in enumerate(starts):
                 code = ind.cbs[start]
@@ -126,6 +133,19 @@ class Catalogus(BaseModel):
         used = pd.Categorical.from_codes(codes, categories=categories)
         out["indicator"] = used.remove_unused_categories()
         return out
+
+    def _statline_matches(self, names: list[str]) -> dict[str, str]:
+        """StatLine title -> catalogue id, by the longest alias the title ends with."""
+        aliases = sorted(((_title(a), ind.id) for ind in self.indicatoren for a in ind.statline),
+                         key=lambda pair: -len(pair[0]))
+        found = {}
+        for name in names:
+            title = _title(name)
+            for alias, ident in aliases:
+                if title == alias or title.endswith("/" + alias):
+                    found[name] = ident
+                    break
+        return found
 
     def derive(self, df: pd.DataFrame) -> pd.DataFrame:
         """Add rows for derived indicators; a missing teller or noemer keeps its status.
@@ -177,6 +197,11 @@ class Catalogus(BaseModel):
 
 
 STATUS_ONBEKEND = schema.STATUS_CODES.index("onbekend")
+
+
+def _title(text: str) -> str:
+    """A StatLine title compared loosely: lower case, single spaces, no spaces around '/'."""
+    return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", text.casefold())).strip()
 
 
 def concat_tables(tables: list[pd.DataFrame]) -> pd.DataFrame:

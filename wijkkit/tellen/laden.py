@@ -12,24 +12,34 @@ from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.tellen import cache as cache_mod
 from wijkkit.tellen.catalogus import Catalogus, concat_tables, load_catalogus
 from wijkkit.tellen.readers import READERS
-from wijkkit.tellen.sources import CSV_SUFFIXES, EXCEL_SUFFIXES
+from wijkkit.tellen.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, is_old_statline, read_raw
 
 DATA_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 
 def detect_format(path: Path) -> str:
-    """kwb, statline or gemeentelijk: from the first line of a CSV, else from the file name."""
-    if path.suffix.lower() in CSV_SUFFIXES and path.exists():
-        with open(path, "rb") as handle:
-            first = handle.readline().decode("utf-8-sig", errors="replace")
-        if "gwb_code" in first:
-            return "kwb"
-        if "/" in first and "(" in first and ";" in first:
-            return "statline"
-    name = path.name.lower()
-    if "kwb" in name or "kerncijfers" in name:
+    """kwb, statline or gemeentelijk, by what the file holds (never by its name alone)."""
+    header = _first_line(path)
+    return format_of_header(header.split(";") if header else [], header or "")
+
+
+def format_of_header(header: list[str], first_line: str = "") -> str:
+    """A KWB file has a ``gwb_code`` column; a StatLine download has hierarchical headers with units
+    ("Bevolking/Aantal inwoners (aantal)"), a region column, or, in the older layout, a title line."""
+    text = first_line or ";".join(header)
+    if "gwb_code" in text:
         return "kwb"
+    if is_old_statline(first_line) or ("/" in text and "(" in text) or "Perioden" in text \
+            or "Wijken en buurten" in text or "Regio's" in text:
+        return "statline"
     return "gemeentelijk"
+
+
+def _first_line(path: Path) -> str | None:
+    if not path.exists() or path.suffix.lower() not in CSV_SUFFIXES:
+        return None
+    with open(path, "rb") as handle:
+        return handle.readline().decode("utf-8-sig", errors="replace")
 
 
 def find_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -60,49 +70,71 @@ def load_indicators(source: str | Path | Iterable[str | Path], *, format: str | 
     cache_dir = Path(cache_dir) if cache_dir else cache_mod.default_cache_dir()
     catalog_key = hashlib.blake2b(catalogus.model_dump_json().encode(), digest_size=8).hexdigest()
     tables, pending = [], []
-    for path in find_files(source):
-        reader = format or detect_format(path)
+    files = find_files(source)
+    for path in files:
         options = {"jaar": jaar, "mapping": dict(mapping) if mapping else None, "catalogus": catalog_key}
-        target = cache_mod.cache_path(path, reader, options, cache_dir) if cache else None
+        # the reader follows from the file's content, which the key already holds: detect only on a miss
+        target = cache_mod.cache_path(path, format or "auto", options, cache_dir) if cache else None
         table = cache_mod.read_cached(target) if target else None
         if table is None:
-            table = read_one(path, reader, jaar=jaar, mapping=mapping, catalogus=catalogus)
+            table = read_one(path, format, jaar=jaar, mapping=mapping, catalogus=catalogus)
             if target:
                 pending.append((table, target))
         tables.append(table)
     combined = concat_tables(tables)
     if len(tables) > 1:
-        check_overlap(combined)
+        check_overlap(tables, [bestandsnaam(p) for p in files])
     for table, target in pending:  # only after every file passed
         cache_mod.write_cached(table, target)
     return combined
 
 
-def read_one(path: Path, reader: str, *, jaar=None, mapping=None, catalogus: Catalogus) -> pd.DataFrame:
+def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, catalogus: Catalogus) -> pd.DataFrame:
+    """Read one file with the given reader, or with the one its content asks for (an Excel sheet is
+    read once: its header decides, its cells are then used)."""
+    table = None
+    if reader is None:
+        if path.suffix.lower() in EXCEL_SUFFIXES and path.exists():
+            table = read_raw(path, sheet=(mapping or {}).get("sheet", 0))
+            reader = format_of_header(table.header)
+        else:
+            reader = detect_format(path)
     if reader not in READERS:
         raise WijkkitInputError(Probleem(bestandsnaam(path), "een bekend formaat: " + ", ".join(READERS),
                                          gevonden=reader))
     if reader == "gemeentelijk":
         if not mapping:
+            table = table or read_raw(path)  # an empty or unreadable file says so first
+            header = table.header
             raise WijkkitInputError(Probleem(
-                bestandsnaam(path), "een CBS-bestand (kwb-JAAR.xlsx of StatLine-CSV) of, voor eigen "
-                "gemeentelijke bestanden, een koppeling van kolommen (mapping)"))
+                bestandsnaam(path), "een CBS-download: een KWB-bestand met een kolom 'gwb_code', of een StatLine-"
+                "download (kopjes als 'Bevolking/Aantal inwoners (aantal)'); voor een eigen gemeentelijk bestand: een "
+                "koppeling van kolommen in wijkkit.toml ([[tellen.bestanden]])", rij=1, kolom="gwb_code",
+                gevonden=", ".join(h for h in header[:6] if h)))
         table = READERS[reader](path, mapping, jaar=jaar)
     else:
-        table = READERS[reader](path, jaar=jaar)
+        table = READERS[reader](path, jaar=jaar, **({"table": table} if table is not None else {}))
     return catalogus.derive(catalogus.normalise(table))
 
 
-def check_overlap(df: pd.DataFrame) -> None:
-    """Two files giving the same gebied, jaar and indicator would silently compete."""
+def check_overlap(tables: list[pd.DataFrame], names: list[str]) -> None:
+    """Two files giving the same gebied, jaar and indicator would silently compete: say which two, and how often.
+
+    One message per pair of files, with the total number of shared figures and an example, so a
+    Utrecht-wide and a Zuilen-only download of the same table are recognised at once.
+    """
     keys = ["gebied_code", "jaar", "indicator"]
-    dup = df.duplicated(keys, keep=False)
-    if not dup.any():
-        return
-    clash = df.loc[dup, keys + ["bron"]].head(40)
+    frames = [t[keys].astype({"gebied_code": str, "indicator": str}).drop_duplicates() for t in tables]
     problemen = []
-    for (code, jaar, indicator), group in clash.groupby(keys, observed=True):
-        bronnen = " en ".join(sorted(set(group["bron"].astype(str))))
-        problemen.append(Probleem(bronnen, "elk gebied, jaar en indicator in maar één bestand",
-                                  kolom=str(indicator), gevonden=f"{code} {jaar} dubbel"))
-    raise WijkkitInputError(problemen)
+    for i in range(len(frames)):
+        for j in range(i + 1, len(frames)):
+            shared = frames[i].merge(frames[j], on=keys)
+            if len(shared):
+                first = shared.sort_values(keys).iloc[0]
+                problemen.append(Probleem(
+                    f"{names[i]} en {names[j]}", "elk gebied, jaar en indicator in maar één bestand (gebruik één van "
+                    "beide of haal de dubbele gebieden uit een van de twee)",
+                    gevonden=f"{len(shared):,} dubbele cijfers, bv. {first.gebied_code} {first.jaar} "
+                             f"{first.indicator}".replace(",", ".")))
+    if problemen:
+        raise WijkkitInputError(problemen)

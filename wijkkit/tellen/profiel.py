@@ -96,10 +96,11 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
     gebieden = [gebied] if isinstance(gebied, str) else list(gebied)
     unknown = [g for g in gebieden if g not in set(df["gebied_code"].cat.categories)]
     if unknown:
-        raise WijkkitInputError(Probleem("gebied", "een gebiedscode die in de cijfers voorkomt",
-                                         gevonden=", ".join(unknown)))
+        raise WijkkitInputError(Probleem("--gebied", "een gebiedscode die in de ingelezen cijfers voorkomt (bekijk "
+                                         "welke gebieden er zijn met 'wijkkit cijfers')", gevonden=", ".join(unknown)))
     known = catalogus.to_frame().set_index("indicator")
-    wanted = [i for i in (indicatoren or known.index) if i in known.index]
+    shown = known.index[~known["hulp"]] if indicatoren is None else indicatoren
+    wanted = [i for i in shown if i in known.index]
     data = df[df["indicator"].isin(wanted)]
     if tot_jaar is not None:
         data = data[data["jaar"] <= tot_jaar]

@@ -34,18 +34,21 @@ def register(name: str):
 
 @register("kwb")
 def read_kwb(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
-             sheet: str | int = 0, encoding: str = "utf-8-sig") -> pd.DataFrame:
+             sheet: str | int = 0, encoding: str = "utf-8-sig", table: RawTable | None = None) -> pd.DataFrame:
     """Read a CBS *Kerncijfers wijken en buurten* file (xlsx or csv, one year)."""
-    table = read_raw(path, sheet=sheet, encoding=encoding)
+    table = table or read_raw(path, sheet=sheet, encoding=encoding)
     jaar = _resolve_year(jaar, path, table.bestand)
     code_col = next((c for c in ("gwb_code", "gwb_code_10") if c in table.header), None)
     if code_col is None:
         raise WijkkitInputError(missing_column_problem(
             table, "gwb_code", "een kolom 'gwb_code' met CBS-gebiedscodes (KWB-formaat)"))
-    codes = _text_column(table, code_col)
+    codes = _code_column(table, code_col)
     naam_col = next((c for c in ("regio", "gm_naam") if c in table.header), None)
     namen = _text_column(table, naam_col) if naam_col else codes
     indicator_cols = [c for c in table.header if c not in KWB_ID_COLUMNS]
+    if not indicator_cols:
+        raise WijkkitInputError(Probleem(table.bestand, "kolommen met cijfers naast de gebiedscodes (zoals a_inw, "
+                                         "p_huurw)", rij=1, gevonden=", ".join(table.header[:8])))
     wbi = None
     if "ind_wbi" in table.header:
         wbi = _int_column(table, "ind_wbi")
@@ -58,20 +61,22 @@ STATLINE_UNIT = re.compile(r"^(?P<naam>.*?)\s*\((?P<eenheid>[^()]*)\)\s*$")
 STATLINE_NAME_COLUMNS = ("Wijken en buurten", "Regio's", "Regio")
 STATLINE_SKIP = ("ID", "Soort regio", "Gemeentenaam", "Regioaanduiding/Soort regio",
                  "Regioaanduiding/Gemeentenaam", "Regioaanduiding/Indelingswijziging")
+DECIMAL_POINT = re.compile(r"^-?\d+\.\d+$")
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
 
 @register("statline")
 def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
-                  encoding: str = "utf-8-sig") -> pd.DataFrame:
-    """Read a StatLine "CSV met statistische symbolen" (hierarchical headers, units)."""
-    table = read_raw(path, encoding=encoding)
+                  encoding: str = "utf-8-sig", table: RawTable | None = None) -> pd.DataFrame:
+    """Read a CBS StatLine CSV: "CSV met statistische symbolen" (decimal point, padded cells), the plain
+    "CSV" (decimal comma, empty cells for unknown) and the older layout (title line, topic rows with
+    '|', a units row). Hierarchical headers become indicator names, "(eenheid)" the unit."""
+    table = table or read_raw(path, encoding=encoding)
     code_idx = _find_code_column(table)
     if code_idx is None:
-        raise WijkkitInputError(missing_column_problem(
-            table, "Wijken en buurten / Codering",
-            "een kolom met CBS-gebiedscodes (GM..., WK..., BU...)"))
+        raise WijkkitInputError(_no_codes_problem(table))
     code_col = table.header[code_idx]
-    codes = _text_column(table, code_col)
+    codes = _code_column(table, code_col)
     naam_col = next((h for h in table.header if h in STATLINE_NAME_COLUMNS and h != code_col),
                     next((h for h in table.header if "naam" in h.lower() and h != code_col), None))
     namen = _text_column(table, naam_col) if naam_col else codes
@@ -88,16 +93,37 @@ def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None
     if periode_col:
         jaren = _period_years(table, periode_col)
     else:
-        jaren = _resolve_year(jaar, path, table.bestand)
+        jaren = _resolve_year(jaar or year_from_name(table.titel), path, table.bestand)
     wbi = _int_column(table, wbi_col) if wbi_col else None
     names = {h: (STATLINE_UNIT.match(h)["naam"] if STATLINE_UNIT.match(h) else h)
              for h in indicator_cols}
     df = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=wbi,
-                   eenheden=eenheden, bron=bron or f"CBS StatLine ({table.bestand})",
-                   decimal_comma=False, per_year_codes=periode_col is not None)
+                  eenheden=eenheden, bron=bron or f"CBS StatLine ({table.bestand})",
+                  decimal_comma=_decimal_comma(table, indicator_cols), per_year_codes=periode_col is not None)
     df["indicator"] = df["indicator"].cat.rename_categories(
         [names[c] for c in df["indicator"].cat.categories])
     return df
+
+
+def _decimal_comma(table: RawTable, columns: list[str]) -> bool:
+    """StatLine's plain CSV writes 0,6 and the CSV with symbols 0.6: count which one the cells use."""
+    comma = point = 0
+    for name in columns[:40]:
+        idx = table.header.index(name)
+        for row in table.rows[:300]:
+            cell = str(row[idx]).strip() if idx < len(row) else ""
+            comma += bool(DECIMAL_COMMA.match(cell))
+            point += bool(DECIMAL_POINT.match(cell))
+    return comma > point
+
+
+def _no_codes_problem(table: RawTable) -> Probleem:
+    """One message for a file with region names but no codes (not one per row)."""
+    first = table.header[0] if table.header else ""
+    names = [str(r[0]).strip() for r in table.rows[:3] if r]
+    layout = " (oudere StatLine-indeling)" if table.titel else ""
+    return Probleem(table.bestand, schema.GEEN_CODES, rij=1, kolom=first or None,
+                    gevonden=f"alleen namen{layout}: {', '.join(names)}")
 
 
 @register("gemeentelijk")
@@ -173,9 +199,16 @@ def _text_column(table: RawTable, name: str) -> list[str]:
     return out
 
 
+def _code_column(table: RawTable, name: str) -> list[str]:
+    """Gebied codes as CBS writes them: trimmed and in capitals (wk0363aa is WK0363AA)."""
+    return [c.upper() for c in _text_column(table, name)]
+
+
 def _int_column(table: RawTable, name: str) -> np.ndarray:
+    """CBS's ind_wbi: 1 (unchanged), 2 or 3 (boundary changed); empty or '.' where not given."""
     values, status, bad = schema.parse_values([r[table.header.index(name)] for r in table.rows])
-    _raise_bad(table, name, bad, "een geheel getal (1, 2 of 3)")
+    outside = np.flatnonzero(~np.isnan(values) & ~np.isin(values, (1, 2, 3)))
+    _raise_bad(table, name, np.union1d(bad, outside).astype(np.intp), "een geheel getal (1, 2 of 3)")
     return values
 
 
@@ -190,20 +223,26 @@ def _period_years(table: RawTable, name: str) -> np.ndarray:
         else:
             years.append(0)
             problemen.append(Probleem(table.bestand, "een jaartal zoals 2023 of 2023JJ00",
-                                      offset + 2, name, excel_column_letter(idx), text))
+                                      offset + table.first_row, name, excel_column_letter(idx), text))
     if problemen:
         raise WijkkitInputError(problemen)
     return np.array(years, dtype=np.int16)
 
 
 def _find_code_column(table: RawTable) -> int | None:
-    """The first column whose filled cells all look like CBS gebied codes."""
+    """The column that holds CBS gebied codes: the one whose filled cells all are codes, else the one
+    named for codes ("...Codering", "gwb_code") if most of its cells are codes. None: no codes at all."""
+    sample = table.rows[:300]
+
+    def share(idx: int) -> float:
+        cells = [str(r[idx]).strip() for r in sample if idx < len(r) and str(r[idx]).strip()]
+        return sum(bool(schema.niveau_of(c)) for c in cells) / len(cells) if cells else 0.0
+
     for idx, _ in enumerate(table.header):
-        cells = [str(r[idx]).strip() for r in table.rows[:200] if idx < len(r) and str(r[idx]).strip()]
-        if cells and all(schema.niveau_of(c) for c in cells):
+        if share(idx) == 1.0:
             return idx
     for idx, h in enumerate(table.header):
-        if "codering" in h.lower() or h.lower() in ("wijken en buurten", "regio's", "gwb_code"):
+        if ("codering" in h.lower() or h.lower() in ("gwb_code", "regiocode")) and share(idx) >= 0.5:
             return idx
     return None
 
@@ -212,7 +251,7 @@ def _raise_bad(table: RawTable, column: str, bad: np.ndarray, verwacht: str) -> 
     if len(bad):
         idx = table.header.index(column)
         raise WijkkitInputError([
-            Probleem(table.bestand, verwacht, int(i) + 2, column, excel_column_letter(idx),
+            Probleem(table.bestand, verwacht, int(i) + table.first_row, column, excel_column_letter(idx),
                      str(table.rows[i][idx])) for i in bad[:50]])
 
 
@@ -225,7 +264,7 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
         raise WijkkitInputError(Probleem(table.bestand, "minstens één rij met gegevens onder de kopregel",
                                          rij=2, gevonden="geen gegevens"))
     problemen += schema.check_codes(codes, table.bestand, code_col, table.header.index(code_col),
-                                    jaren=jaar if per_year_codes else None)
+                                    jaren=jaar if per_year_codes else None, first_row=table.first_row)
     seen_cols: dict[str, int] = {}
     for idx, h in enumerate(table.header):
         if h in seen_cols:
@@ -243,7 +282,7 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
         waarde[:, j] = values
         status[:, j] = codes_j
         for i in bad[: max(0, 50 - len(problemen))]:
-            problemen.append(Probleem(table.bestand, schema.VERWACHT_WAARDE, int(i) + 2, col,
+            problemen.append(Probleem(table.bestand, schema.VERWACHT_WAARDE, int(i) + table.first_row, col,
                                       excel_column_letter(idx), str(columns[idx][i]).strip()))
         if len(bad) and len(problemen) >= 50:
             break
@@ -275,7 +314,7 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
         "waarde": waarde.ravel(),
         "status": pd.Categorical.from_codes(status.ravel(), categories=schema.STATUS_CODES),
         "eenheid": per_column([(eenheden or {}).get(c, "") for c in indicator_cols]),
-        "ind_wbi": pd.arrays.IntegerArray(np.where(wbi_mask, 0, wbi_rows).astype(np.int8)[rows_idx],
+        "ind_wbi": pd.arrays.IntegerArray(np.where(wbi_mask, 0, wbi_rows).astype(np.int16)[rows_idx],
                                           wbi_mask[rows_idx]),
         "bron": pd.Categorical.from_codes(np.zeros(n_rows * n_ind, dtype=np.int8), categories=[bron]),
     })

@@ -48,14 +48,18 @@ SYMBOLS = {".": "onbekend", "x": "geheim", "X": "geheim", "-": "nihil", "\u2013"
            "*": "voorlopig_onbekend", "": "leeg", "?": "onbekend"}
 SENTINEL_LIMIT = -99990  # CBS writes -99997, -99995, -99999999 for protected/unknown cells
 
+# The last characters of wijk and buurt codes may be letters: Amsterdam has WK0363AA and BU0363AA01.
 CODE_PATTERNS = {
     "land": re.compile(r"^NL\d{2}$"),
     "gemeente": re.compile(r"^GM\d{4}$"),
-    "wijk": re.compile(r"^WK\d{6}$"),
-    "buurt": re.compile(r"^BU\d{8}$"),
+    "wijk": re.compile(r"^WK\d{4}[0-9A-Z]{2}$"),
+    "buurt": re.compile(r"^BU\d{4}[0-9A-Z]{4}$"),
 }
 PREFIX_NIVEAU = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
-VERWACHT_CODE = "een CBS-gebiedscode: GM + 4 cijfers, WK + 6 cijfers of BU + 8 cijfers (of NL00)"
+VERWACHT_CODE = ("een CBS-gebiedscode: GM + 4 cijfers, WK + 6 tekens of BU + 8 tekens (de laatste mogen letters "
+                 "zijn, zoals WK0363AA en BU0363AA01), of NL00")
+GEEN_CODES = ("gebiedscodes (GM..., WK..., BU...) naast de gebiedsnamen. Dit bestand heeft alleen namen: download "
+              "het opnieuw bij CBS StatLine en kies bij Regioaanduiding ook 'Codering'")
 VERWACHT_WAARDE = "een getal of een CBS-teken ('.', 'x', '-', '*')"
 
 
@@ -113,20 +117,56 @@ def parse_values(values: list | np.ndarray, *, decimal_comma: bool = False
     """
     n = len(values)
     status = np.zeros(n, dtype=np.int8)
+    if n and type(values[0]) is str:  # a CSV column: parse it in Arrow, not cell by cell
+        parsed = _parse_text(values, decimal_comma)
+        if parsed is not None:
+            return _sentinels(*parsed)
     try:
         waarde = np.array(values, dtype=np.float64)
         bad_index = np.empty(0, dtype=np.intp)
     except (ValueError, TypeError):
         waarde, status, bad_index = _parse_mixed(values, decimal_comma)
     else:
-        nan = np.isnan(waarde)
-        if nan.any():  # None cells arrive as NaN
-            status[nan] = STATUS_CODES.index("leeg")
+        if not np.isfinite(waarde).all():  # None is an empty cell, but 'nan', 'inf' and 1e309 are no figures
+            waarde, status, bad_index = _parse_mixed(values, decimal_comma)
+    return _sentinels(waarde, status, bad_index)
+
+
+def _sentinels(waarde: np.ndarray, status: np.ndarray, bad_index: np.ndarray):
     sentinel = waarde <= SENTINEL_LIMIT
     if sentinel.any():
         waarde[sentinel] = np.nan
         status[sentinel] = STATUS_CODES.index("afgeschermd")
     return waarde, status, bad_index
+
+
+NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def _parse_text(values: list[str], decimal_comma: bool):
+    """All cells are text: trim, swap the decimal comma, cast and look up CBS symbols in Arrow.
+
+    Returns None when the column is not all text (then it is parsed cell by cell).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        trimmed = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+    text = pc.replace_substring(trimmed, ",", ".") if decimal_comma else trimmed
+    is_number = pc.match_substring_regex(text, NUMBER)
+    waarde = pc.cast(pc.if_else(is_number, text, pa.scalar(None, pa.string())), pa.float64())
+    waarde = waarde.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
+    symbol = pc.index_in(trimmed, value_set=_symbol_values()).to_numpy(zero_copy_only=False)
+    symbol = np.where(np.isnan(symbol.astype(np.float64)), -1, symbol).astype(np.int64)
+    number = is_number.to_numpy(zero_copy_only=False).astype(bool)
+    status = np.where(symbol >= 0, _SYMBOL_STATUS[np.maximum(symbol, 0)], 0).astype(np.int8)
+    bad = ~number & (symbol < 0)
+    bad |= number & ~np.isfinite(waarde)  # 1e309: no figure either
+    waarde[bad] = np.nan
+    return waarde, status, np.flatnonzero(bad).astype(np.intp)
 
 
 def _parse_mixed(values, decimal_comma: bool):
@@ -137,11 +177,11 @@ def _parse_mixed(values, decimal_comma: bool):
     append_w, append_s = waarde.append, status.append
     for i, cell in enumerate(values):
         kind = type(cell)
-        if kind is float or kind is int:
+        if (kind is float or kind is int) and cell == cell:
             append_w(cell)
             append_s(0)
             continue
-        if cell is None:
+        if cell is None or kind is float:  # None, or a float NaN: an empty cell
             append_w(nan)
             append_s(_LEEG)
             continue
@@ -170,6 +210,13 @@ def _parse_mixed(values, decimal_comma: bool):
 
 
 _SYMBOL_CODES = {symbol: STATUS_CODES.index(status) for symbol, status in SYMBOLS.items()}
+_SYMBOL_STATUS = np.array(list(_SYMBOL_CODES.values()), dtype=np.int8)
+
+
+def _symbol_values():
+    import pyarrow as pa
+
+    return pa.array(list(_SYMBOL_CODES), type=pa.string())
 _LEEG = STATUS_CODES.index("leeg")
 
 
@@ -187,5 +234,5 @@ def finalize(columns: dict) -> pd.DataFrame:
     df["niveau"] = df["niveau"].cat.set_categories(list(NIVEAUS))
     df["jaar"] = df["jaar"].astype("int16")
     df["waarde"] = df["waarde"].astype("float64")
-    df["ind_wbi"] = df["ind_wbi"].astype("Int8")
+    df["ind_wbi"] = df["ind_wbi"].astype("Int16")
     return df

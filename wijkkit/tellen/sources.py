@@ -27,6 +27,8 @@ class RawTable:
     header: list[str]
     rows: list[list]
     delimiter: str | None = None
+    titel: str = ""  # the title line of an older StatLine export ("Kerncijfers wijken en buurten 2015")
+    first_row: int = 2  # the line of the first data row as a person counts it
 
     def column_index(self, name: str) -> int | None:
         try:
@@ -102,6 +104,8 @@ def _read_csv(path: Path, bestand: str, encoding: str, delimiter: str | None) ->
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         return RawTable(bestand, [], [], delimiter)
+    if is_old_statline(first_line):
+        return _read_old_statline(text, bestand)
     if delimiter is None:
         delimiter = max(DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
@@ -126,6 +130,51 @@ def _read_csv(path: Path, bestand: str, encoding: str, delimiter: str | None) ->
         raise WijkkitInputError(problemen)
     body = [row for row in body if any(cell.strip() for cell in row)]
     return RawTable(bestand, header, body, delimiter)
+
+
+OLD_TITLE = re.compile(r'^\ufeff?"[^";]+"\s*$')
+
+
+def is_old_statline(first_line: str) -> bool:
+    """An older StatLine export starts with its title alone on the first line, in quotes."""
+    return bool(OLD_TITLE.match(first_line))
+
+
+def _read_old_statline(text: str, bestand: str) -> RawTable:
+    """The older StatLine layout: a title, an empty line, topic rows ("A|B|C"), a units row, then data.
+
+    Becomes the shape of today's export: one header row with "A/B/C (unit)" per column.
+    """
+    rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
+    title = rows[0][0].strip() if rows else ""
+    index = 1
+    while index < len(rows) and not any(c.strip() for c in rows[index]):
+        index += 1
+    topic_rows = []
+    while index < len(rows) and rows[index] and not rows[index][0].strip():
+        topic_rows.append(rows[index])
+        index += 1
+    if index >= len(rows) or not topic_rows:
+        raise WijkkitInputError(Probleem(
+            bestand, "een oudere StatLine-export: een titel, een lege regel, rijen met onderwerpen en een rij "
+            "met eenheden", rij=index + 1, gevonden="geen rij met onderwerpen of eenheden"))
+    units = rows[index]
+    topics = max(topic_rows, key=lambda r: (len(r), sum("|" in c for c in r)))
+    if len(topics) != len(units):
+        raise WijkkitInputError(Probleem(
+            bestand, f"evenveel onderwerpen als eenheden (oudere StatLine-indeling)", rij=index + 1,
+            gevonden=f"{len(topics)} onderwerpen, {len(units)} eenheden"))
+    header = [units[0].strip()] + [
+        f"{'/'.join(p.strip() for p in topic.split('|'))} ({unit.strip()})" if unit.strip()
+        else "/".join(p.strip() for p in topic.split("|")) for topic, unit in zip(topics[1:], units[1:])]
+    body = [row for row in rows[index + 1:] if any(c.strip() for c in row)]
+    while body and len(body[-1]) == 1:  # a footer such as "Bron: CBS"
+        body.pop()
+    problemen = [Probleem(bestand, f"{len(header)} velden, zoals in de rij met eenheden", rij=index + 2 + k,
+                          gevonden=f"{len(row)} velden") for k, row in enumerate(body) if len(row) != len(header)]
+    if problemen:
+        raise WijkkitInputError(problemen[:50])
+    return RawTable(bestand, header, body, ";", titel=title, first_row=index + 2)
 
 
 def _show(delimiter: str) -> str:

@@ -70,7 +70,7 @@ class Verhaal(BaseModel):
     @classmethod
     def _cbs_code(cls, value: str) -> str:
         if niveau_of(value) not in ("wijk", "buurt", "gemeente"):
-            raise ValueError("een CBS-code van een wijk of buurt (WK + 6 cijfers, BU + 8 cijfers)")
+            raise ValueError("een CBS-code van een wijk of buurt (WK + 6 tekens, BU + 8 tekens, bv. WK034403 of BU0363AA01)")
         return value
 
     def met_id(self, new_id: str) -> "Verhaal":
