@@ -125,3 +125,13 @@ def test_migrations_match_the_models(store_url):
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_the_head_the_store_checks_without_alembic_is_alembic_s_head(store_url):
+    """``db.HEAD`` lets a kernel open a current store without importing alembic; it must not drift."""
+    from alembic.script import ScriptDirectory
+
+    from wijkkit.store.db import HEAD, alembic_config, current_revision
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+    assert current_revision(open_store(store_url).engine) == HEAD

@@ -1,7 +1,10 @@
 """Duiding notes of a kenniskring: stored per gebied and theme, pseudonymised, listed back.
 
 What a circle writes is read back on a beamer and ends up in summaries and reports, so
-names, phone numbers and addresses are replaced on the way in, as with stories.
+names, phone numbers and addresses are replaced on the way in, as with stories. A dashboard
+kernel replaces them with the light pseudonymiser (no gigabyte name model in every visitor's
+kernel); :func:`pseudonimiseer_volledig` passes the full one over those notes later, once per
+server (``wijkkit dashboard`` does it in a short-lived process) and before every report.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from wijkkit.store import Store
 from wijkkit.store.models import Duiding
@@ -22,7 +25,11 @@ VELDEN = {"wat_zien_we": "Wat zien we?", "verklaring": "Wat verklaart dit volgen
 def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_we: str = "", verklaring: str = "",
                 wat_willen_we: str = "", aanwezigen: dict[str, int] | None = None, ingevoerd_door: str = "",
                 pseudonimiseerder=None) -> int:
-    """Store one duiding (one transaction); texts pass the pseudonymiser when one is given."""
+    """Store one duiding (one transaction); texts pass the pseudonymiser when one is given.
+
+    The note is marked ``volledig`` only when that pseudonymiser uses the full name model;
+    otherwise it waits for :func:`pseudonimiseer_volledig`.
+    """
     texts = {"wat_zien_we": wat_zien_we, "verklaring": verklaring, "wat_willen_we": wat_willen_we}
     if not any(t.strip() for t in texts.values()):
         raise ValueError("vul minstens één van de drie vragen in")
@@ -33,11 +40,41 @@ def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_
     if pseudonimiseerder is not None:
         texts = {k: pseudonimiseerder.pseudonymise(v).tekst if v.strip() else "" for k, v in texts.items()}
     with store.session() as session:
+        full = pseudonimiseerder is not None and getattr(pseudonimiseerder, "use_deduce", False)
         record = Duiding(gebied=gebied, thema=thema, datum=datum, aanwezigen=aanwezigen,
-                         ingevoerd_door=ingevoerd_door.strip(), **{k: v.strip() for k, v in texts.items()})
+                         ingevoerd_door=ingevoerd_door.strip(), pseudo_niveau="volledig" if full else "licht",
+                         **{k: v.strip() for k, v in texts.items()})
         session.add(record)
         session.flush()
         return record.id
+
+
+def wachtend(store: Store) -> int:
+    """How many duidingen still wait for the full pseudonymiser."""
+    with store.read() as session:
+        return session.scalar(select(func.count()).select_from(Duiding).where(Duiding.pseudo_niveau != "volledig"))
+
+
+def pseudonimiseer_volledig(store: Store, pseudonimiseerder) -> int:
+    """Pass the full pseudonymiser over every note that has had the light one; returns how many.
+
+    Placeholders from the light pass stay and new ones continue their numbering. Each note is
+    updated in its own transaction only if nobody changed it meanwhile, so a dashboard saving a
+    new note at the same moment loses nothing.
+    """
+    with store.read() as session:
+        waiting = [(d.id, {veld: getattr(d, veld) for veld in VELDEN})
+                   for d in session.scalars(select(Duiding).where(Duiding.pseudo_niveau != "volledig"))]
+    done = 0
+    for ident, texts in waiting:
+        new = {veld: pseudonimiseerder.pseudonymise(tekst).tekst if tekst.strip() else tekst
+               for veld, tekst in texts.items()}
+        with store.session() as session:
+            same = [getattr(Duiding, veld) == tekst for veld, tekst in texts.items()]
+            result = session.execute(update(Duiding).where(Duiding.id == ident, Duiding.pseudo_niveau != "volledig",
+                                                           *same).values(pseudo_niveau="volledig", **new))
+            done += result.rowcount
+    return done
 
 
 def duidingen(store: Store, *, gebied: str | None = None, thema: str | None = None) -> pd.DataFrame:

@@ -73,6 +73,9 @@ def to_html(executed: Path, target: Path, title: str) -> Path:
 
 def render_report(project: Project, target: Path | None = None) -> Path:
     """The progress report as one HTML file (printable to PDF from the browser)."""
+    from wijkkit.kenniskring.nabewerking import nabewerken
+
+    nabewerken(project)  # duidingen from a dashboard get the full pseudonymiser before a report reads them
     folder = project.root / "reports" / "voortgang"
     executed = execute(project.root / "notebooks" / "05_monitoring_voortgang.ipynb", folder / "voortgang.ipynb",
                        project)
@@ -132,7 +135,11 @@ def reproduce(project: Project, target: Path | None = None, *, log=print) -> dic
     tables.mkdir(parents=True, exist_ok=True)
     for old in tables.glob("*.csv"):
         old.unlink()
+    from wijkkit.kenniskring.nabewerking import nabewerken
+
     began = time.perf_counter()
+    if nabewerken(project):  # before the store is hashed and read: the full pseudonymiser over new duidingen
+        log("duidingen uit het dashboard volledig gepseudonimiseerd")
     timings = {}
     for name, parameters in TEMPLATES:
         source = project.root / "notebooks" / name

@@ -34,6 +34,7 @@ DEDUCE_TAGS = {"persoon": "PERSOON", "patient": "PERSOON", "locatie": "LOCATIE",
 ORDINARY = {"bel", "buurthuis", "gemeente", "wijk", "buurt", "centrum", "noord", "zuid", "oost", "west",
             "markt", "school", "park", "station", "corporatie", "politie", "jongerenwerk", "moskee", "kerk"}
 NAMEISH = {"PERSOON", "LOCATIE"}
+PLACEHOLDER = re.compile(r"\[([A-Z]+)-(\d+)\]")
 PRIORITY = {"regex": 3, "deduce": 2, "namen": 1}
 TITLES = r"(?i)\b(?:meneer|mevrouw|mevr\.|dhr\.|mw\.|juf|meester|oom|tante|oma|opa|familie|fam\.)\b"
 
@@ -122,7 +123,11 @@ class Pseudonimiseerder:
 
     def pseudonymise(self, text: str) -> Resultaat:
         spans = self.detect(text)
+        # a text pseudonymised before (a light pass, then the full one) keeps its placeholders;
+        # new ones continue their numbering, so [PERSOON-1] never stands for two people
         numbers: Counter = Counter()
+        for categorie, number in PLACEHOLDER.findall(text):
+            numbers[categorie] = max(numbers[categorie], int(number))
         mapping: dict[tuple[str, str], str] = {}
         pieces, last, length = [], 0, 0
         starts, new = [], []

@@ -144,4 +144,6 @@ class Duiding(Base):
     wat_willen_we: Mapped[str] = mapped_column(Text, default="")
     aanwezigen: Mapped[dict] = mapped_column(JSON, default=dict)  # role -> number of people present
     ingevoerd_door: Mapped[str] = mapped_column(String(200), default="")
+    # "licht": pseudonymised by patterns and name lists only; "volledig": also by deduce
+    pseudo_niveau: Mapped[str] = mapped_column(String(10), default="licht", server_default="licht")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
