@@ -34,7 +34,7 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from wijkkit.charts import enable_offline
+from wijkkit.charts import KNELPUNT, KRACHT, ROND, enable_offline
 from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.tellen.grafieken import profiel_chart
@@ -95,7 +95,8 @@ for thema in themas:
                          legenda="← ongunstiger · gunstiger →", geometry=kring.geometrie, breedte=380, hoogte=300,
                          ondertitel="Gemiddelde van de indicatoren van dit thema per buurt.")
     verhalen = buurtkaart(kring.kaartwaarden(thema, "verhalen"), waarde="waarde", titel=f"{label}: verhalen",
-                          legenda="% krachten", domein=(0, 50, 100), geometry=kring.geometrie, breedte=380,
+                          legenda="% krachten", domein=(0, 50, 100), kleuren=(KNELPUNT, ROND, KRACHT),
+                          geometry=kring.geometrie, breedte=380,
                           hoogte=300, ondertitel="Aandeel krachten; grijs: minder dan "
                                                  f"{kring.drempel} verhalen.")
     display(cijfers)

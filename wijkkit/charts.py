@@ -6,13 +6,29 @@ internet, so :func:`enable_offline` switches to the bundled JupyterChart widget.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 
 from wijkkit.weergave import getal as nl_number  # noqa: F401  (charts format numbers the Dutch way)
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT_SIZE = 14
+FONT_SIZE = 16  # the smallest type on a 1280x720 beamer
+
+# One meaning per colour on every page (colour-blind safe, and always with words beside it):
+# figures judged against a reference run blue (favourable) to red (unfavourable), ColorBrewer RdBu;
+# stories are green (kracht) or amber (knelpunt); the gebied in focus is black, a reference grey.
+GUNSTIG = {2: "#2166AC", 1: "#92C5DE"}
+ONGUNSTIG = {-1: "#F4A582", -2: "#B2182B"}
+ROND = "#F0F0F0"  # "rond gemiddeld": near white, never the grey of "geen gegevens"
+GEEN_GEGEVENS = "#9E9E9E"
+NEUTRAAL = "#6F6F6F"  # indicators that do not judge (diamond)
+KRACHT = "#1B9E77"
+KNELPUNT = "#E6AB02"
+VALENTIE_KLEUR = {"kracht": KRACHT, "knelpunt": KNELPUNT, "neutraal": "#B0B0B0"}
+GEBIED = "#000000"
+REFERENTIE = "#8C8C8C"
 
 NL_LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]},
@@ -39,14 +55,43 @@ def enable_static() -> None:
 
 
 def style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Dutch locale, readable type and no chart-menu links to the internet."""
+    """Dutch locale, type of at least 16 px, and no chart-menu links to the internet."""
     return (chart.configure(locale=NL_LOCALE, font="DejaVu Sans")
-            .configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE)
-            .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-            .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320)
-            .configure_title(fontSize=FONT_SIZE + 4, subtitleFontSize=FONT_SIZE - 1, anchor="start")
+            .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=360)
+            .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=360)
+            .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=420, titleLimit=600,
+                              symbolSize=180)
+            .configure_title(fontSize=FONT_SIZE + 6, subtitleFontSize=FONT_SIZE, anchor="start", limit=1100)
+            .configure_text(fontSize=FONT_SIZE)
             .configure_view(stroke=None)
             .properties(usermeta={"embedOptions": {"actions": False}}))
+
+
+def svg(chart: alt.TopLevelMixin, *, titels: bool = True) -> str:
+    """The chart as inline SVG (vl-convert, no browser and no network needed).
+
+    With ``titels`` every data mark gets its description as an SVG ``<title>``: the hover text
+    a browser shows without any script (what the tooltip is in an interactive chart).
+    """
+    import vl_convert as vlc
+
+    out = vlc.vegalite_to_svg(chart.to_dict(validate=False))  # validated as it was built
+    return met_titels(out) if titels else out
+
+
+_MARK = re.compile(r'<path([^>]*?)aria-label="([^"]*)"([^>]*?)aria-roledescription="(?!text)([^"]*)"([^>]*?)/>')
+_CODE = re.compile(r"\s*\[(?:GM|WK|BU)[0-9A-Za-z]+\]$")
+
+
+def met_titels(svg_text: str) -> str:
+    """Give every labelled data mark a hover ``<title>`` (its label, without a trailing ``[CODE]``)."""
+    def titled(match: re.Match) -> str:
+        shown = _CODE.sub("", match.group(2))
+        # the label is already XML-escaped by vl-convert, which is also valid as element text
+        return (f'<path{match.group(1)}aria-label="{match.group(2)}"{match.group(3)}aria-roledescription='
+                f'"{match.group(4)}"{match.group(5)}><title>{shown}</title></path>')
+
+    return _MARK.sub(titled, svg_text)
 
 
 def to_html(chart: alt.TopLevelMixin) -> str:

@@ -71,7 +71,7 @@ class Coderen(BaseModel):
 
 
 class Kaart(BaseModel):
-    """Buurt or wijk polygons for the map (GeoJSON or GeoPackage); without it the map is a tile grid."""
+    """Buurt or wijk polygons for the map (GeoJSON or GeoPackage); without it the map is a sorted bar list of the buurten in focus."""
 
     model_config = ConfigDict(extra="forbid")
     bestand: str = ""

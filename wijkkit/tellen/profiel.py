@@ -22,9 +22,9 @@ BAND_LIMITS = (80.0, 95.0, 105.0, 120.0)  # index boundaries between the five ba
 BAND_WORDS = {-2: "veel ongunstiger dan", -1: "ongunstiger dan", 0: "rond",
               1: "gunstiger dan", 2: "veel gunstiger dan"}
 NEUTRAL_WORDS = {-2: "veel lager dan", -1: "lager dan", 0: "rond", 1: "hoger dan", 2: "veel hoger dan"}
-# Colour-blind safe diverging palette (ColorBrewer PuOr): orange = less favourable.
-BAND_COLOURS = {-2: "#b35806", -1: "#f1a340", 0: "#bdbdbd", 1: "#998ec3", 2: "#542788"}
-NEUTRAL_COLOUR = "#7a7a7a"
+# Colour-blind safe diverging palette (ColorBrewer RdBu): red = less favourable, blue = more (see charts.py).
+BAND_COLOURS = {-2: "#B2182B", -1: "#F4A582", 0: "#F0F0F0", 1: "#92C5DE", 2: "#2166AC"}
+NEUTRAL_COLOUR = "#6F6F6F"
 BOUNDARY_CHANGED = 3  # KWB ind_wbi: 1 comparable, 2 new code same boundary, 3 boundary changed
 
 

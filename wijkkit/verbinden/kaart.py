@@ -1,24 +1,25 @@
-"""Buurtkaart: a choropleth of the gemeente's buurten, or a tile grid when there is no geometry.
+"""Buurtkaart: a choropleth zoomed to the wijk in focus, or a sorted bar list without geometry.
 
 Geometry comes from the user's GeoJSON or GeoPackage (read with geopandas and reprojected to
-WGS84, so RD New files from the municipality work as they are). Without one, every buurt is a
-square tile, one row per wijk: the picture is less familiar but shows the same colours.
-Clicking a gebied selects it (``selectie``), so a dashboard can drill down.
+WGS84, so RD New files from the municipality work as they are). A city of 100+ buurten is
+never drawn as one heap of labels: the map shows the gebieden in focus large, the rest as
+lighter context, and prints a name only where it fits. Without shapes the gebieden in focus
+are a sorted bar list. Every mark names itself (``description``), so a page can make it
+clickable and show names on hover.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-from wijkkit.charts import style
+from wijkkit.charts import FONT_SIZE, GEBIED, GEEN_GEGEVENS, GUNSTIG, ONGUNSTIG, ROND, style
 from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
-
-SELECTIE = "gebied_keuze"
-GEEN = "#d9d9d9"
-
+from wijkkit.weergave import getal as nl_number
 
 CODE_COLUMNS = ("buurtcode", "wijkcode", "gwb_code", "statcode", "bu_code", "wk_code", "code")
 NAME_COLUMNS = ("buurtnaam", "wijknaam", "regio", "statnaam", "bu_naam", "wk_naam", "naam")
@@ -116,75 +117,151 @@ def matching(geometry, codes: list[str], namen: dict[str, str] | None = None) ->
     return lines
 
 
-def tile_positions(codes: list[str]) -> pd.DataFrame:
-    """A grid position per gebied: one row per wijk, buurten left to right in code order."""
-    frame = pd.DataFrame({"gebied_code": sorted(codes)})
-    frame["wijk"] = "WK" + frame["gebied_code"].str[2:8]
-    frame["rij"] = frame.groupby("wijk", sort=True).ngroup()
-    frame["kolom"] = frame.groupby("wijk").cumcount()
-    return frame
-
-
-def _color(field: str, title: str, domain: tuple[float, float, float]) -> alt.Color:
-    return alt.Color(f"{field}:Q", title=title,
-                     scale=alt.Scale(scheme="purpleorange", domainMid=domain[1], domain=[domain[0], domain[2]],
-                                     reverse=True),
-                     legend=alt.Legend(orient="bottom", gradientLength=260, titleLimit=500))
-
-
 def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, geometry=None,
-               domein: tuple[float, float, float] = (60, 100, 140), gekozen: str | list[str] | None = None,
-               ondertitel: str = "", tooltip: list | None = None, breedte: int = 520, hoogte: int = 380) -> alt.Chart:
-    """Colour each gebied by ``values[waarde]`` (gebied_code, gebied_naam, waarde, tekst columns).
+               domein: tuple[float, float, float] = (60, 100, 140), kleuren: tuple[str, str, str] | None = None,
+               focus: list[str] | None = None, gekozen: str | list[str] | None = None, ondertitel: str | list = "",
+               breedte: int = 560, hoogte: int = 420) -> alt.TopLevelMixin:
+    """Colour each gebied by ``values[waarde]`` (columns gebied_code, gebied_naam, waarde, tekst).
 
-    ``waarde`` must point the favourable way up (purple) and the unfavourable way down (orange),
-    with ``domein`` = (low, middle, high), as in the wijkprofiel's bands.
-
-    Missing values are grey with the reason in the tooltip (``tekst``); ``gekozen`` gets a
-    thick outline. A point selection named ``gebied_keuze`` carries a click back to Python.
+    ``waarde`` points the favourable way up, with ``domein`` = (low, middle, high) and
+    ``kleuren`` the colours of low, middle and high (default: the figures' red to blue).
+    With ``geometry`` the map is zoomed to the ``focus`` gebieden (say the buurten of one wijk),
+    the rest drawn lighter as context; names are printed only where they fit, and every shape
+    names itself on hover. Without geometry the gebieden in focus become a sorted bar list,
+    which stays readable for a city of 100+ buurten. Each mark's description ends in
+    ``[CODE]``, which the dashboard's map widget turns into a click.
     """
     data = values.copy()
-    data["tekst"] = data.get("tekst", data[waarde].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"))
+    if "tekst" not in data:
+        data["tekst"] = data[waarde].map(lambda v: "geen gegevens" if pd.isna(v) else nl_number(v, 0))
     chosen = [gekozen] if isinstance(gekozen, str) else list(gekozen or [])
     data["gekozen"] = data["gebied_code"].isin(chosen)
-    select = alt.selection_point(name=SELECTIE, fields=["gebied_code"], on="click", clear=False)
-    tooltip = tooltip or [alt.Tooltip("gebied_naam:N", title="gebied"), alt.Tooltip("tekst:N", title=legenda)]
-    color = _color(waarde, legenda, domein)
-    stroke = alt.condition("datum.gekozen", alt.value("#000000"), alt.value("#ffffff"))
-    width = alt.condition("datum.gekozen", alt.value(4), alt.value(1))
-    if geometry is not None:
-        names = dict(zip(data["gebied_code"], data["gebied_naam"])) if "gebied_naam" in data else {}
-        merged = geometry.merge(data.drop(columns=["gebied_naam"], errors="ignore"), on="gebied_code", how="left")
-        own = merged["gebied_naam"] if "gebied_naam" in merged else pd.Series(None, index=merged.index)
-        # a buurt without a name in the file gets the name from the figures, else its code (never "null")
-        merged["gebied_naam"] = own.where(own.notna() & (own.astype(str) != ""),
-                                          merged["gebied_code"].map(names)).fillna(merged["gebied_code"])
-        # Altair lifts GeoDataFrame columns to top-level fields, so encodings stay the same
-        # a grey base for every gebied (clickable), the coloured layer only where there is a value
-        base = alt.Chart(merged).encode(stroke=stroke, strokeWidth=width, tooltip=tooltip)
-        points = merged.geometry.representative_point()
-        names = pd.DataFrame({"lon": points.x, "lat": points.y, "label": merged["gebied_naam"].str.replace(" ", "|", n=1),
-                              waarde: merged[waarde]})
-        strong = (f"isValid(datum['{waarde}']) && abs(datum['{waarde}'] - {domein[1]}) > "
-                  f"{0.6 * (domein[2] - domein[1])}")  # dark areas get white text
-        labels = alt.Chart(names).mark_text(fontSize=11, lineBreak="|").encode(
-            longitude="lon:Q", latitude="lat:Q", text="label:N",
-            color=alt.condition(strong, alt.value("#ffffff"), alt.value("#000000")))
-        chart = alt.layer(base.mark_geoshape(fill=GEEN).add_params(select),
-                          base.mark_geoshape().encode(color=color), labels).project("mercator")
-        labels = None
+    kleuren = kleuren or (ONGUNSTIG[-2], ROND, GUNSTIG[2])
+    if geometry is None:
+        chart = _staafkaart(data, waarde, legenda, domein, kleuren, focus, breedte)
     else:
-        grid = tile_positions(list(data["gebied_code"])).merge(data, on="gebied_code")
-        base = alt.Chart(grid).encode(x=alt.X("kolom:O", axis=None), y=alt.Y("rij:O", axis=None))
-        tiles = base.encode(stroke=stroke, strokeWidth=width, tooltip=tooltip)
-        chart = alt.layer(tiles.mark_rect(cornerRadius=4, fill=GEEN).add_params(select),
-                          tiles.mark_rect(cornerRadius=4).encode(color=color))
-        strong = (f"isValid(datum['{waarde}']) && abs(datum['{waarde}'] - {domein[1]}) > "
-                  f"{0.6 * (domein[2] - domein[1])}")  # dark tiles get white text
-        labels = base.mark_text(fontSize=12, lineBreak="|").encode(
-            text=alt.Text("label:N"), color=alt.condition(strong, alt.value("#ffffff"), alt.value("#000000")))
-        grid["label"] = grid["gebied_naam"].str.replace(" ", "|", n=1)
-        base.data = grid
-    layer = chart if labels is None else alt.layer(chart, labels)
-    title = alt.TitleParams(titel, subtitle=ondertitel or "Klik op een gebied om het te kiezen. Grijs: geen gegevens.")
-    return style(layer.properties(width=breedte, height=hoogte, title=title))
+        chart = _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte)
+    regels = [ondertitel] if isinstance(ondertitel, str) else list(ondertitel)
+    title = alt.TitleParams(titel, subtitle=[r for r in regels if r] or "")
+    return style(chart.properties(title=title))
+
+
+def _description(data: pd.DataFrame) -> list[str]:
+    return [f"{n}: {t} [{c}]" for n, t, c in zip(data["gebied_naam"], data["tekst"], data["gebied_code"])]
+
+
+def _colour(waarde: str, legenda: str, domein, kleuren, *, legend: bool = True) -> alt.Color:
+    return alt.Color(f"{waarde}:Q", title=legenda, scale=alt.Scale(domain=list(domein), range=list(kleuren)),
+                     legend=alt.Legend(orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal")
+                     if legend else None)
+
+
+def _geen_gegevens_legend() -> alt.Color:
+    return alt.Color("geen:N", title=None, scale=alt.Scale(domain=["geen gegevens"], range=[GEEN_GEGEVENS]),
+                     legend=alt.Legend(orient="bottom"))
+
+
+def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte) -> alt.LayerChart:
+    names = dict(zip(data["gebied_code"], data["gebied_naam"]))
+    merged = geometry.merge(data.drop(columns=["gebied_naam"], errors="ignore"), on="gebied_code", how="left")
+    own = merged["gebied_naam"] if "gebied_naam" in merged else pd.Series(None, index=merged.index)
+    # a gebied without a name in the file gets the name from the figures, else its code (never "null")
+    merged["gebied_naam"] = own.where(own.notna() & (own.astype(str) != ""),
+                                      merged["gebied_code"].map(names)).fillna(merged["gebied_code"]).astype(str)
+    merged["tekst"] = merged["tekst"].fillna("geen gegevens")
+    merged["gekozen"] = merged["gekozen"].fillna(False).astype(bool)
+    merged["beschrijving"] = _description(merged)
+    merged["geen"] = "geen gegevens"
+    in_focus = merged["gebied_code"].isin(focus) if focus else pd.Series(True, index=merged.index)
+    if not in_focus.any():
+        in_focus[:] = True
+    shown, context = merged[in_focus], merged[~in_focus]
+    valid = f"isValid(datum['{waarde}'])"
+    layers = []
+    if len(context):
+        # the rest of the gemeente, lighter: where the wijk lies, and a click away
+        ctx = alt.Chart(context).encode(description="beschrijving:N")
+        layers += [ctx.mark_geoshape(clip=True, fill=GEEN_GEGEVENS, opacity=0.25, stroke="#ffffff", strokeWidth=1),
+                   ctx.mark_geoshape(clip=True, opacity=0.3, stroke="#ffffff", strokeWidth=1)
+                   .encode(color=_colour(waarde, legenda, domein, kleuren, legend=False)).transform_filter(valid)]
+    base = alt.Chart(shown).encode(description="beschrijving:N")
+    layers += [base.mark_geoshape(stroke="#4D4D4D", strokeWidth=1).encode(color=_geen_gegevens_legend()),
+               base.mark_geoshape(stroke="#4D4D4D", strokeWidth=1)
+               .encode(color=_colour(waarde, legenda, domein, kleuren)).transform_filter(valid)]
+    if shown["gekozen"].any():
+        layers.append(alt.Chart(shown[shown["gekozen"]]).mark_geoshape(filled=False, stroke=GEBIED, strokeWidth=4))
+    labels = _fitting_labels(shown, breedte, hoogte)
+    if len(labels):
+        labels = labels.merge(pd.DataFrame(shown[["gebied_code", waarde]]), on="gebied_code")
+        dark = (f"isValid(datum['{waarde}']) && abs(datum['{waarde}'] - {domein[1]}) > "
+                f"{0.6 * (domein[2] - domein[1])}")
+        layers.append(alt.Chart(labels).mark_text(fontSize=FONT_SIZE, lineBreak="|").encode(
+            longitude="lon:Q", latitude="lat:Q", text="label:N",
+            color=alt.condition(dark, alt.value("#ffffff"), alt.value("#000000"))))
+    fit = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": geom.__geo_interface__} for geom in shown.geometry]}
+    return (alt.layer(*layers).project(type="mercator", fit=fit)
+            .resolve_scale(color="independent").properties(width=breedte, height=hoogte))
+
+
+def _fitting_labels(shapes, breedte: int, hoogte: int) -> pd.DataFrame:
+    """Names of the shapes big enough on screen to hold them (the rest name themselves on hover).
+
+    The map is fitted to these shapes, so the pixel size of each follows from the Mercator
+    extent of them all; a name fits when its longest line (DejaVu Sans, about 0.6 em per
+    character) and its lines' height fit in the shape's box with a margin.
+    """
+    from shapely.ops import polylabel
+
+    def mercator(lon, lat):
+        return np.radians(lon), np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+    minx, miny, maxx, maxy = shapes.total_bounds
+    x0, y0 = mercator(minx, miny)
+    x1, y1 = mercator(maxx, maxy)
+    scale = min(breedte / max(x1 - x0, 1e-9), hoogte / max(y1 - y0, 1e-9))
+    rows = []
+    for code, naam, geom in zip(shapes["gebied_code"], shapes["gebied_naam"], shapes.geometry):
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        bx0, by0, bx1, by1 = part.bounds
+        px0, py0 = mercator(bx0, by0)
+        px1, py1 = mercator(bx1, by1)
+        width, height = (px1 - px0) * scale, (py1 - py0) * scale
+        # a name breaks after a space or a hyphen ("Lindenhof-|Oost", "Vechtzoom-|noord, Klopvaart")
+        words = re.findall(r"\S+?(?:-(?=\S)|\s+|$)", str(naam))
+        half = (len(words) + 1) // 2
+        two = ["".join(words[:half]).strip(), "".join(words[half:]).strip()]
+        for candidate in ([str(naam)], two) if len(words) > 1 else ([str(naam)],):
+            text_w = max(len(line) for line in candidate) * 0.6 * FONT_SIZE
+            text_h = len(candidate) * 1.25 * FONT_SIZE
+            if text_w <= 0.85 * width and text_h <= 0.65 * height:
+                point = polylabel(part, tolerance=(bx1 - bx0) / 100)
+                rows.append({"gebied_code": code, "lon": point.x, "lat": point.y, "label": "|".join(candidate)})
+                break
+    return pd.DataFrame(rows, columns=["gebied_code", "lon", "lat", "label"])
+
+
+def _staafkaart(data, waarde, legenda, domein, kleuren, focus, breedte) -> alt.LayerChart:
+    """Without shapes: the gebieden in focus as bars from the middle, most favourable on top."""
+    shown = data[data["gebied_code"].isin(focus)] if focus else data
+    shown = shown.sort_values(waarde, ascending=False, na_position="last").copy()
+    shown["beschrijving"] = _description(shown)
+    shown["midden"], shown["laag"], shown["hoog"] = domein[1], domein[0], domein[2]
+    shown["geen"] = "geen gegevens"
+    y = alt.Y("gebied_naam:N", sort=list(shown["gebied_naam"]), title=None, axis=alt.Axis(labelLimit=300))
+    base = alt.Chart(shown).encode(y=y, description="beschrijving:N")
+    x_scale = alt.Scale(domain=[domein[0], domein[2]], clamp=True)
+    row = base.mark_bar(color="#F7F7F7").encode(x=alt.X("laag:Q", scale=x_scale, title=legenda), x2="hoog:Q")
+    missing = (base.mark_bar(height=6).encode(x="laag:Q", x2="hoog:Q", color=_geen_gegevens_legend())
+               .transform_filter(f"!isValid(datum['{waarde}'])"))
+    bars = (base.mark_bar(stroke="#4D4D4D", strokeWidth=1)
+            .encode(x=f"{waarde}:Q", x2="midden:Q", color=_colour(waarde, legenda, domein, kleuren))
+            .transform_filter(f"isValid(datum['{waarde}'])"))
+    # a value right at the middle has no bar: a tick shows it is there
+    ticks = (base.mark_tick(color="#1a1a1a", thickness=3, size=26).encode(x=f"{waarde}:Q")
+             .transform_filter(f"isValid(datum['{waarde}'])"))
+    middle = alt.Chart(pd.DataFrame({"x": [domein[1]]})).mark_rule(color="#333333", strokeWidth=2).encode(x="x:Q")
+    chosen = (base.mark_text(text="◀ gekozen", align="left", dx=8, fontWeight="bold").encode(x="hoog:Q")
+              .transform_filter("datum.gekozen"))
+    return (alt.layer(row, missing, bars, ticks, middle, chosen).resolve_scale(color="independent")
+            .properties(width=max(min(breedte - 420, 640), 260), height=alt.Step(34)))

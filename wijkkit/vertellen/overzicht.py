@@ -6,11 +6,10 @@ import altair as alt
 import pandas as pd
 from sqlalchemy import select
 
-from wijkkit.charts import OKABE_ITO, style
+from wijkkit.charts import VALENTIE_KLEUR, style
 from wijkkit.store import Store
 from wijkkit.store.models import Coding, Story
 
-VALENTIE_KLEUR = {"kracht": OKABE_ITO[0], "knelpunt": OKABE_ITO[1], "neutraal": "#999999"}
 
 
 def stories_frame(store: Store) -> pd.DataFrame:

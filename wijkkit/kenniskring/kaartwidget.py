@@ -1,0 +1,42 @@
+"""An SVG chart whose gebieden can be clicked: the dashboard's map.
+
+Altair's JupyterChart fails to load inside a widget box in Voila, and an Output widget makes
+a headless kernel wait on the browser (nbclient), so the map is plain SVG from vl-convert
+(:func:`wijkkit.charts.svg`) in a small anywidget. Each clickable mark ends its
+``aria-label`` in ``[CODE]`` (Vega-Lite's ``description`` channel); a click sends that code
+back as ``gekozen``.
+"""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+
+class KlikbareKaart(anywidget.AnyWidget):
+    """``KlikbareKaart(svg=...)``; observe ``gekozen`` for the code of the clicked gebied."""
+
+    _esm = r"""
+    const CODE = /\[((?:GM|WK|BU)[0-9A-Za-z]+)\]$/;
+    function render({ model, el }) {
+      el.classList.add("wk-svgkaart");
+      const draw = () => { el.innerHTML = model.get("svg"); };
+      draw();
+      model.on("change:svg", draw);
+      el.addEventListener("click", (event) => {
+        const mark = event.target.closest("[aria-label]");
+        const found = mark && CODE.exec(mark.getAttribute("aria-label") || "");
+        if (found) {
+          model.set("gekozen", found[1]);
+          model.save_changes();
+        }
+      });
+    }
+    export default { render };
+    """
+    _css = """
+    .wk-svgkaart path[aria-label$="]"] { cursor: pointer; }
+    .wk-svgkaart path[aria-label$="]"]:hover { opacity: 0.75; }
+    """
+    svg = traitlets.Unicode("").tag(sync=True)
+    gekozen = traitlets.Unicode("").tag(sync=True)
