@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_tellen.py
 	$(BIN)/python benchmarks/bench_tagger.py
 	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_kenniskring_load.py
 
 clean:
 	rm -rf $(VENV) .wijkkit-cache .pytest_cache

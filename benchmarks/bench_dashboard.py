@@ -29,8 +29,8 @@ from wijkkit.kenniskring.serve import offline_template, voila_command
 ROUNDS = 5
 CHROMIUM = "/usr/bin/chromium"
 READY = {
-    "dashboard": "() => { const s = document.querySelector('.wk-gebied select');"
-                 " const c = Array.from(document.querySelectorAll('.vega-embed svg'))"
+    "dashboard": "() => { const s = document.querySelector('.wk-wijk select');"
+                 " const c = Array.from(document.querySelectorAll('.wk-grafiek svg'))"
                  ".some(e => e.getBoundingClientRect().width > 0); return s && c; }",
     "kaal": "() => document.querySelector('.widget-slider') !== null",
 }

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: title
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,7 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   title: Kenniskring
 # ---
 
 # %% [markdown]
@@ -27,21 +29,25 @@ import os
 
 from IPython.display import HTML, display
 
-from wijkkit.kenniskring.gegevens import Kenniskring
+from wijkkit.kenniskring.beurt import een_voor_een
 
-kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
-if STATISCH:
-    # Without a browser the interactive page has nobody to talk to: show what it would export.
-    from wijkkit.kenniskring.samenvatting import figure_charts, summary_fragment
+# Visitors arriving at once take turns for the heavy setup (see wijkkit/kenniskring/beurt.py).
+with een_voor_een():
+    from wijkkit.kenniskring.gegevens import Kenniskring
 
-    gebied = GEBIED or kring.standaard_gebied()
-    thema = THEMA or kring.standaard_thema(gebied)
-    display(HTML(summary_fragment(kring, gebied, thema, charts=figure_charts(kring, gebied, thema))))
-    display(HTML("<p><i>Het interactieve kenniskring-dashboard (andere gebieden en thema's, de kaart en de "
-                 "duiding vastleggen) open je met <code>wijkkit dashboard</code>.</i></p>"))
-else:
-    from wijkkit.charts import enable_offline
-    from wijkkit.kenniskring.dashboard import Dashboard
+    kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
+    if STATISCH:
+        # Without a browser the interactive page has nobody to talk to: show what it would export.
+        from wijkkit.kenniskring.samenvatting import figure_charts, summary_fragment
 
-    enable_offline()
-    display(Dashboard(kring, gebied=GEBIED or None, thema=THEMA or None))
+        gebied = GEBIED or kring.standaard_gebied()
+        thema = THEMA or kring.standaard_thema(gebied)
+        display(HTML(summary_fragment(kring, gebied, thema, charts=figure_charts(kring, gebied, thema))))
+        display(HTML("<p><i>Het interactieve kenniskring-dashboard (andere gebieden en thema's, de kaart en de "
+                     "duiding vastleggen) open je met <code>wijkkit dashboard</code>.</i></p>"))
+    else:
+        from wijkkit.charts import enable_offline
+        from wijkkit.kenniskring.dashboard import Dashboard
+
+        enable_offline()
+        display(Dashboard(kring, gebied=GEBIED or None, thema=THEMA or None))

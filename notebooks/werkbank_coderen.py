@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: title
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -11,6 +12,7 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   title: Codeerwerkbank
 # ---
 
 # %% [markdown]

@@ -35,25 +35,54 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def voila_server(project: Path, timeout: float = 90, command: str = "dashboard"):
-    port = free_port()
-    log = open(project / "voila.log", "w")
+    with served(project, command=command, timeout=timeout) as server:
+        yield server.url
+
+
+class Served:
+    """A running ``wijkkit dashboard``/``werkbank``: its address, log and kernel processes."""
+
+    def __init__(self, proc: subprocess.Popen, url: str, log: Path):
+        self.proc, self.url, self.log = proc, url, log
+
+    def kernels(self) -> list[int]:
+        import psutil
+
+        found = []
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    found.append(child.pid)
+        return found
+
+
+@contextlib.contextmanager
+def served(project: Path, *extra: str, command: str = "dashboard", timeout: float = 90, port: int | None = None):
+    port = port or free_port()
+    log_path = project / f"{command}-{port}.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", command, "--project", str(project),
-                             "--port", str(port), "--no-open"], stdout=log, stderr=subprocess.STDOUT,
+                             "--port", str(port), "--no-open", *extra], stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + timeout
         while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=2).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((project / "voila.log").read_text())
-                time.sleep(0.5)
+            text = log_path.read_text(encoding="utf-8", errors="replace")
+            printed = [line for line in text.splitlines() if "http://127.0.0.1:" in line and "Ctrl+C" in line]
+            if printed:  # the address the command says it serves (it may have moved off a taken port)
+                url = printed[0].split(": ", 1)[1].split()[0]
+                try:
+                    socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))), timeout=2).close()
+                    break
+                except OSError:
+                    pass
+            if proc.poll() is not None:
+                raise RuntimeError(text)
+            time.sleep(0.5)
         else:
             raise TimeoutError("Voila did not start")
-        yield url
+        yield Served(proc, url, log_path)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, 15)
@@ -84,23 +113,9 @@ def chromium_page(width=1280, height=720):
             browser.close()
 
 
-def open_page(page, url: str, attempts: int = 2, timeout: float = 75_000) -> None:
-    """Open a Voila page; if it never finishes loading, load it again (a new kernel renders it).
-
-    Once in CI a preheated page never completed (Voila logged "Using pre-heated kernel" and no
-    websocket followed); a reload is what a person in the room would do, so the test does too,
-    and says so in its output.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(1, attempts + 1):
-        try:
-            page.goto(url, timeout=timeout)
-            return
-        except PlaywrightTimeout:
-            if attempt == attempts:
-                raise
-            print(f"pagina {url} laadde niet binnen {timeout / 1000:.0f} s; opnieuw geladen")
+def open_page(page, url: str, timeout: float = 60_000) -> None:
+    """Open a Voila page once: a page that does not load is a failure, never reloaded away."""
+    page.goto(url, timeout=timeout)
 
 
 @contextlib.contextmanager

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-CANARY_SENTENCE = ("Mijn buurvrouw {naam} van de {adres} voelt zich erg eenzaam sinds de buurtkamer dicht is, "
-                   "bel haar gerust op {telefoon} of mail {email}.")
+# Two sentences: the first says something about the theme and may be quoted (pseudonymised); the
+# second only says how to reach someone and is never a quote.
+CANARY_SENTENCE = ("Mijn buurvrouw {naam} van de {adres} voelt zich erg eenzaam sinds de buurtkamer dicht is. "
+                   "Bel haar gerust op {telefoon} of mail {email}.")
 CANARIES = [
     {"naam": "Gertrude Vlasbloem", "adres": "Kwikstaartlaan 17", "telefoon": "06-98765432",
      "email": "g.vlasbloem@voorbeeld.nl"},

@@ -21,8 +21,8 @@ def project(tmp_path_factory):
     return proj
 
 
-def visible_chart(page, timeout=120_000):
-    page.wait_for_function("Array.from(document.querySelectorAll('.vega-embed svg'))"
+def visible_chart(page, timeout=60_000):
+    page.wait_for_function("Array.from(document.querySelectorAll('.wk-grafiek svg, .wk-kaart svg'))"
                            ".some(e => e.getBoundingClientRect().width > 0)", timeout=timeout)
 
 
@@ -37,7 +37,7 @@ def test_dashboard_session(project):
         assert "Kenniskring Lindehoven (demo)" in text
         screenshot(page, "dashboard-start.png")
 
-        page.select_option(".wk-gebied select", label="Wijk 03 Lindenhof")
+        page.select_option(".wk-wijk select", label="Wijk 03 Lindenhof")
         page.select_option(".wk-thema select", label="Sociale samenhang")
         page.wait_for_selector("text=Hoe staat Wijk 03 Lindenhof ervoor op sociale samenhang", timeout=60_000)
         visible_chart(page)
@@ -45,7 +45,7 @@ def test_dashboard_session(project):
 
         page.click(".lm-TabBar-tab:has-text('Verhalen')")
         page.wait_for_selector("blockquote >> visible=true", timeout=60_000)
-        assert "[PERSOON-" in page.inner_text("body")  # the planted sentence, pseudonymised
+        assert not [c for c in CANARY_STRINGS if c in page.inner_text("body")]
         screenshot(page, "dashboard-verhalen.png")
 
         page.click(".lm-TabBar-tab:has-text('Samen bekeken')")
@@ -53,7 +53,7 @@ def test_dashboard_session(project):
         screenshot(page, "dashboard-samen.png")
 
         page.click(".lm-TabBar-tab:has-text('Kaart')")
-        visible_chart(page)
+        page.wait_for_selector(".wk-kaart svg path[aria-label$=']']", timeout=60_000)
         screenshot(page, "dashboard-kaart.png")
 
         page.click(".lm-TabBar-tab:has-text('Duiding')")
@@ -102,9 +102,11 @@ def test_map_click_chooses_the_gebied(project):
         open_page(page, url)
         visible_chart(page)
         page.click(".lm-TabBar-tab:has-text('Kaart')")
-        visible_chart(page)
-        target = page.locator(".vega-embed svg path[aria-label*='Kersenbogerd']").first
-        target.click(force=True)
-        page.wait_for_function("Array.from(document.querySelectorAll('.wk-gebied select'))"
-                               ".some(s => s.options[s.selectedIndex].text.includes('Kersenbogerd'))", timeout=30_000)
+        # Lindenhof-Oost lies in the next wijk: drawn lighter around the wijk in focus, and clickable
+        target = page.locator(".wk-kaart svg path[aria-label*='Lindenhof-Oost']").first
+        target.wait_for(timeout=60_000)
+        target.dispatch_event("click")  # part of it may be clipped at the map's edge; the shape is what counts
+        page.wait_for_function("Array.from(document.querySelectorAll('.wk-buurt select'))"
+                               ".some(s => s.options[s.selectedIndex].text.includes('Lindenhof-Oost'))", timeout=30_000)
+        page.wait_for_selector(".wk-status:has-text('Te zien: Lindenhof-Oost')", timeout=30_000)
         screenshot(page, "dashboard-kaartklik.png")

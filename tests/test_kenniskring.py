@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +11,7 @@ from wijkkit.config import Project
 from wijkkit.errors import WijkkitInputError
 from wijkkit.kenniskring.duiding import aanwezigen_tekst, add_duiding, duidingen
 from wijkkit.store import open_store
-from wijkkit.verbinden.kaart import buurtkaart, read_geometry, tile_positions
+from wijkkit.verbinden.kaart import buurtkaart, read_geometry
 from wijkkit.vertellen.importeren import import_stories
 
 
@@ -72,24 +71,54 @@ def test_geometry_in_rd_is_reprojected_and_bad_files_are_named(tmp_path):
         read_geometry(broken)
 
 
-def test_map_and_tile_fallback_carry_values_and_selection():
-    values = pd.DataFrame({"gebied_code": ["BU99990101", "BU99990102", "BU99990201"],
-                           "gebied_naam": ["Oude Haven", "Marktkwartier", "Rietveld-Noord"],
-                           "waarde": [80.0, np.nan, 120.0], "tekst": ["a", "geen cijfers", "c"]})
-    grid = tile_positions(list(values["gebied_code"]))
-    assert grid.set_index("gebied_code")[["rij", "kolom"]].to_dict("index") == {
-        "BU99990101": {"rij": 0, "kolom": 0}, "BU99990102": {"rij": 0, "kolom": 1},
-        "BU99990201": {"rij": 1, "kolom": 0}}
-    for geometry in (None, read_geometry("data/lindehoven-buurten.geojson", "buurtcode", "buurtnaam")):
-        spec = buurtkaart(values, waarde="waarde", titel="t", legenda="l", geometry=geometry,
-                          gekozen=["BU99990201"]).to_dict()
-        data = [row for rows in spec["datasets"].values() for row in rows]
-        chosen = {r.get("gebied_code") or r.get("properties", {}).get("gebied_code")
-                  for r in data if r.get("gekozen") or r.get("properties", {}).get("gekozen")}
-        assert chosen == {"BU99990201"}
-        params = [p for layer in spec["layer"] for p in layer.get("params", [])] + spec.get("params", [])
-        assert any(p["name"] == "gebied_keuze" for p in params)
+def test_map_focuses_on_the_wijk_and_every_gebied_names_itself():
+    import re
 
+    from wijkkit.charts import svg
+    from wijkkit.verbinden.kaart import _fitting_labels
+
+    geometry = read_geometry("data/lindehoven-buurten.geojson", "buurtcode", "buurtnaam")
+    values = pd.DataFrame({"gebied_code": geometry["gebied_code"], "gebied_naam": geometry["gebied_naam"]})
+    values["waarde"] = np.linspace(60, 140, len(values))
+    values.loc[0, "waarde"] = np.nan
+    values["tekst"] = [f"toelichting {i}" for i in range(len(values))]
+    focus = [c for c in values["gebied_code"] if c.startswith("BU999902")]
+    spec = buurtkaart(values, waarde="waarde", titel="t", legenda="l", geometry=geometry, focus=focus,
+                      gekozen=focus[0]).to_dict()
+    # zoomed to the wijk: the projection is fitted to exactly its buurten
+    assert len(spec["projection"]["fit"]["features"]) == len(focus)
+    drawn = svg(buurtkaart(values, waarde="waarde", titel="t", legenda="l", geometry=geometry, focus=focus,
+                           gekozen=focus[0]))
+    labelled = set(re.findall(r'aria-label="[^"]*\[(BU\d+)\]"', drawn))
+    assert set(focus) <= labelled  # every buurt of the wijk can be clicked ...
+    assert labelled == set(values["gebied_code"])  # ... and so can the context around it
+    name = values.set_index("gebied_code").loc[focus[0], "gebied_naam"]
+    assert f"<title>{name}: toelichting" in drawn  # a hover name without script
+    # names are printed only where they fit: none on a stamp-sized map, every short one on a large map
+    shapes = geometry[geometry["gebied_code"].isin(focus)]
+    assert _fitting_labels(shapes, 40, 30).empty
+    assert len(_fitting_labels(shapes, 2000, 1600)) == len(shapes)
+
+
+def test_without_shapes_the_map_is_a_sorted_bar_list_of_the_gebieden_in_focus():
+    import re
+
+    from wijkkit.charts import svg
+
+    codes = [f"BU0344{i:04d}" for i in range(111)]  # a city of 111 buurten, as Utrecht
+    values = pd.DataFrame({"gebied_code": codes, "gebied_naam": [f"Buurt {i}" for i in range(111)],
+                           "waarde": np.linspace(60, 140, 111), "tekst": "x"})
+    values.loc[5, "waarde"] = np.nan
+    focus = codes[:12]
+    chart = buurtkaart(values, waarde="waarde", titel="t", legenda="l", focus=focus, gekozen=focus[3])
+    spec = chart.to_dict()
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    expected = (values[values["gebied_code"].isin(focus)].sort_values("waarde", ascending=False, na_position="last")
+                ["gebied_naam"].tolist())
+    assert order == expected and order[-1] == "Buurt 5"  # most favourable on top, no value last
+    drawn = svg(chart)
+    assert set(re.findall(r'aria-label="[^"]*\[(BU\d+)\]"', drawn)) == set(focus)  # only the wijk, not 111
+    assert drawn.count("◀ gekozen") == 1
 
 def test_small_counts_are_never_shown_as_numbers(kring_project):
     from wijkkit.kenniskring.gegevens import Kenniskring
@@ -126,8 +155,23 @@ def test_quotes_only_with_consent_and_from_several_voices(kring_project):
     assert beeld.citaten["verteller_rol"].nunique() >= 2
 
 
-def test_canaries_never_reach_dashboard_export_or_chart_data(kring_project, monkeypatch):
-    from wijkkit.kenniskring import dashboard as dashboard_module
+def widget_texts(widget) -> str:
+    """Everything a page would show: the values of all HTML widgets and the map's SVG."""
+    import ipywidgets as w
+
+    out, stack = [], [widget]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (w.HTML, w.HTMLMath)):
+            out.append(item.value)
+        if hasattr(item, "svg"):
+            out.append(item.svg)
+        stack.extend(getattr(item, "children", ()))
+    return "\n".join(out)
+
+
+def test_canaries_never_reach_dashboard_export_or_chart_data(kring_project):
+    from wijkkit.kenniskring.dashboard import TABS, Dashboard
     from wijkkit.kenniskring.gegevens import Kenniskring
     from wijkkit.kenniskring.samenvatting import summary_html
 
@@ -138,37 +182,76 @@ def test_canaries_never_reach_dashboard_export_or_chart_data(kring_project, monk
         from wijkkit.store.models import Story
 
         planted_texts = [session.get(Story, sid).tekst for sid in planted]
-    for text in planted_texts:  # the canary sentence itself is there, pseudonymised
-        assert "voelt zich erg eenzaam" in text and "[PERSOON-" in text
+    for text in planted_texts:  # the canary sentences themselves are there, pseudonymised
+        assert "voelt zich erg eenzaam" in text and "[PERSOON-" in text and "[TELEFOON-" in text
         no_canary(text, "de store")
 
-    shown = []
-
-    def capture(*objects, **_):
-        for obj in objects:
-            if isinstance(obj, alt.TopLevelMixin):
-                shown.append(obj.to_json())
-            elif hasattr(obj, "spec"):
-                shown.append(str(obj.spec))
-            elif hasattr(obj, "data"):
-                shown.append(str(obj.data))
-            else:
-                shown.append(repr(obj))
-
-    monkeypatch.setattr(dashboard_module, "display", capture)
     kring = Kenniskring(project)
-    board = dashboard_module.Dashboard(kring)
+    board = Dashboard(kring)
+    shown = []
     quoted_canary_sentence = False
     for gebied in ("WK999903", "BU99990301", "BU99990302", "BU99990303"):
         for thema in ("sociale_samenhang", "voorzieningen"):
-            board.kies_gebied.value, board.kies_thema.value = gebied, thema
-            for maat in ("cijfers", "verhalen"):
-                board.kaart_maat.value = maat
-            shown.append(board.lijst.value)
+            board.kies(gebied=gebied, thema=thema)
+            for index, _ in enumerate(TABS):
+                board.tabs.selected_index = index
+                for maat in ("cijfers", "verhalen"):
+                    board.kaart_maat.value = maat
+                    shown.append(widget_texts(board))
             export = summary_html(kring, gebied, thema, charts=board._figure_charts())
             no_canary(export, f"samenvatting {gebied}/{thema}")
             quoted_canary_sentence |= "voelt zich erg eenzaam" in export
     everything = "\n".join(shown)
-    no_canary(everything, "dashboard (HTML en grafiekdata)")
+    no_canary(everything, "dashboard (HTML en kaart)")
     assert quoted_canary_sentence, "the planted sentences should be quoted (pseudonymised), or this test proves nothing"
     assert "voelt zich erg eenzaam" in everything
+    # the second planted sentence only says how to reach someone: never a quote
+    assert "Bel haar gerust" not in everything and "[TELEFOON-" not in everything
+
+
+def test_quotes_say_something_about_the_theme():
+    from wijkkit.coderen.rapport import quotes, says_something
+
+    assert not says_something("Bel gerust, mijn nummer is [TELEFOON-1].")
+    assert not says_something("Mail [PERSOON-1] op [EMAIL-1] voor de sleutel van het buurthuis, echt waar.")
+    assert not says_something("Ja, [PERSOON-1] en [PERSOON-2] ook.")
+    assert says_something("Mijn buurvrouw [PERSOON-1] voelt zich erg eenzaam sinds de buurtkamer dicht is.")
+    frame = pd.DataFrame({
+        "thema_label": ["Samenhang"] * 3, "story_id": ["a", "b", "c"], "segment_id": [1, 2, 3],
+        "bewijs": ["Bel gerust, mijn nummer is [TELEFOON-1].",
+                   "Sinds de buurtkamer dicht is zie ik niemand meer op straat.",
+                   "We eten elke vrijdag samen in het buurthuis, dat is fijn."],
+        "valentie": ["neutraal", "knelpunt", "kracht"], "verteller_rol": ["bewoner"] * 3,
+        "methode": ["interview"] * 3, "toestemming": ["citeren-anoniem"] * 3, "codeur": ["x"] * 3})
+    picked = quotes(frame, per_thema=5)
+    assert set(picked["story_id"]) == {"b", "c"}
+
+
+def test_a_duiding_is_pseudonymised_lightly_in_the_page_and_fully_afterwards(kring_project):
+    """The dashboard kernel holds no gigabyte name model: the light pass at once, the full one later."""
+    from wijkkit.kenniskring.duiding import wachtend
+    from wijkkit.kenniskring.nabewerking import nabewerken
+    from wijkkit.privacy import Pseudonimiseerder
+    from wijkkit.store.models import Duiding
+
+    project, _ = kring_project
+    store = open_store(project.config.store.url, project_root=project.root)
+    waiting = wachtend(store)
+    text = "Volgens Joost Drenth spraken we met Bakker van de corporatie over de tuinen."
+    ident = add_duiding(store, gebied="WK999902", thema="wonen", datum=date(2026, 11, 23), wat_zien_we=text,
+                        pseudonimiseerder=Pseudonimiseerder(use_deduce=False))
+    with store.read() as session:
+        note = session.get(Duiding, ident)
+        light, level = note.wat_zien_we, note.pseudo_niveau
+    # the light pass catches the full name, not a bare surname: that is what the later pass is for
+    assert level == "licht" and "Drenth" not in light and "[PERSOON-1]" in light and "Bakker" in light
+    assert wachtend(store) == waiting + 1
+    assert nabewerken(project) == waiting + 1
+    with store.read() as session:
+        note = session.get(Duiding, ident)
+        full, level = note.wat_zien_we, note.pseudo_niveau
+    assert level == "volledig" and wachtend(store) == 0
+    # two people, two numbers: the new placeholder continues after the light pass's one
+    assert "Bakker" not in full and "[PERSOON-1]" in full and "[PERSOON-2]" in full
+    assert full.endswith("van de corporatie over de tuinen.")
+    assert nabewerken(project) == 0  # nothing left: the pass does not run twice

@@ -267,7 +267,7 @@ def write_qdpx(path, xml: str, files: dict[str, str], folder: str = "sources", q
     return path
 
 
-CODES = f"""<CodeBook><Codes>
+CODES = """<CodeBook><Codes>
 <Code guid="00000000-0000-4000-8000-0000000000c1" name="Wonen" isCodable="true"/>
 <Code guid="00000000-0000-4000-8000-0000000000c2" name="Buurthuis en ontmoeten" isCodable="true" color="#123456">
  <Code guid="00000000-0000-4000-8000-0000000000c3" name="Koffieochtend" isCodable="true"/></Code>

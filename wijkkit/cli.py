@@ -260,13 +260,17 @@ def evaluate_tagger(gold: Path = typer.Argument(..., help="JSONL: per regel {\"t
 def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="Poort op 127.0.0.1."),
               open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser."),
               preheat: bool = typer.Option(True, "--voorverwarmd/--koud",
-                                           help="Kernel vooraf laten rekenen, zodat de pagina direct klaar is.")
+                                           help="Kernel vooraf laten rekenen, zodat de pagina direct klaar is."),
+              opruimen: int = typer.Option(120, help="Seconden waarna de kernel van een gesloten pagina stopt."),
+              max_kernels: int = typer.Option(12, "--max-kernels",
+                                              help="Hoeveel pagina's (kernels) er tegelijk open mogen zijn.")
               ) -> None:
     """Start het kenniskring-dashboard (Voila) op 127.0.0.1, zonder code of foutmeldingen in beeld."""
     from wijkkit.kenniskring.serve import serve
 
     try:
-        sys.exit(serve(project, port=port, open_browser=open_browser, preheat=preheat))
+        sys.exit(serve(project, port=port, open_browser=open_browser, preheat=preheat, opruimen=opruimen,
+                       max_kernels=max_kernels))
     except WijkkitInputError as exc:
         _fail(exc)
 

@@ -6,17 +6,18 @@ nobody accepted do not count). Quotes come only from stories whose consent allow
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 from sqlalchemy import select
 
-from wijkkit.charts import OKABE_ITO, style
+from wijkkit.charts import OKABE_ITO, VALENTIE_KLEUR, style
 from wijkkit.codebook import Codebook
 from wijkkit.coderen.beslissingen import codes
 from wijkkit.store import Store
 from wijkkit.store.models import Story
 
-VALENTIE_KLEUR = {"kracht": OKABE_ITO[0], "knelpunt": OKABE_ITO[1], "neutraal": "#999999"}
 BRON = "Bron: coderingen van het team in de projectstore."
 
 
@@ -92,11 +93,26 @@ def balance_chart(counts: pd.DataFrame) -> alt.Chart:
     return style(chart.properties(width=520, height=alt.Step(24), title=title))
 
 
+CONTACT = re.compile(r"\[(?:TELEFOON|EMAIL|URL|IBAN|ACCOUNT|BSN|POSTCODE|KENTEKEN)-\d+\]")
+PLACEHOLDER = re.compile(r"\[[A-Z]+(?:-\d+| [^\]]*)\]")
+
+
+def says_something(text: str) -> bool:
+    """Whether a fragment can stand as a quote: not a way to reach someone, not mostly placeholders.
+
+    "Bel gerust, mijn nummer is [TELEFOON-1]." was coded, but tells a knowledge circle nothing
+    about the theme (and reads as noise); a fragment needs six words of its own.
+    """
+    if CONTACT.search(text):
+        return False
+    return len(PLACEHOLDER.sub(" ", text).split()) >= 6
+
+
 def quotes(frame: pd.DataFrame, per_thema: int = 3) -> pd.DataFrame:
     """The most telling quotes per theme: quotable stories only, fragments most coders agree on,
     a kracht and a knelpunt where possible, and different voices (role) before a second of the same."""
     quotable = frame[(frame["toestemming"] == "citeren-anoniem") & frame["segment_id"].notna()
-                     & (frame["bewijs"].str.len() >= 25)]
+                     & (frame["bewijs"].str.len() >= 25) & frame["bewijs"].map(says_something)]
     if quotable.empty:
         return pd.DataFrame(columns=["thema_label", "valentie", "citaat", "verteller_rol", "methode", "codeurs",
                                      "story_id"])

@@ -8,6 +8,7 @@ so few stories, and quotes come only from stories with consent to quote (pseudon
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -95,12 +96,41 @@ class Kenniskring:
         self.niveaus = dict(zip(names["gebied_code"], names["niveau"]))
         self.gemeente = self.project.config.project.gemeente
         self._profielen: dict[str, pd.DataFrame] = {}
+        self._kaart: dict[tuple[str, str], pd.DataFrame] = {}
+
+    @cached_property
+    def profielen(self) -> pd.DataFrame:
+        """Every gebied's profile in one go (0.3 s for Utrecht's 122 gebieden, against 7 s one by one)."""
+        codes = [c for c in self.namen if self.niveaus[c] in ("gemeente", "wijk", "buurt")]
+        return wijkprofiel(self.cijfers, codes, referentie=self.referentie, catalogus=self.project.catalogus)
 
     # ------------------------------------------------------------------ choices
     def gebied_keuzes(self) -> list[tuple[str, str]]:
         """Wijken with their buurten indented under them, in code order."""
         return [(("    " if self.niveaus[c] == "buurt" else "") + self.namen[c], c)
                 for c in self.namen if self.niveaus[c] in ("wijk", "buurt")]
+
+    def wijk_keuzes(self) -> list[tuple[str, str]]:
+        """The gemeente first, then its wijken (a city of 111 buurten is chosen in two steps)."""
+        gemeente = [(f"Heel {self.namen[self.gemeente]}", self.gemeente)] if self.gemeente in self.namen else []
+        return gemeente + [(self.namen[c], c) for c in self.namen if self.niveaus[c] == "wijk"]
+
+    def buurt_keuzes(self, wijk: str) -> list[tuple[str, str]]:
+        """'Hele wijk' and the wijk's buurten, by name."""
+        if not wijk.startswith("WK"):
+            return [("(kies eerst een wijk)", wijk)]
+        buurten = sorted(self.buurten_in(wijk), key=lambda c: self.namen[c].casefold())
+        return [("Hele wijk", wijk)] + [(self.namen[c], c) for c in buurten]
+
+    def zoek_keuzes(self) -> dict[str, str]:
+        """Every wijk and buurt by a unique name (for a search box): name -> code."""
+        out: dict[str, str] = {}
+        for code, naam in self.namen.items():
+            if self.niveaus[code] in ("wijk", "buurt"):
+                wijk = self.namen.get("WK" + code[2:8], "")
+                label = naam if self.niveaus[code] == "wijk" or not wijk else f"{naam} ({wijk})"
+                out[label if label not in out else f"{label} [{code}]"] = code
+        return out
 
     def thema_keuzes(self) -> list[tuple[str, str]]:
         return [(t.label, t.id) for t in self.codebook.themas if t.ouder is None and t.codeerbaar]
@@ -123,8 +153,12 @@ class Kenniskring:
     # ------------------------------------------------------------------ figures
     def profiel(self, gebied: str) -> pd.DataFrame:
         if gebied not in self._profielen:
-            self._profielen[gebied] = wijkprofiel(self.cijfers, gebied, referentie=self.referentie,
-                                                  catalogus=self.project.catalogus)
+            if not self._profielen:  # one vectorised pass over all gebieden, then slices
+                for code, part in self.profielen.groupby("gebied_code", sort=False):
+                    self._profielen[str(code)] = part.reset_index(drop=True)
+            if gebied not in self._profielen:
+                self._profielen[gebied] = wijkprofiel(self.cijfers, gebied, referentie=self.referentie,
+                                                      catalogus=self.project.catalogus)
         return self._profielen[gebied]
 
     def trend(self, gebied: str, thema: str, max_indicatoren: int = 6) -> pd.DataFrame:
@@ -158,6 +192,22 @@ class Kenniskring:
         frame = pd.concat([team, suggested], ignore_index=True)
         frame["valentie"] = frame["valentie"].fillna("neutraal")
         return frame
+
+    @cached_property
+    def telling(self) -> pd.DataFrame:
+        """Stories and fragments per gebied (buurt, its wijk, the gemeente) and theme, counted once."""
+        gebied = self.stories.set_index("id")["gebied"].astype(str)
+        frame = self.codings.assign(gebied=self.codings["story_id"].map(gebied)).dropna(subset=["gebied"])
+        levels = []
+        for key in (lambda g: g, lambda g: "WK" + g.str[2:8], lambda g: "GM" + g.str[2:6]):
+            part = frame.assign(gebied=key(frame["gebied"]))
+            levels.append(part[part["gebied"].isin(self.namen) | part["gebied"].str.startswith("GM")])
+        allen = pd.concat(levels).drop_duplicates(["gebied", "story_id", "segment_id", "thema", "codeur", "bron"])
+        grouped = allen.groupby(["gebied", "thema"])
+        out = grouped["story_id"].nunique().rename("verhalen").to_frame()
+        for valence in ("kracht", "knelpunt", "neutraal"):
+            out[valence] = grouped["valentie"].apply(lambda v, w=valence: int((v == w).sum()))
+        return out
 
     def verhalen(self, gebied: str, thema: str, *, details: bool = True) -> Verhalenbeeld:
         """Counts always; quotes and the per-period table only with ``details`` (the map needs counts)."""
@@ -213,29 +263,88 @@ class Kenniskring:
         codings = self.codings.drop_duplicates(["story_id", "segment_id", "thema", "codeur"])
         return verbind(self.profiel(gebied), self.stories, codings, gebied, drempel=self.drempel, labels=self.labels)
 
-    def kaartwaarden(self, thema: str, maat: str = "cijfers") -> pd.DataFrame:
-        """Per buurt a favourability value for the map, pointing up when favourable.
+    def kaartwaarden(self, thema: str, maat: str = "cijfers", gebieden: list[str] | None = None) -> pd.DataFrame:
+        """Per gebied a favourability value for the map, pointing up when favourable.
 
         ``cijfers``: 100 + 20 x the mean band of the theme's indicators (100 = like the reference);
         ``verhalen``: the share of strengths among strength/problem fragments (x 100), hidden
-        below the privacy threshold.
+        below the privacy threshold. Computed once per theme and measure for all gebieden.
         """
-        rows = []
-        for code in self.kaartgebieden():
-            if maat == "cijfers":
-                deel = self.profiel(code)
-                judged = deel[(deel["domein"] == thema) & (deel["richting"] != "neutraal")].dropna(subset=["band_code"])
-                value = 100 + 20 * float(judged["band_code"].mean()) if len(judged) else np.nan
-                text = (f"{len(judged)} indicatoren, samen {figure_verdict(judged['band_code'].mean(), len(judged))}"
-                        if len(judged) else "geen cijfers")
-            else:
-                beeld = self.verhalen(code, thema, details=False)
-                valenced = beeld.kracht + beeld.knelpunt
-                value = 100 * beeld.kracht / valenced if beeld.genoeg and valenced >= self.drempel else np.nan
-                text = (f"{beeld.publiek} verhalen, {value:.0f}% krachten" if not np.isnan(value)
-                        else f"{beeld.publiek} verhalen")
-            rows.append({"gebied_code": code, "gebied_naam": self.namen[code], "waarde": value, "tekst": text})
-        return pd.DataFrame(rows)
+        key = (thema, maat)
+        if key not in self._kaart:
+            self._kaart[key] = self._kaartwaarden(thema, maat)
+        alle = self._kaart[key]
+        if gebieden is None:
+            gebieden = self.kaartgebieden()
+        return alle[alle["gebied_code"].isin(gebieden)].reset_index(drop=True)
+
+    def _kaartwaarden(self, thema: str, maat: str) -> pd.DataFrame:
+        codes = [c for c, n in self.niveaus.items() if n in ("wijk", "buurt")]
+        if maat == "cijfers":
+            alle = self.profielen
+            judged = alle[(alle["domein"] == thema) & (alle["richting"] != "neutraal")].dropna(subset=["band_code"])
+            grouped = judged.groupby("gebied_code")["band_code"].agg(["mean", "size"])
+            rows = []
+            for code in codes:
+                if code in grouped.index:
+                    mean, n = grouped.loc[code, "mean"], int(grouped.loc[code, "size"])
+                    rows.append((code, 100 + 20 * float(mean),
+                                 f"{n} indicatoren, samen {figure_verdict(mean, n)}" if n > 1
+                                 else f"1 indicator: {figure_verdict(mean, n)}"))
+                else:
+                    rows.append((code, np.nan, "geen cijfers"))
+        else:
+            rows = []
+            for code in codes:
+                row = self.telling.loc[(code, thema)] if (code, thema) in self.telling.index else None
+                n = int(row["verhalen"]) if row is not None else 0
+                kracht = int(row["kracht"]) if row is not None else 0
+                valenced = kracht + (int(row["knelpunt"]) if row is not None else 0)
+                value = 100 * kracht / valenced if n >= self.drempel and valenced >= self.drempel else np.nan
+                text = (f"{publiek_aantal(n, self.drempel)} verhalen, {value:.0f}% krachten" if not np.isnan(value)
+                        else f"{'geen' if n == 0 else publiek_aantal(n, self.drempel)} verhalen")
+                rows.append((code, value, text))
+        frame = pd.DataFrame(rows, columns=["gebied_code", "waarde", "tekst"])
+        frame.insert(1, "gebied_naam", frame["gebied_code"].map(self.namen))
+        return frame
+
+    def kaart_uitleg(self, thema: str, maat: str) -> list[str]:
+        """What the map combines, from which source and year: its subtitle lines."""
+        if maat == "verhalen":
+            lines = [f"Aandeel krachten onder de krachten en knelpunten in de verhalen; grijs: minder dan "
+                     f"{self.drempel} verhalen of fragmenten.",
+                     "Bron: verhalen in de projectstore (codes van het team; nog niet gecodeerd: suggesties)."]
+            return [part for line in lines for part in textwrap.wrap(line, 72)]
+        alle = self.profielen
+        judged = alle[(alle["domein"] == thema) & (alle["richting"] != "neutraal") & alle["band_code"].notna()]
+        if judged.empty:
+            return ["Voor dit thema zijn er geen cijfers met een oordeel."]
+        labels = list(dict.fromkeys(judged["label"].astype(str)))
+        shown = ", ".join(labels[:3]) + (f" en {len(labels) - 3} meer" if len(labels) > 3 else "")
+        years = sorted({int(j) for j in judged["jaar"].dropna()})
+        jaren = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+        bronnen = sorted({str(b).rsplit(" 20", 1)[0] if str(b).startswith("CBS Kerncijfers") else str(b)
+                          for b in judged["bron"].dropna()})
+        lines = [f"Gemiddeld oordeel van {len(labels)} indicator{'en' if len(labels) > 1 else ''}: {shown}.",
+                 f"Bron: {'; '.join(bronnen)}; cijfers uit {jaren}.", f"100 = {self.referentie_label()[:-6]}."]
+        return [part for line in lines for part in textwrap.wrap(line, 72)]
+
+    def kaartfocus(self, gebied: str) -> tuple[list[str] | None, list[str]]:
+        """Which gebieden the map shows large, and which is outlined, for a chosen gebied.
+
+        A buurt or wijk: the buurten of its wijk (the chosen buurt outlined). The gemeente: the
+        whole map, or its wijken when there are no shapes (a list of 100+ buurten helps nobody).
+        """
+        niveau = self.niveaus.get(gebied)
+        if niveau == "buurt":
+            return self.buurten_in("WK" + gebied[2:8]), [gebied]
+        if niveau == "wijk":
+            if self.kaartgebieden() and self.niveaus.get(self.kaartgebieden()[0]) == "wijk":
+                return None, [gebied]
+            return self.buurten_in(gebied), []
+        if self.geometrie is None:
+            return [c for c, n in self.niveaus.items() if n == "wijk"], []
+        return None, []
 
     def kaartgebieden(self) -> list[str]:
         """What the map colours: buurten, or wijken when the boundary file has wijk shapes only."""

@@ -41,17 +41,33 @@ def svg(chart) -> str:
 
 def figure_charts(kring, gebied: str, thema: str) -> list:
     """The charts of the Cijfers tab: the theme's profile and, where there are years, its trend."""
-    from wijkkit.tellen.grafieken import profiel_chart, trend_chart
+    return [chart for chart in (profile_chart(kring, gebied, thema), development_chart(kring, gebied, thema))
+            if chart is not None]
+
+
+def profile_chart(kring, gebied: str, thema: str):
+    """The theme's indicators against the reference, or None without figures."""
+    from wijkkit.tellen.grafieken import profiel_chart
 
     deel = kring.profiel(gebied)
     met_cijfer = deel[(deel["domein"] == thema) & deel["index"].notna()]
     if met_cijfer.empty:
-        return []
-    charts = [profiel_chart(met_cijfer, referentie_label=kring.referentie_label(), width=520)]
+        return None
+    return profiel_chart(met_cijfer, referentie_label=kring.referentie_label(), width=440)
+
+
+def development_chart(kring, gebied: str, thema: str):
+    """The theme's figures over the years, or None when no indicator has more than one year."""
+    from wijkkit.tellen.grafieken import trend_chart
+
     verloop = kring.trend(gebied, thema)
-    if not verloop.empty and (verloop["status"] == "ok").any():
-        charts.append(trend_chart(verloop))
-    return charts
+    if verloop.empty:
+        return None
+    ok = verloop[verloop["status"] == "ok"]
+    # one year per indicator is no development: the profile already shows that year
+    if ok.empty or not (ok.groupby("indicator", observed=True)["jaar"].nunique() > 1).any():
+        return None
+    return trend_chart(verloop)
 
 
 def summary_fragment(kring, gebied: str, thema: str, *, charts: list | None = None,

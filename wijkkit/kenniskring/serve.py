@@ -1,10 +1,23 @@
-"""Start the kenniskring dashboard with Voila, bound to this machine only."""
+"""Start the kenniskring dashboard with Voila, bound to this machine only, for a whole evening.
+
+What keeps an evening of forty visits boring:
+
+- a preheated kernel: the first visitor gets a page that has already been computed;
+- kernels whose page is gone are shut down (Voila's shutdown beacon, see ``voila_app``) or
+  culled after ``opruimen`` seconds without a connection; at most ``max_kernels`` run at once;
+- every word Voila shows while loading is Dutch, the page is ``lang="nl"``, nothing loads
+  from outside 127.0.0.1;
+- a taken port is reported and another one used, and the address printed is the one served;
+- duidingen pseudonymised lightly in a visitor's kernel get the full pass in a short-lived
+  process of this server (the gigabyte name model is loaded once, and let go again).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -16,67 +29,133 @@ from wijkkit.config import Project
 from wijkkit.errors import Probleem, WijkkitInputError
 
 DASHBOARD = "04_kenniskring.ipynb"
-
-
 TEMPLATE = "wijkkit"
+
+# Voila's loading texts, and what the circle reads instead
+DUTCH = {
+    "Running {{nb_title}}...": "De pagina wordt klaargezet …",
+    "Executing ${cell_index} of ${cell_count}": "Bezig met klaarzetten: stap ${cell_index} van ${cell_count}",
+    "Reading ${cell_index} of ${cell_count}": "Bezig met inlezen: stap ${cell_index} van ${cell_count}",
+    "Ok, voila is still executing...": "De pagina wordt nog klaargezet …",
+}
+ERROR_PAGE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>Kenniskring: even niet beschikbaar</title>
+<style>body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 22px; max-width: 46em; margin: 10vh auto;
+line-height: 1.5; padding: 0 24px; color: #1a1a1a; } h1 { font-size: 30px; }</style></head>
+<body><h1>{% if status_code == 503 %}Het is even te druk{% elif status_code == 404 %}Deze pagina bestaat niet{%
+else %}Er ging iets mis{% endif %}</h1>
+<p>{% if status_code == 503 %}{{ message }}{% elif status_code == 404 %}Ga terug naar het begin van de
+kenniskring-pagina.{% else %}De pagina kon niet worden klaargezet. Laad haar opnieuw; lukt het dan nog niet, vraag
+de begeleider om in het logboek van de server te kijken.{% endif %}</p>
+<p><a href="/">Terug naar de kenniskring-pagina</a></p></body></html>
+"""
 
 
 def offline_template(target: Path) -> Path:
-    """Voila's lab template without its CDN stylesheet links (Font Awesome from jsdelivr).
+    """Voila's lab template, Dutch and without CDN links, built from the installed Voila.
 
-    Built from the installed Voila at start-up rather than copied into the repository, so
-    it follows Voila upgrades; the page then loads nothing from outside 127.0.0.1.
+    Built at start-up rather than copied into the repository, so it follows Voila upgrades:
+    the stylesheet links to jsdelivr go, the loading texts and the error page are Dutch, and
+    the page says ``lang="nl"``.
     """
     from jupyter_core.paths import jupyter_path
 
     source = next(Path(p) for p in jupyter_path("voila", "templates", "lab") if Path(p).is_dir())
+    base = next(Path(p) for p in jupyter_path("voila", "templates", "base") if Path(p).is_dir())
     dest = target / "voila" / "templates" / TEMPLATE
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(source, dest)
     index = dest / "index.html.j2"
     lines = index.read_text(encoding="utf-8").splitlines(keepends=True)
-    index.write_text("".join(line for line in lines if "://cdn" not in line), encoding="utf-8")
+    # mermaid is imported from cdnjs by nbconvert's lab template; the dashboard draws no diagrams
+    no_mermaid = "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    index.write_text("".join(line for line in lines if "://cdn" not in line) + no_mermaid, encoding="utf-8")
+    for name in ("spinner.macro.html.j2", "voila_setup.macro.html.j2"):
+        text = (base / name).read_text(encoding="utf-8")
+        for english, dutch in DUTCH.items():
+            text = text.replace(english, dutch)
+        (dest / name).write_text(text, encoding="utf-8")
+    for name in ("error.html", "404.html", "503.html"):
+        (dest / name).write_text(ERROR_PAGE, encoding="utf-8")
     (dest / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     return target
 
 
-def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: bool = True) -> list[str]:
+def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: bool = True,
+                  opruimen: int = 120, max_kernels: int = 12) -> list[str]:
     """Voila with sources stripped and tracebacks hidden: residents never see code.
 
     With ``preheat`` a kernel has already run the notebook before anyone opens the page
     (notebooks/voila.json sets a pool of one; each visitor takes it and a new one warms up).
+    A kernel without a page for ``opruimen`` seconds is shut down; the pool's kernel is kept.
     """
-    return [sys.executable, "-m", "voila", str(notebook), "--Voila.ip=127.0.0.1", f"--port={port}",
-            f"--preheat_kernel={preheat}",
+    interval = max(1, min(30, opruimen // 2))
+    return [sys.executable, "-m", "wijkkit.kenniskring.voila_app", str(notebook), "--Voila.ip=127.0.0.1",
+            f"--port={port}", "--Voila.port_retries=0", f"--preheat_kernel={preheat}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light", f"--template={TEMPLATE}",
+            "--HTMLExporter.language_code=nl",
             # editor-only extensions have no place in a page and fail to load in Voila's frontend
             "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
+            "--VoilaConfiguration.multi_kernel_manager_class=wijkkit.kenniskring.voila_app.BegrensdeKernels",
+            f"--BegrensdeKernels.max_kernels={max_kernels}",
+            f"--MappingKernelManager.cull_idle_timeout={opruimen}", f"--MappingKernelManager.cull_interval={interval}",
+            "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
             *([] if open_browser else ["--no-browser"])]
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(port: int, tries: int = 20) -> int:
+    """``port`` if it is free, else the next free one (and say so)."""
+    for candidate in range(port, port + tries):
+        if port_is_free(candidate):
+            if candidate != port:
+                print(f"Poort {port} is al in gebruik (draait er al een dashboard of werkbank?); "
+                      f"deze pagina gebruikt poort {candidate}.", flush=True)
+            return candidate
+    raise WijkkitInputError(Probleem(f"poort {port}", f"een vrije poort tussen {port} en {port + tries - 1}",
+                                     gevonden="alle bezet"))
+
+
 def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = True,
-          notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard", preheat: bool = True) -> int:
+          notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard", preheat: bool = True,
+          opruimen: int = 120, max_kernels: int = 12, nabewerken: bool = True) -> int:
     proj = Project.load(project)
     notebook = proj.root / "notebooks" / notebook_name
     if not notebook.exists():
         raise WijkkitInputError(Probleem(notebook_name, "het notebook in notebooks/ van het project",
                                          gevonden=str(notebook)))
     data_dir = offline_template(proj.cache_dir / "jupyter")
+    port = choose_port(port)
     ready = proj.cache_dir / f"klaar-{port}"
     ready.unlink(missing_ok=True)
     env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root), "WIJKKIT_READY_FILE": str(ready),
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
-    print(f"{titel}: http://127.0.0.1:{port}/  (stoppen: Ctrl+C)", flush=True)
+    url = f"http://127.0.0.1:{port}/"
+    print(f"{titel}: {url}  (stoppen: Ctrl+C)", flush=True)
     if open_browser and preheat:
         # Open the browser once the preheated kernel has drawn the page, not while it is still
         # computing: the first visitor then gets a finished page at once.
-        threading.Thread(target=_open_when_ready, args=(ready, f"http://127.0.0.1:{port}/"), daemon=True).start()
+        threading.Thread(target=_open_when_ready, args=(ready, url), daemon=True).start()
+    stop = threading.Event()
+    if nabewerken and notebook_name == DASHBOARD:
+        threading.Thread(target=_full_pass_loop, args=(proj.root, stop), daemon=True).start()
     try:
         return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser and not preheat,
-                                             preheat=preheat), env=env, cwd=notebook.parent)
+                                             preheat=preheat, opruimen=opruimen, max_kernels=max_kernels),
+                               env=env, cwd=notebook.parent)
     except KeyboardInterrupt:
         return 0
+    finally:
+        stop.set()
 
 
 def _open_when_ready(ready: Path, url: str, timeout: float = 90) -> None:
@@ -84,6 +163,20 @@ def _open_when_ready(ready: Path, url: str, timeout: float = 90) -> None:
     while time.time() < deadline and not ready.exists():
         time.sleep(0.3)
     webbrowser.open(url)
+
+
+def _full_pass_loop(root: Path, stop: threading.Event, every: float = 30) -> None:
+    """Now and then, give lightly pseudonymised duidingen the full pass in a process of their own."""
+    from wijkkit.kenniskring.duiding import wachtend
+
+    store = Project.load(root).open_store()
+    while not stop.wait(every):
+        try:
+            if wachtend(store):
+                subprocess.run([sys.executable, "-m", "wijkkit.kenniskring.nabewerking", str(root)], check=False,
+                               timeout=600)
+        except Exception as exc:  # the page must go on; the next round tries again
+            print(f"Nabewerking van duidingen mislukt: {exc}", file=sys.stderr, flush=True)
 
 
 def mark_ready() -> None:

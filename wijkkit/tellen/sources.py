@@ -162,7 +162,7 @@ def _read_old_statline(text: str, bestand: str) -> RawTable:
     topics = max(topic_rows, key=lambda r: (len(r), sum("|" in c for c in r)))
     if len(topics) != len(units):
         raise WijkkitInputError(Probleem(
-            bestand, f"evenveel onderwerpen als eenheden (oudere StatLine-indeling)", rij=index + 1,
+            bestand, "evenveel onderwerpen als eenheden (oudere StatLine-indeling)", rij=index + 1,
             gevonden=f"{len(topics)} onderwerpen, {len(units)} eenheden"))
     header = [units[0].strip()] + [
         f"{'/'.join(p.strip() for p in topic.split('|'))} ({unit.strip()})" if unit.strip()

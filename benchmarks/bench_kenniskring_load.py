@@ -1,0 +1,280 @@
+"""An evening of forty visits to the kenniskring dashboard, served as ``wijkkit dashboard`` serves it.
+
+For each project (the demo, and Utrecht from the real CBS files in ../shared/data/cbs when
+present): start ``wijkkit dashboard`` (preheated pool of one, kernel culling, kernel limit), then
+40 visits in headless Chromium: 10 at once, the other 30 one after another. Each visit waits
+until the page is interactive (the choices are there and "Te zien: ..." stands above a drawn
+chart), switches the theme and a gebied, measures how long the new answer takes to appear,
+and closes the page. Printed per project:
+
+- visits not interactive within 30 s (goal 0), the slowest, the ten that arrived at once,
+  median and p95 time to interactive;
+- live kernels 60 s after the last visit closed (goal: only the preheated pool, 1);
+- peak RSS of server plus kernels, and the median RSS of one kernel;
+- median gebied/thema switch time in the browser (goal on Utrecht: <= 1 s);
+- the ratio of the median time to interactive against a bare Voila page (one slider) served
+  the same way and measured in the same run: the baseline.
+
+Run: ``python benchmarks/bench_kenniskring_load.py [--alleen-demo]``. Needs Debian chromium and
+Playwright; takes about 10 minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+VISITS, AT_ONCE, INTERACTIVE_LIMIT, GIVE_UP = 40, 10, 30.0, 180.0
+READY = ("() => { const s = document.querySelector('.wk-status');"
+         " return s && s.textContent.includes('Te zien') && document.querySelector('.wk-wijk select')"
+         " && Array.from(document.querySelectorAll('.wk-grafiek svg, .wk-tekst'))"
+         ".some(e => e.getBoundingClientRect().width > 0); }")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``wijkkit dashboard`` in its own process group, with its process tree's memory sampled."""
+
+    def __init__(self, project: Path, notebook: str | None = None):
+        self.port = free_port()
+        command = [sys.executable, "-m", "wijkkit.cli", "dashboard", "--project", str(project), "--port",
+                   str(self.port), "--no-open"]
+        self.log = open(project / "bench-voila.log", "w")
+        self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.peak = 0
+        self.kernel_rss: list[int] = []
+        self._stop = threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("wijkkit dashboard did not start")
+
+    def tree(self) -> list[psutil.Process]:
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def kernels(self) -> list[psutil.Process]:
+        out = []
+        for proc in self.tree():
+            try:
+                if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                    out.append(proc)
+            except psutil.NoSuchProcess:
+                pass
+        return out
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            total = 0
+            for proc in self.tree():
+                try:
+                    rss = proc.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue
+                total += rss
+                try:
+                    if "ipykernel_launcher" in " ".join(proc.cmdline()):
+                        self.kernel_rss.append(rss)
+                except psutil.NoSuchProcess:
+                    pass
+            self.peak = max(self.peak, total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        try:
+            os.killpg(self.proc.pid, 15)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+async def visit(browser, url: str, switch: bool, themes: list[str], gebied: str | None) -> dict:
+    context = await browser.new_context(viewport={"width": 1280, "height": 720})
+    page = await context.new_page()
+    result = {"interactief": None, "wissel": []}
+    began = time.perf_counter()
+    try:
+        await page.goto(url, timeout=GIVE_UP * 1000)
+        await page.wait_for_function(READY, timeout=GIVE_UP * 1000, polling=50)
+        result["interactief"] = time.perf_counter() - began
+        if switch:
+            current = (await page.eval_on_selector(".wk-thema select", "s => s.options[s.selectedIndex].text")
+                       ).replace("\xa0", " ")
+            theme = next(t for t in themes if t != current)
+            result["wissel"].append(await _switch(page, ".wk-thema select", theme, theme))
+            if gebied:
+                result["wissel"].append(await _switch(page, ".wk-buurt select", gebied, gebied))
+    except Exception as exc:  # a visit that fails is counted, not fatal to the evening
+        result["fout"] = str(exc).splitlines()[0][:120]
+    finally:
+        # leaving the page sends Voila's shutdown beacon (headless Chromium drops the beacon of a page
+        # closed with page.close(), so the visitor navigates away first); its kernel should go
+        with contextlib.suppress(Exception):
+            await page.goto("about:blank", timeout=10_000)
+        await page.close()
+        await asyncio.sleep(0.3)
+        await context.close()
+    return result
+
+
+async def _switch(page, selector: str, label: str, expect: str) -> float:
+    """Seconds from choosing until the status names the new choice and the tab is drawn."""
+    began = time.perf_counter()
+    await page.select_option(selector, label=label.replace(" ", "\xa0"))  # ipywidgets shows no-break spaces
+    await page.wait_for_function(
+        "(want) => { const s = document.querySelector('.wk-status');"
+        " return s && s.textContent.includes('Te zien') && s.textContent.includes(want); }",
+        arg=expect, timeout=30_000, polling=20)
+    return time.perf_counter() - began
+
+
+async def evening(url: str, themes: list[str], gebieden: list[str]) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=["--no-sandbox", "--disable-gpu"])
+        results = await asyncio.gather(*[visit(browser, url, True, themes, gebieden[i % len(gebieden)])
+                                         for i in range(AT_ONCE)])
+        for i in range(AT_ONCE, VISITS):
+            results.append(await visit(browser, url, True, themes, gebieden[i % len(gebieden)]))
+        await browser.close()
+    return list(results)
+
+
+async def bare_visits(url: str, rounds: int = 5) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    times = []
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        for _ in range(rounds):
+            context = await browser.new_context()
+            page = await context.new_page()
+            began = time.perf_counter()
+            await page.goto(url, timeout=60_000)
+            await page.wait_for_selector(".widget-slider", timeout=60_000)
+            times.append(time.perf_counter() - began)
+            await context.close()
+            await asyncio.sleep(3)  # let the pool refill, as between two visitors
+        await browser.close()
+    return times
+
+
+def bare_project(folder: Path) -> Path:
+    """The demo project's settings with a notebook that only shows one slider: the baseline page."""
+    import shutil
+
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "data", folder / "data")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\nw.IntSlider(description='Kaal')")]
+    nbformat.write(notebook, folder / "notebooks" / "04_kenniskring.ipynb")
+    return folder
+
+
+def report(name: str, results: list[dict], server: Server, live_after: int, baseline: float) -> None:
+    ok = [r["interactief"] for r in results if r["interactief"] is not None and r["interactief"] <= INTERACTIVE_LIMIT]
+    failed = len(results) - len(ok)
+    switches = [s for r in results for s in r["wissel"]]
+    loaded_all = [r["interactief"] for r in results if r["interactief"] is not None]
+    quantiles = statistics.quantiles(loaded_all, n=20) if len(loaded_all) > 1 else loaded_all * 19
+    loaded = sorted(r["interactief"] for r in results if r["interactief"] is not None)
+    print(f"[{name}] bezoeken={len(results)} niet_interactief_binnen_30s={failed} (doel 0) "
+          f"nooit_interactief_binnen_{GIVE_UP:.0f}s={len(results) - len(loaded)} "
+          f"traagste_s={loaded[-1] if loaded else float('nan'):.1f}")
+    burst = [r["interactief"] for r in results[:AT_ONCE] if r["interactief"] is not None]
+    if burst:
+        print(f"[{name}] {AT_ONCE}_tegelijk: mediaan_s={statistics.median(burst):.1f} traagste_s={max(burst):.1f}")
+    print(f"[{name}] tijd_tot_interactief_mediaan_s={statistics.median(loaded_all):.2f} p95_s={quantiles[18]:.2f}")
+    print(f"[{name}] ratio_mediaan_tot_interactief_tegen_kale_pagina={statistics.median(loaded_all) / baseline:.2f} "
+          f"(kale pagina {baseline:.2f} s)")
+    print(f"[{name}] kernels_60s_na_laatste_bezoek={live_after} (doel 1: alleen de voorverwarmde)")
+    print(f"[{name}] piek_rss_server_en_kernels_mb={server.peak / 2**20:.0f} "
+          f"mediaan_rss_per_kernel_mb={statistics.median(server.kernel_rss) / 2**20:.0f}")
+    if switches:
+        print(f"[{name}] wisseltijd_mediaan_s={statistics.median(switches):.2f} "
+              f"p95_s={statistics.quantiles(switches, n=20)[18]:.2f} (doel Utrecht <= 1,0)")
+    errors = sorted({r["fout"] for r in results if "fout" in r})
+    for error in errors:
+        print(f"[{name}] fout: {error}")
+
+
+def run_project(name: str, project: Path, baseline: float) -> None:
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    kring = Kenniskring(project)
+    themes = [label for label, _ in kring.thema_keuzes()][:4]
+    wijk = kring.standaard_gebied()
+    gebieden = [label for label, code in kring.buurt_keuzes(wijk) if code != wijk][:5] or ["Hele wijk"]
+    server = Server(project)
+    try:
+        time.sleep(20)  # the pool's kernel computes the page before the first visitor, as at a real evening
+        results = asyncio.run(evening(server.url, themes, gebieden))
+        time.sleep(60)
+        live = len(server.kernels())
+        report(name, results, server, live, baseline)
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    from tests.kenniskring_project import build as build_demo
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import import_stories
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        bare = Server(bare_project(tmp / "kaal"))
+        try:
+            time.sleep(10)
+            baseline = statistics.median(asyncio.run(bare_visits(bare.url)))
+        finally:
+            bare.stop()
+        demo, _ = build_demo(tmp / "demo")
+        import_stories(Project.load(demo), demo / "stories", door="bench")
+        run_project("demo", demo, baseline)
+        if "--alleen-demo" not in sys.argv and (ROOT.parent / "shared" / "data" / "cbs").exists():
+            from tests.utrecht_project import build as build_utrecht
+
+            utrecht = build_utrecht(tmp / "utrecht")
+            import_stories(Project.load(utrecht), utrecht / "stories", door="bench")
+            run_project("utrecht", utrecht, baseline)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Voila as the kenniskring serves it: a bounded number of kernels, and closed pages let go of theirs.
+
+Run as ``python -m wijkkit.kenniskring.voila_app <voila arguments>`` (``serve`` does this).
+
+- ``BegrensdeKernels`` refuses a new kernel beyond ``max_kernels`` with a Dutch 503, so a
+  crowded evening (or anyone reloading a page in a loop) cannot exhaust the machine's memory.
+- A page that is closed asks Voila to shut its kernel down with ``navigator.sendBeacon``,
+  which cannot carry Jupyter's ``_xsrf`` token, so the request fails with 403 and the kernel
+  stays (voila-dashboards/voila#1458, open). The shutdown handler here accepts the request when
+  it comes from this server's own origin: it only names a kernel by its unguessable id. Kernel
+  culling (see ``serve``) stays as the safety net for pages that vanish without a beacon.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado import web
+from traitlets import Integer
+
+TE_DRUK = ("Er zijn nu te veel bezoekers tegelijk op deze kenniskring-pagina. Sluit een ander venster of "
+           "probeer het over een minuut opnieuw.")
+
+
+class BegrensdeKernels(AsyncMappingKernelManager):
+    """A kernel manager that starts at most ``max_kernels`` kernels at a time."""
+
+    max_kernels = Integer(12, config=True, help="Maximum number of kernels running at once (pool included).")
+
+    async def start_kernel(self, *args, **kwargs):
+        if kwargs.get("kernel_id") is None and len(self.list_kernel_ids()) >= self.max_kernels:
+            self.log.warning("Kernel geweigerd: al %d kernels (maximum %d)", len(self.list_kernel_ids()),
+                             self.max_kernels)
+            raise web.HTTPError(503, TE_DRUK, reason="Te druk")
+        return await super().start_kernel(*args, **kwargs)
+
+
+def _accept_same_origin_beacon() -> None:
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+    def check_xsrf_cookie(self) -> None:
+        if not self.check_origin():
+            raise web.HTTPError(403, "Verzoek van een andere website geweigerd.")
+
+    VoilaShutdownKernelHandler.check_xsrf_cookie = check_xsrf_cookie
+
+
+def main(argv: list[str] | None = None) -> int:
+    _accept_same_origin_beacon()
+    from voila.app import Voila
+
+    Voila.launch_instance(argv=argv if argv is not None else sys.argv[1:])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - started by serve() as a subprocess
+    sys.exit(main())
