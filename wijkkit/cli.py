@@ -238,15 +238,18 @@ def tag(project: Path = ProjectOpt,
 @app.command("evaluate-tagger")
 def evaluate_tagger(gold: Path = typer.Argument(..., help="JSONL: per regel {\"text\": ..., \"themes\": [...]}"),
                     project: Path = ProjectOpt) -> None:
-    """Meet de tagger op een goudstandaard: precisie, recall en F1 per thema; laatste regel micro_f1."""
+    """Meet de tagger op een goudstandaard: precisie, recall en F1 per thema en micro_f1; met `valentie` in
+    de goudstandaard ook kracht/knelpunt/neutraal per verhaal en valence_macro_f1."""
     from wijkkit.codebook import load_codebook
-    from wijkkit.vertellen.evaluatie import evaluate, read_gold
+    from wijkkit.vertellen.evaluatie import evaluate, evaluate_valence, read_gold
     from wijkkit.vertellen.tagger import Tagger
 
     try:
         codebook_path = project / "codebook.yml"
         tagger = Tagger(load_codebook(codebook_path if codebook_path.exists() else None))
-        table, micro = evaluate(read_gold(gold), tagger)
+        items = read_gold(gold)
+        table, micro = evaluate(items, tagger)
+        valence = evaluate_valence(items, tagger)
     except WijkkitInputError as exc:
         _fail(exc)
     for row in table.itertuples():
@@ -254,6 +257,12 @@ def evaluate_tagger(gold: Path = typer.Argument(..., help="JSONL: per regel {\"t
               f"(tp={row.tp} fp={row.fp} fn={row.fn})")
     print(f"micro_precision={micro['precision']:.4f} micro_recall={micro['recall']:.4f}")
     print(f"micro_f1={micro['f1']:.4f}")
+    if valence is not None:
+        valence_table, macro = valence
+        for row in valence_table.itertuples():
+            print(f"valentie {row.valentie:<17} precisie={row.precision:.3f} recall={row.recall:.3f} "
+                  f"f1={row.f1:.3f} (tp={row.tp} fp={row.fp} fn={row.fn})")
+        print(f"valence_macro_f1={macro:.4f}")
 
 
 @app.command()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import pickle
 import sys
@@ -53,11 +54,23 @@ def _load_cached(root: Path):
     from deduce import __version__
     from deduce.lookup_structs import load_lookup_structs_from_cache
 
+    # Unpickling millions of small objects sets off the cyclic garbage collector again and again:
+    # with it paused the load takes a third of the time (2 s instead of 6 s here). Once loaded, the
+    # structures live as long as the process, so they move to the permanent generation (gc.freeze)
+    # and later collections no longer walk through them.
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        return load_lookup_structs_from_cache(cache_path=root, deduce_version=__version__)
+        structs = load_lookup_structs_from_cache(cache_path=root, deduce_version=__version__)
     except (pickle.UnpicklingError, EOFError, AttributeError, ValueError, KeyError, TypeError, OSError,
             MemoryError, ImportError, IndexError):
         return None
+    finally:
+        if enabled:
+            gc.enable()
+    if structs is not None:
+        gc.freeze()
+    return structs
 
 
 def _build(root: Path) -> None:

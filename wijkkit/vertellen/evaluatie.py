@@ -1,4 +1,5 @@
-"""Evaluate the tagger against a gold set: per-theme precision, recall and F1, and micro F1."""
+"""Evaluate the tagger against a gold set: per-theme precision, recall and F1, and micro F1;
+valence (kracht / knelpunt / neutraal per story) with macro F1 where the gold has ``valentie``."""
 
 from __future__ import annotations
 
@@ -53,3 +54,25 @@ def scores(tp: int, fp: int, fn: int) -> dict:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1}
+
+
+VALENTIES = ("kracht", "knelpunt", "neutraal")
+
+
+def evaluate_valence(items: list[dict], tagger: Tagger | None = None) -> tuple[pd.DataFrame, float] | None:
+    """Per-class precision, recall and F1 of story valence, and their macro F1; None without gold valence."""
+    gold_items = [item for item in items if item.get("valentie") in VALENTIES]
+    if not gold_items:
+        return None
+    tagger = tagger or Tagger()
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for item in gold_items:
+        predicted, gold = tagger.valentie(item["text"]), item["valentie"]
+        if predicted == gold:
+            tp[gold] += 1
+        else:
+            fp[predicted] += 1
+            fn[gold] += 1
+    rows = [{"valentie": v, "tp": tp[v], "fp": fp[v], "fn": fn[v], **scores(tp[v], fp[v], fn[v])} for v in VALENTIES]
+    table = pd.DataFrame(rows)
+    return table, float(table["f1"].mean())

@@ -2,7 +2,7 @@
 
 A suggestion is never a coding: coders accept or reject it. Each suggestion carries the
 sentence as evidence, the matched term, a score, and the sentence's valence (kracht /
-knelpunt / neutraal) with simple negation handling ("geen overlast" is not a knelpunt).
+knelpunt / neutraal), read by ``valentie`` (negation scope, contrast, nostalgia, wishes).
 """
 
 from __future__ import annotations
@@ -16,13 +16,18 @@ from spacy.attrs import IDX, ORTH
 
 from wijkkit.codebook import Codebook, load_codebook
 from wijkkit.vertellen.nlp import SENTENCE_END, dutch_pipeline, fold, lemma_table, ocr_repair, stem
+from wijkkit.vertellen.valentie import EVERYDAY, ROLE_POLARITY, ROLES, label, polarity_lexicon
+from wijkkit.vertellen.valentie import score as valence_score
 
-NEGATIONS = {"geen", "niet", "nooit", "niks", "niets", "nergens", "zonder", "nauwelijks", "amper"}
-NEGATION_WINDOW = 3
 MIN_PART = 4  # shortest term that may be a part of a compound
 # What may follow a compound modifier without making a new word ("werk" + "elijk" is not werk).
 SUFFIXES = {"elijk", "lijk", "ing", "ingen", "heid", "heden", "baar", "achtig", "isch", "loos", "zaam", "ster"}
-SCORES = {"woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "ocr": 0.7}
+# A compound means what its head (last part) means: "jongerenoverlast" is overlast. A theme word
+# only as the first part ("kinderwagen", "muziekoverlast", "zorgtoeslag") is weak evidence on its own.
+SCORES = {"woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "voorvoegsel": 0.45, "ocr": 0.7}
+# Separable-verb particles: "meewerken", "opruimen" are verbs, not compounds of werk or ruimte.
+PARTICLES = {"mee", "samen", "door", "op", "af", "uit", "in", "aan", "om", "over", "toe", "terug", "weg", "bij",
+             "na", "voor", "tegen", "neer", "vast", "los", "rond", "mis", "kapot", "schoon", "goed", "dicht"}
 THRESHOLD = 0.5
 
 
@@ -57,30 +62,37 @@ class Tagger:
         self._prefix = re.compile(rf"^({alternation})")
         self._suffix = re.compile(rf"({alternation})$")
         self.excluded = {t.id: {fold(w) for w in t.uitsluiten} for t in self.codebook.themas}
-        self._polarity: dict[str, int] = {}
+        own: dict[str, int] = {}
         for valentie in self.codebook.valentie:
             sign = {"kracht": 1, "knelpunt": -1}.get(valentie.id, 0)
-            for term in valentie.termen:
-                self._polarity[fold(term)] = sign
-                self._polarity[stem(fold(term))] = sign
-        polar = sorted((f for f in self._polarity if len(f) >= 5), key=len, reverse=True)
+            own.update({fold(term): sign for term in valentie.termen})
+        self._polarity = {fold(w): v for w, v in polarity_lexicon(own).items()}
+        # stems only for the codebook's and the everyday words: a stem of Pattern's adjectives
+        # lands on unrelated words ("groots" -> "groot")
+        for word in [*own, *(w for words in EVERYDAY.values() for w in words)]:
+            self._polarity.setdefault(stem(fold(word)), self._polarity[fold(word)])
+        # compound heads (jongerenoverlast, buurtpreventie) only from the codebook's own valence terms
+        polar = sorted((f for f in own if len(f) >= 5 and own[f]), key=len, reverse=True)
         self._polar_suffix = re.compile("(" + "|".join(map(re.escape, polar)) + ")$")
         self._cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-        self._polarity_cache: dict[tuple[str, str], int] = {}
+        self._polarity_cache: dict[tuple[str, str], float] = {}
         self._words: dict[int, tuple] = {}
         self._lemmas = lemma_table()
 
-    def polarity(self, word: str, lemma: str = "") -> int:
-        """+1 kracht, -1 knelpunt, 0 neutral; compounds take their head's polarity (jongerenoverlast)."""
+    def polarity(self, word: str, lemma: str = "") -> float:
+        """> 0 kracht, < 0 knelpunt, 0 neutral; compounds take their head's polarity (jongerenoverlast)."""
         key = (word, lemma)
         value = self._polarity_cache.get(key)
         if value is None:
             value = self._polarity_cache[key] = self._compute_polarity(word, lemma)
         return value
 
-    def _compute_polarity(self, word: str, lemma: str) -> int:
+    def _compute_polarity(self, word: str, lemma: str) -> float:
         folded = fold(ocr_repair(word) if any(c in word for c in "01I|!5") else word)
-        value = self._polarity.get(folded) or (self._polarity.get(fold(lemma), 0) if lemma else 0)
+        if folded in ROLES:  # "erg", "zo", "best" are intensifiers here, not evaluations
+            return ROLE_POLARITY.get(folded, 0)
+        value = (self._polarity.get(folded) or (self._polarity.get(fold(lemma), 0) if lemma else 0)
+                 or self._polarity.get(stem(folded), 0))
         if not value and len(folded) > 7:
             head = self._polar_suffix.search(folded)
             value = self._polarity[head[1]] if head else 0
@@ -111,19 +123,19 @@ class Tagger:
             return []
         hits = []
         suffix = self._suffix.search(word)
-        if suffix and len(word) - len(suffix[1]) >= 3:
-            hits += self.forms[suffix[1]]
+        if suffix and len(word) - len(suffix[1]) >= 3 and word[:-len(suffix[1])] not in PARTICLES:
+            hits += [(theme, term, "samenstelling") for theme, term in self.forms[suffix[1]]]
         prefix = self._prefix.match(word)
-        if prefix:
+        if prefix:  # the modifier is weak evidence: a story needs more than "kinderwagen" to be about jeugd
             rest = word[len(prefix[1]):]
             rest = rest[1:] if rest.startswith("s") and len(rest) > 3 else rest  # linking s: veiligheidsgevoel
             if len(rest) >= 3 and rest not in SUFFIXES:
-                hits += self.forms[prefix[1]]
+                hits += [(theme, term, "voorvoegsel") for theme, term in self.forms[prefix[1]]]
         seen, out = set(), []
-        for theme, term in hits:
+        for theme, term, how in hits:
             if theme not in seen:
                 seen.add(theme)
-                out.append((theme, term, "samenstelling"))
+                out.append((theme, term, how))
         return out
 
     # ------------------------------------------------------------------ texts
@@ -139,22 +151,23 @@ class Tagger:
     def _word_info(self, orth: int) -> tuple:
         """Everything the tagger needs to know about one word form, computed once per form.
 
-        (matches, polarity, is_negation, ends_sentence, length, text, interesting)
+        (matches, polarity, valence role, ends_sentence, length, text, interesting)
         """
         text = self.nlp.vocab.strings[orth]
         lemma = self._lemmas.get(text.lower(), text.lower())
         alpha = any(c.isalpha() for c in text)
         matches = self.match_word(text, lemma) if alpha else []
         polarity = self.polarity(text, lemma) if alpha else 0
-        negation = fold(text) in NEGATIONS
-        info = (matches, polarity, negation, text in SENTENCE_END, len(text), text,
-                bool(matches or polarity or negation))
+        folded = fold(text)
+        role = ROLES.get(folded)
+        info = (matches, polarity, role, text in SENTENCE_END, len(text), text,
+                bool(matches or polarity or role), folded)
         self._words[orth] = info
         return info
 
-    def _from_doc(self, doc, text: str) -> list[Suggestie]:
+    def _from_doc(self, doc, text: str, sentence_scores: list | None = None) -> list[Suggestie]:
         # Token attributes as one numpy array and a per-form cache: no spaCy Token objects,
-        # and only the few tokens that match, carry valence or negate are visited in Python.
+        # and only the few tokens that match, carry valence or a valence role are visited in Python.
         array = doc.to_array([ORTH, IDX])
         words, word_info = self._words, self._word_info
         infos = [words.get(orth) or word_info(orth) for orth in array[:, 0].tolist()]
@@ -169,45 +182,54 @@ class Tagger:
         out: list[Suggestie] = []
         nr, first, last = -1, 0, 0
         best: dict = {}
-        score, negations = 0, []
+        events: list = []
         for i in interesting:
             if i >= last:
-                if best:
-                    self._emit(best, score, infos, offsets, first, last, nr, text, out)
+                self._close(best, events, infos, offsets, first, last, nr, text, out, sentence_scores)
                 while i >= starts[nr + 1]:
                     nr += 1
                 first, last = starts[nr], starts[nr + 1]
-                best, score, negations = {}, 0, []
-            matches, polarity, negation = infos[i][0], infos[i][1], infos[i][2]
-            if negation:
-                negations.append(i)
-            if polarity:
-                score += self._signed(polarity, i, negations, infos, last)
+                best, events = {}, []
+            matches, polarity, role = infos[i][0], infos[i][1], infos[i][2]
+            if polarity or role:
+                events.append((i, polarity, role, infos[i][7]))
             for theme, term, how in matches:
                 value = SCORES[how]
                 current = best.get(theme)
                 if current is None or value > current[0]:
-                    best[theme] = (value, term, infos[i][5], how)
-        if best:
-            self._emit(best, score, infos, offsets, first, last, nr, text, out)
+                    best[theme] = (value, term, infos[i][5], how, i)
+        self._close(best, events, infos, offsets, first, last, nr, text, out, sentence_scores)
         return out
 
     @staticmethod
-    def _signed(polarity: int, i: int, negations: list[int], infos, last: int) -> int:
-        """Flip a word's polarity when a negation stands just before it or right after it."""
-        negated = any(i - NEGATION_WINDOW <= j < i for j in negations) or (i + 1 < last and infos[i + 1][2])
-        if negated:
-            return -polarity if polarity > 0 else 1
-        return polarity
-
-    @staticmethod
-    def _emit(best: dict, score: int, infos, offsets, first: int, last: int, nr: int, text: str, out: list) -> None:
-        valentie = "kracht" if score > 0 else "knelpunt" if score < 0 else "neutraal"
+    def _close(best: dict, events: list, infos, offsets, first: int, last: int, nr: int, text: str, out: list,
+               sentence_scores: list | None) -> None:
+        if not best and (sentence_scores is None or not events):
+            return
+        value = valence_score(events)
+        if sentence_scores is not None:
+            sentence_scores.append(value)
+        if not best:
+            return
+        valentie = label(value)
+        # "De speeltuin is mooi, maar de straat is vies": each theme takes its own side of the "maar"
+        turn = (next((i for i, _, role, _ in reversed(events) if role == "contrast"), None)
+                if len(best) > 1 else None)
         end = offsets[last - 1] + infos[last - 1][4]
         evidence = text[offsets[first]:end].lstrip()  # a double space becomes a whitespace token
         start = end - len(evidence)
-        for theme, (value, term, word, how) in best.items():
-            out.append(Suggestie(theme, nr, start, end, evidence, term, word, how, value, valentie))
+        for theme, (value, term, word, how, i) in best.items():
+            own = valentie
+            if turn is not None:
+                side = [e for e in events if (e[0] < turn) == (i < turn) and e[0] != turn]
+                own = label(valence_score(side)) if side else valentie
+            out.append(Suggestie(theme, nr, start, end, evidence, term, word, how, value, own))
+
+    def valentie(self, text: str) -> str:
+        """The valence of a whole story: the sum of its sentences' scores (kracht/knelpunt/neutraal)."""
+        scores: list[float] = []
+        self._from_doc(self.nlp.make_doc(text), text, scores)
+        return label(sum(scores))
 
     def themes(self, text_or_suggestions) -> dict[str, float]:
         """Story-level theme scores: 1 - prod(1 - score) over the sentences, kept above the threshold."""
