@@ -109,25 +109,34 @@ if not eenheden.empty:
 # ## Thema's per gebied, methode en rol
 
 # %%
-rapport.frequency_chart(rapport.frequencies(gecodeerd, "gebied"), "gebied", labels=namen)
+def grafiek(maak):
+    """The chart, or one Dutch sentence while the team has coded nothing yet (never an empty chart)."""
+    if gecodeerd.empty:
+        display(HTML("<p><i>Nog geen verhalen gecodeerd door het team: deze grafiek verschijnt zodra er "
+                     "coderingen zijn (suggesties van wijkkit tellen hier niet mee).</i></p>"))
+    else:
+        display(maak())
+
+
+grafiek(lambda: rapport.frequency_chart(rapport.frequencies(gecodeerd, "gebied"), "gebied", labels=namen))
 
 # %%
-rapport.frequency_chart(rapport.frequencies(gecodeerd, "methode"), "methode")
+grafiek(lambda: rapport.frequency_chart(rapport.frequencies(gecodeerd, "methode"), "methode"))
 
 # %%
-rapport.frequency_chart(rapport.frequencies(gecodeerd, "verteller_rol"), "verteller_rol")
+grafiek(lambda: rapport.frequency_chart(rapport.frequencies(gecodeerd, "verteller_rol"), "verteller_rol"))
 
 # %% [markdown]
 # ## Thema's die samen voorkomen
 
 # %%
-rapport.co_occurrence_chart(rapport.co_occurrence(gecodeerd))
+grafiek(lambda: rapport.co_occurrence_chart(rapport.co_occurrence(gecodeerd)))
 
 # %% [markdown]
 # ## Krachten en knelpunten per thema
 
 # %%
-rapport.balance_chart(rapport.balance(gecodeerd))
+grafiek(lambda: rapport.balance_chart(rapport.balance(gecodeerd)))
 
 # %% [markdown]
 # ## Sprekende citaten

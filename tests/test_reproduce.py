@@ -2,6 +2,7 @@
 
 import json
 
+import nbformat
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -31,6 +32,17 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
                  "04_kenniskring", "05_monitoring_voortgang"):
         html = (tmp_path / "een" / f"{name}.html").read_text(encoding="utf-8")
         assert not EXTERNAL.search(html) and "import " not in html.split("<body", 1)[1][:20000].split("<style")[0]
+        # every chart the notebook showed is in the HTML as an image, never as a Python repr
+        executed = nbformat.read(tmp_path / "een" / f"{name}.ipynb", as_version=4)
+        charts = [o for c in executed.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+        assert html.count("<svg") >= len(charts) and "No description has been provided" not in html
+        hashed = [o["metadata"]["wijkkit"]["vegalite_sha256"] for o in charts if "wijkkit" in o.get("metadata", {})]
+        assert set(hashed) <= set(first["grafieken"].values())
+        assert "object at 0x" not in html and "JupyterChart" not in html and "Dashboard(children" not in html
+        if name != "04_kenniskring":  # 04 shows its summary, whose figures are inline SVG of their own
+            assert charts, name
+    assert {key.split("#")[0] for key in first["grafieken"]} >= {"01_tellen_wijkprofiel.ipynb",
+                                                                 "03_verbinden.ipynb"}
 
     # a new target for one indicator changes the progress tables, and nothing else
     path = demo_project / "verandertheorie.yml"
@@ -42,6 +54,32 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
     changed_out = {k for k in first["uitvoer"] if first["uitvoer"][k] != third["uitvoer"][k]}
     assert changed_in == {"verandertheorie.yml"}
     assert changed_out == {"tabellen/voortgang-indicatoren.csv", "tabellen/voortgang-ambities.csv"}
+    changed_charts = {k for k in first["grafieken"] if first["grafieken"][k] != third["grafieken"].get(k)}
+    assert all(k.startswith("05_monitoring_voortgang") for k in changed_charts)
+
+
+def test_a_new_project_gets_a_theory_template_and_a_report_says_in_dutch_what_to_fill_in(tmp_path):
+    from tests.conftest import SHARED_CBS
+    from wijkkit.codebook import load_codebook
+    from wijkkit.config import TEMPLATE_THEORIE
+    from wijkkit.monitoring.verandertheorie import load_verandertheorie
+
+    root = tmp_path / "nieuw"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    real = SHARED_CBS / "CBS-Utrecht-kwb-2024.xlsx"
+    if real.exists():  # a new user's first step: the municipality's own CBS file
+        (root / "data" / real.name).write_bytes(real.read_bytes())
+    result = runner.invoke(app, ["rapport", "--project", str(root)])
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit)  # a message, not a crash
+    assert "verandertheorie.yml" in result.output and "haal daar de # weg" in result.output
+    assert "Traceback" not in result.output
+    # the template, once its # are removed, is a valid theory of change for the default codebook
+    body = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
+                     for line in TEMPLATE_THEORIE.format(gemeente="GM0344").splitlines()[4:])
+    path = tmp_path / "ingevuld.yml"
+    path.write_text(body, encoding="utf-8")
+    theory = load_verandertheorie(path, themas=load_codebook().theme_ids)
+    assert [i.soort for _, _, i in theory.indicatoren()] == ["kwantitatief", "kwalitatief"]
 
 
 @pytest.mark.browser
@@ -60,7 +98,7 @@ def test_progress_report_renders_offline(demo_project):
         assert "Voortgangsrapportage wijkaanpak Wijk 02 Rietveld" in text
         assert "Perspectief voor elk kind" in text and "niet vergelijkbaar" in text
         assert "Bijlage: bronnen, jaren en methode" in text
-        assert page.locator("img[src^='data:image/svg+xml']").count() >= 3  # charts, inline
+        assert page.locator(".jp-RenderedSVG svg, img[src^='data:image/svg+xml']").count() >= 3  # charts, inline
         assert "Traceback" not in text and "import " not in text
         screenshot(page, "voortgangsrapportage.png")
         assert page.requests == [report.as_uri()]

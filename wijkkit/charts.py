@@ -6,6 +6,9 @@ internet, so :func:`enable_offline` switches to the bundled JupyterChart widget.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 
 import altair as alt
@@ -44,9 +47,34 @@ NL_LOCALE = {
 }
 
 
+STATISCH = "WIJKKIT_STATISCH"  # set by reproduce and rapport: notebooks run without a browser
+
+
 def enable_offline() -> None:
-    """Render charts with the locally bundled Vega (JupyterLab and Voila, no network)."""
-    alt.renderers.enable("jupyter", offline=True)
+    """Render charts with the locally bundled Vega (JupyterLab and Voila, no network).
+
+    Run headless (``reproduce``, ``rapport``: ``WIJKKIT_STATISCH`` set), nobody is there to draw a
+    chart widget, so charts become inline SVG: a student's HTML shows every figure.
+    """
+    if os.environ.get(STATISCH):
+        alt.renderers.register("wijkkit-statisch", static_renderer)
+        alt.renderers.enable("wijkkit-statisch")
+    else:
+        alt.renderers.enable("jupyter", offline=True)
+
+
+def spec_digest(spec: dict) -> str:
+    """SHA-256 of a Vega-Lite spec with its data as canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def static_renderer(spec: dict, **_) -> tuple[dict, dict]:
+    """Altair renderer: the chart as inline SVG, with the hash of its spec in the output's metadata."""
+    import vl_convert as vlc
+
+    return ({"image/svg+xml": met_titels(vlc.vegalite_to_svg(spec))},
+            {"wijkkit": {"vegalite_sha256": spec_digest(spec)}})
 
 
 def enable_static() -> None:

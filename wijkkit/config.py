@@ -217,6 +217,34 @@ def template_notebooks() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+TEMPLATE_THEORIE = """\
+# Verandertheorie van dit project: waar werkt de wijkaanpak naartoe, en waaraan zien we dat?
+# `wijkkit rapport` maakt er de voortgangsrapportage van. Haal de # weg voor de regels hieronder
+# en vul ze in; de ids van indicatoren staan in `wijkkit indicatoren`, de thema's in codebook.yml.
+#
+# missie: >-
+#   Binnen tien jaar voelen bewoners van de wijk zich thuis en kunnen ze rondkomen en meedoen.
+# gebied: {gemeente}                # de gemeente, een wijk (WK...) of een buurt (BU...)
+# nulmeting: 2024                # het jaar van de eerste meting
+# ambities:
+#   - id: meedoen
+#     titel: Iedereen kan meedoen
+#     deelambities:
+#       - id: meedoen-werk
+#         titel: Meer bewoners met werk of een dagbesteding
+#         indicatoren:
+#           - soort: kwantitatief   # een cijfer uit de indicatorcatalogus
+#             indicator: g_soz_ww_1000
+#             basisjaar: 2024
+#             doel: 15
+#             doeljaar: 2030
+#             toelichting: WW-uitkeringen per 1.000 inwoners; het doel is een daling.
+#           - soort: kwalitatief    # hoe de verhalen over een thema veranderen
+#             thema: werk_economie
+#             toelichting: Vertellen bewoners vaker over werk dat lukt dan over werk dat ontbreekt?
+"""
+
+
 def init_project(root: str | Path, *, naam: str | None = None, gemeente: str = "GM0000") -> Path:
     root = Path(root)
     if (root / CONFIG_NAME).exists():
@@ -229,6 +257,7 @@ def init_project(root: str | Path, *, naam: str | None = None, gemeente: str = "
     from wijkkit.codebook import default_codebook_path
 
     shutil.copyfile(default_codebook_path(), root / "codebook.yml")
+    (root / "verandertheorie.yml").write_text(TEMPLATE_THEORIE.format(gemeente=gemeente), encoding="utf-8")
     templates = template_notebooks()
     if templates:
         for notebook in sorted(templates.glob("*.ipynb")):

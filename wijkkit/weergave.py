@@ -113,3 +113,11 @@ def excel_als_tekst(sheet) -> int:
                 cell.data_type = "s"
                 changed += 1
     return changed
+
+
+def periode(values) -> str:
+    """A span of years as a person writes it: "2023", "2022–2024", "" without any (never "2022–2022")."""
+    years = sorted({int(y) for y in values if y is not None and y == y})
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"

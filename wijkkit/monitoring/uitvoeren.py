@@ -7,6 +7,7 @@ template notebook on a project and writes a manifest of input and output hashes
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -23,6 +24,7 @@ from sqlalchemy import select
 
 from wijkkit import __version__
 from wijkkit.config import Project
+from wijkkit.errors import Probleem, WijkkitInputError
 
 # Order matters: 02 fills the store that 03-05 read.
 TEMPLATES = [("01_tellen_wijkprofiel.ipynb", {}), ("02_vertellen_verhalen.ipynb", {}),
@@ -48,14 +50,76 @@ def _kernel_chatter_to(log: Path):
             os.close(saved)
 
 
+CELL_TIMEOUT = 300  # seconds; a cell that takes longer is stuck, not slow (the demo's slowest takes ~10 s)
+
+
+@contextlib.contextmanager
+def _static_charts():
+    """The kernel inherits this: charts become inline SVG (see wijkkit.charts.enable_offline)."""
+    from wijkkit.charts import STATISCH
+
+    before = os.environ.get(STATISCH)
+    os.environ[STATISCH] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(STATISCH, None)
+        else:
+            os.environ[STATISCH] = before
+
+
 def execute(notebook: Path, out: Path, project: Project, parameters: dict | None = None) -> Path:
+    """Run a notebook headless with static charts; a failing or stuck cell is one Dutch message."""
+    from papermill.exceptions import PapermillExecutionError
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _kernel_chatter_to(out.parent / "kernels.log"):
-        papermill.execute_notebook(str(notebook), str(out),
-                                   parameters={"PROJECT": str(project.root), **(parameters or {})},
-                                   cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
-                                   execution_timeout=600)
+    try:
+        with _kernel_chatter_to(out.parent / "kernels.log"), _static_charts():
+            papermill.execute_notebook(str(notebook), str(out),
+                                       parameters={"PROJECT": str(project.root), **(parameters or {})},
+                                       cwd=str(notebook.parent), kernel_name="python3", progress_bar=False,
+                                       execution_timeout=CELL_TIMEOUT)
+    except PapermillExecutionError as exc:
+        if exc.ename == "WijkkitInputError":  # the notebook met bad input: its own Dutch message
+            raise WijkkitInputError(Probleem(notebook.name, "invoer waarmee het notebook kan rekenen",
+                                             gevonden=str(exc.evalue)[:400])) from None
+        raise WijkkitInputError(Probleem(notebook.name, "een notebook dat zonder fout doorloopt",
+                                         gevonden=f"fout in cel {exc.exec_count}: {exc.ename}: {str(exc.evalue)[:300]}"
+                                                  f" (het uitgevoerde notebook staat in {out})")) from None
+    except Exception as exc:  # nbclient's CellTimeoutError, DeadKernelError: a stuck or crashed kernel
+        if type(exc).__name__ not in ("CellTimeoutError", "DeadKernelError", "TimeoutError"):
+            raise
+        raise WijkkitInputError(Probleem(notebook.name, f"elke cel klaar binnen {CELL_TIMEOUT} s",
+                                         gevonden=f"{type(exc).__name__}: het notebook is afgebroken")) from None
     return out
+
+
+def chart_hashes(executed: Path) -> dict[str, str]:
+    """The spec hash of every chart an executed notebook shows, by cell and output number."""
+    node = nbformat.read(executed, as_version=4)
+    out = {}
+    for number, cell in enumerate(node.cells):
+        for k, output in enumerate(cell.get("outputs", [])):
+            sha = output.get("metadata", {}).get("wijkkit", {}).get("vegalite_sha256")
+            if sha:
+                out[f"{executed.name}#cel{number}.{k}"] = sha
+    return out
+
+
+def check_theory(project: Project) -> None:
+    """A progress report needs a filled-in theory of change: say what to add, in one Dutch message."""
+    import yaml
+
+    from wijkkit.monitoring.verandertheorie import load_verandertheorie
+
+    path = project.verandertheorie_path
+    if not path.exists() or not yaml.safe_load(path.read_text(encoding="utf-8") or ""):
+        raise WijkkitInputError(Probleem(
+            path.name, "een verandertheorie: missie, gebied, nulmeting en minstens één ambitie met een "
+                       "indicator (`wijkkit init` zet een voorbeeld in het bestand; haal daar de # weg en vul het in)",
+            gevonden="ontbreekt" if not path.exists() else "nog leeg"))
+    load_verandertheorie(path)
 
 
 def to_html(executed: Path, target: Path, title: str) -> Path:
@@ -67,14 +131,34 @@ def to_html(executed: Path, target: Path, title: str) -> Path:
     node.metadata["title"] = title
     body, _ = exporter.from_notebook_node(node)
     body = re.sub(r"<html\b[^>]*>", '<html lang="nl">', EXTERNAL.sub("", body), count=1)
+    body = SVG_IMAGE.sub(_inline_svg, body)
     target.write_text(body, encoding="utf-8")
     return target
+
+
+SVG_IMAGE = re.compile(r'<img\b[^>]*\bsrc="data:image/svg\+xml;base64,([A-Za-z0-9+/=\s]+)"[^>]*>')
+NO_ALT = "No description has been provided for this image"
+UNSAFE_SVG = re.compile(r"<script|<foreignObject|\son\w+\s*=|javascript:", re.I)
+
+
+def _inline_svg(match: re.Match) -> str:
+    """A chart as inline SVG, not as an image: its hover titles and labels stay readable, also to a
+    screen reader (nbconvert would give the image the English alt text above). Only SVG without
+    scripts or event handlers is inlined, as vl-convert writes it."""
+    try:
+        svg_text = base64.b64decode(match.group(1)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return match.group(0).replace(NO_ALT, "Grafiek")
+    if UNSAFE_SVG.search(svg_text) or not svg_text.lstrip().startswith(("<svg", "<?xml")):
+        return match.group(0).replace(NO_ALT, "Grafiek")
+    return re.sub(r"^<\?xml[^>]*>\s*", "", svg_text.lstrip())
 
 
 def render_report(project: Project, target: Path | None = None) -> Path:
     """The progress report as one HTML file (printable to PDF from the browser)."""
     from wijkkit.kenniskring.nabewerking import nabewerken
 
+    check_theory(project)
     nabewerken(project)  # duidingen from a dashboard get the full pseudonymiser before a report reads them
     folder = project.root / "reports" / "voortgang"
     executed = execute(project.root / "notebooks" / "05_monitoring_voortgang.ipynb", folder / "voortgang.ipynb",
@@ -140,24 +224,29 @@ def reproduce(project: Project, target: Path | None = None, *, log=print) -> dic
     began = time.perf_counter()
     if nabewerken(project):  # before the store is hashed and read: the full pseudonymiser over new duidingen
         log("duidingen uit het dashboard volledig gepseudonimiseerd")
-    timings = {}
+    timings, charts = {}, {}
     for name, parameters in TEMPLATES:
         source = project.root / "notebooks" / name
         if not source.exists():
             continue
-        if name.startswith("05") and not project.verandertheorie_path.exists():
-            log(f"{name}: overgeslagen (geen verandertheorie.yml in het project)")
-            continue
+        if name.startswith("05"):
+            try:
+                check_theory(project)
+            except WijkkitInputError:
+                log(f"{name}: overgeslagen (de verandertheorie.yml van het project is nog niet ingevuld)")
+                continue
         started = time.perf_counter()
         extra = {"UITVOER": str(tables)} if name in WRITES_TABLES else {}
         executed = execute(source, folder / name, project, {**parameters, **extra})
         to_html(executed, folder / name.replace(".ipynb", ".html"), name.removesuffix(".ipynb"))
+        charts.update(chart_hashes(executed))
         timings[name] = round(time.perf_counter() - started, 1)
         log(f"{name}: {timings[name]} s")
     manifest = {
         "wijkkit": __version__,
         "invoer": {**input_hashes(project), "store (inhoud)": store_digest(project)},
         "uitvoer": {f"tabellen/{p.name}": digest(p) for p in sorted(tables.glob("*.csv"))},
+        "grafieken": charts,
         "duur_s": timings,
     }
     (folder / "manifest.json").write_text(json.dumps({k: v for k, v in manifest.items() if k != "duur_s"},

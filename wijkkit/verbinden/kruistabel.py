@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wijkkit.weergave import periode
+
 FIGURE_LIMIT = 0.5  # mean band code beyond which the figures lean one way
 STORY_LIMITS = (0.4, 0.6)  # share of strengths below/above which the stories lean one way
 
@@ -38,7 +40,7 @@ def cijfers_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
         rows.append({"thema": domein, "indicatoren": int(part["waarde"].notna().sum()),
                      "beoordeeld": len(own), "gunstig": int((own["band_code"] > 0).sum()),
                      "ongunstig": int((own["band_code"] < 0).sum()), "gemiddelde_band": mean,
-                     "cijfers_jaren": f"{int(years.min())}–{int(years.max())}" if len(years) else "",
+                     "cijfers_jaren": periode(years),
                      "cijfers": figure_verdict(mean, len(own))})
     return pd.DataFrame(rows)
 
