@@ -32,7 +32,7 @@ from wijkkit.kenniskring.duiding import duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.monitoring.verandertheorie import load_verandertheorie
 from wijkkit.monitoring.voortgang import STATUS_UITLEG, per_ambition, qualitative, quantitative
-from wijkkit.weergave import esc, spreadsheet_tabel, tekst_html
+from wijkkit.weergave import esc, periode, spreadsheet_tabel, tekst_html
 
 enable_static()  # charts as SVG in the page: the report is one file that works without internet
 kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
@@ -127,7 +127,7 @@ for d in eigen.itertuples():
 # %%
 bronnen = (kring.cijfers[kring.cijfers["indicator"].astype(str).isin(tabel["indicator"])]
            .dropna(subset=["waarde"]).groupby(["bron"], observed=True)["jaar"].agg(["min", "max"]).reset_index())
-regels = "".join(f"<li>{esc(r.bron)}: {r.min}–{r.max}</li>" for r in bronnen.itertuples())
+regels = "".join(f"<li>{esc(r.bron)}: {periode([r.min, r.max])}</li>" for r in bronnen.itertuples())
 overeenstemming = "nog niet gemeten (geen verhalen die twee codeurs afrondden)"
 tabel_b = betrouwbaarheid.store_table(kring.store, kring.codebook.theme_ids)
 if not tabel_b.empty:

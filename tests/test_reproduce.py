@@ -1,6 +1,8 @@
 """`wijkkit reproduce` and `wijkkit rapport` on the demo project: same inputs, same hashes."""
 
 import json
+import re
+from html import unescape
 
 import nbformat
 import pytest
@@ -12,6 +14,12 @@ from wijkkit.config import Project
 from wijkkit.monitoring.uitvoeren import EXTERNAL
 
 runner = CliRunner()
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: no styles, scripts or chart markup, entities decoded."""
+    body = re.sub(r"<style.*?</style>|<script.*?</script>|<svg.*?</svg>", "", html.split("<body", 1)[1], flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", body))
 
 
 def run_reproduce(project_dir, out):
@@ -39,6 +47,10 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
         hashed = [o["metadata"]["wijkkit"]["vegalite_sha256"] for o in charts if "wijkkit" in o.get("metadata", {})]
         assert set(hashed) <= set(first["grafieken"].values())
         assert "object at 0x" not in html and "JupyterChart" not in html and "Dashboard(children" not in html
+        text = visible_text(html)
+        assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b|\bTrue\b|\bFalse\b", text), name
+        assert not re.search(r"\(2\.0\d\d\)|2\.0\d\d–|–2\.0\d\d|(\d{4})–\1", text), name  # "2.023", "2022–2022"
+        assert "-0,0" not in text and not re.search(r"\d,\d{4,}", text) and " aantal (" not in text, name
         if name != "04_kenniskring":  # 04 shows its summary, whose figures are inline SVG of their own
             assert charts, name
     assert {key.split("#")[0] for key in first["grafieken"]} >= {"01_tellen_wijkprofiel.ipynb",

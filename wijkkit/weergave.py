@@ -46,6 +46,8 @@ def getal(value, decimals: int | None = None) -> str:
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):  # -0.04 rounds to "-0,0": a sign with no number
+        text = text[1:]
     return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
@@ -121,3 +123,9 @@ def periode(values) -> str:
     if not years:
         return ""
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def met_eenheid(tekst: str, eenheid) -> str:
+    """A value with its unit as it reads: "31,7 per 1.000 inwoners", but "150", never "150 aantal"."""
+    eenheid = "" if eenheid is None or (isinstance(eenheid, float) and math.isnan(eenheid)) else str(eenheid)
+    return tekst if eenheid.strip().lower() in ("", "aantal") else f"{tekst} {eenheid}"

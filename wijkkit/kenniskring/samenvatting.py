@@ -13,6 +13,7 @@ from pathlib import Path
 import vl_convert as vlc
 
 from wijkkit.weergave import getal as nl_number
+from wijkkit.weergave import met_eenheid
 from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, duidingen
 
 CSS = """
@@ -91,7 +92,7 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
     deel = kring.profiel(gebied)
     deel = deel[(deel["domein"] == thema) & deel["waarde"].notna()]
     cijfer_rijen = "".join(
-        f"<tr><td>{e(r.label)}</td><td>{_value(r.waarde)} {e(r.eenheid or '')}</td><td>{int(r.jaar)}</td>"
+        f"<tr><td>{e(r.label)}</td><td>{e(met_eenheid(_value(r.waarde), r.eenheid))}</td><td>{int(r.jaar)}</td>"
         f"<td>{e(r.band or '')}</td><td>{e(r.toelichting or '')}</td></tr>" for r in deel.itertuples())
     parts = [f"<h1>Kenniskring {e(naam)}: {e(label)}</h1>",
              f"<p class='sub'>{e(kring.project.config.project.naam)} · samenvatting van "

@@ -10,6 +10,7 @@ import pandas as pd
 
 from wijkkit.charts import FONT_SIZE, GEBIED, OKABE_ITO, REFERENTIE, nl_number, style
 from wijkkit.tellen.profiel import BAND_COLOURS, BAND_LIMITS, BAND_WORDS, NEUTRAL_COLOUR
+from wijkkit.weergave import met_eenheid
 
 OORDEEL = {2: "veel gunstiger", 1: "gunstiger", 0: "rond het gemiddelde", -1: "ongunstiger", -2: "veel ongunstiger"}
 NEUTRAAL_OORDEEL = "geen oordeel (◆)"
@@ -45,7 +46,7 @@ def profiel_chart(profiel: pd.DataFrame, *, referentie_label: str = "gemeente = 
                      for r, c in zip(data["richting"], data["band_code"])]
     data["oordeel"] = [("neutraal: " if r == "neutraal" else "") + b
                        for r, b in zip(data["richting"], data["band"])]
-    data["waarde_tekst"] = [f"{nl_number(w, 0 if abs(w) >= 100 else 1)} {e} ({int(j)})"
+    data["waarde_tekst"] = [f"{met_eenheid(nl_number(w, 0 if abs(w) >= 100 else 1), e)} ({int(j)})"
                             for w, e, j in zip(data["waarde"], data["eenheid"], data["jaar"])]
     data["beschrijving"] = [f"{label}: {tekst}, {oordeel}" + (f". {uitleg}" if isinstance(uitleg, str) and uitleg else "")
                             for label, tekst, oordeel, uitleg in zip(data["label"], data["waarde_tekst"],
