@@ -99,3 +99,57 @@ def test_same_figure_in_two_files_is_refused(tmp_path):
     (tmp_path / "kwb-2022-kopie.csv").write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
     with pytest.raises(WijkkitInputError, match="maar één bestand"):
         load_indicators(tmp_path)
+
+
+@pytest.mark.parametrize("how", ["latin-1", "map", "geen leesrechten"])
+def test_a_settings_file_that_cannot_be_read_as_text_is_one_dutch_message(tmp_path, how):
+    import os
+
+    from wijkkit.monitoring.verandertheorie import load_verandertheorie
+
+    path = tmp_path / "verandertheorie.yml"
+    if how == "latin-1":
+        path.write_bytes("missie: één wijk\n".encode("latin-1"))
+    elif how == "map":
+        path.mkdir()
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root leest alles")
+        path.write_text("missie: x\n", encoding="utf-8")
+        path.chmod(0)
+    with pytest.raises(WijkkitInputError) as info:
+        load_verandertheorie(path)
+    message = str(info.value)
+    assert "verandertheorie.yml" in message
+    assert {"latin-1": "UTF-8", "map": "een map", "geen leesrechten": "leesrechten"}[how] in message
+
+
+def test_an_overlong_story_is_refused_at_once_by_name_and_length(tmp_path):
+    import time
+
+    from wijkkit.vertellen.importers import MAX_TEKENS, read_stories
+
+    text = "Het buurthuis is dicht. " * (MAX_TEKENS // 24 + 10)
+    (tmp_path / "lang.md").write_text("---\ngebied: BU99990201\nmethode: interview\nverteller_rol: bewoner\n"
+                                      f"toestemming: analyse\n---\n{text}\n", encoding="utf-8")
+    began = time.perf_counter()
+    with pytest.raises(WijkkitInputError) as info:
+        read_stories(tmp_path, gebieden={"BU99990201"})
+    assert time.perf_counter() - began < 10  # refused before any naming or tagging
+    message = str(info.value)
+    assert "lang.md" in message and "tekst" in message and "200.000 tekens" in message
+
+
+@pytest.mark.parametrize("how", ["latin-1", "map"])
+def test_a_project_file_that_is_not_utf8_text_is_one_dutch_message(demo_project, how):
+    from wijkkit.config import Project
+
+    path = demo_project / "wijkkit.toml"
+    if how == "latin-1":
+        path.write_bytes(path.read_bytes() + "\n# één\n".encode("latin-1"))
+    else:
+        path.unlink()
+        path.mkdir()
+    with pytest.raises(WijkkitInputError) as info:
+        Project.load(demo_project)
+    assert "wijkkit.toml" in str(info.value) and ("UTF-8" in str(info.value) or "een map" in str(info.value))

@@ -108,6 +108,13 @@ class Project:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise WijkkitInputError(Probleem(CONFIG_NAME, "geldige TOML", gevonden=str(exc))) from exc
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[:exc.start].count(b"\n") + 1
+            raise WijkkitInputError(Probleem(CONFIG_NAME, "tekst in UTF-8-codering (sla het bestand op als UTF-8)",
+                                             rij=line, gevonden=f"byte {exc.object[exc.start:exc.start + 1]!r}")) from exc
+        except (IsADirectoryError, PermissionError) as exc:
+            raise WijkkitInputError(Probleem(CONFIG_NAME, "een leesbaar tekstbestand",
+                                             gevonden="een map" if path.is_dir() else "geen leesrechten")) from exc
         return cls(root, validate_model(data, ProjectConfig, CONFIG_NAME))
 
     @property

@@ -33,6 +33,14 @@ def load_yaml_model(path: str | Path, model: type[M], context: dict | None = Non
         data = yaml.safe_load(text)
     except FileNotFoundError as exc:
         raise WijkkitInputError(Probleem(bestand, "een bestaand bestand", gevonden=str(path))) from exc
+    except (IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+        raise WijkkitInputError(Probleem(bestand, "een leesbaar tekstbestand", gevonden=type(exc).__name__
+                                         .replace("IsADirectoryError", "een map")
+                                         .replace("PermissionError", "geen leesrechten"))) from exc
+    except UnicodeDecodeError as exc:
+        line = Path(path).read_bytes()[:exc.start].count(b"\n") + 1
+        raise WijkkitInputError(Probleem(bestand, "tekst in UTF-8-codering (sla het bestand op als UTF-8)", rij=line,
+                                         gevonden=f"byte {exc.object[exc.start:exc.start + 1]!r}")) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise WijkkitInputError(Probleem(

@@ -114,7 +114,11 @@ def check_theory(project: Project) -> None:
     from wijkkit.monitoring.verandertheorie import load_verandertheorie
 
     path = project.verandertheorie_path
-    if not path.exists() or not yaml.safe_load(path.read_text(encoding="utf-8") or ""):
+    try:
+        empty = not path.exists() or not yaml.safe_load(path.read_text(encoding="utf-8") or "")
+    except (UnicodeDecodeError, yaml.YAMLError, OSError):
+        empty = False  # load_verandertheorie below says what is wrong, with the place
+    if empty:
         raise WijkkitInputError(Probleem(
             path.name, "een verandertheorie: missie, gebied, nulmeting en minstens één ambitie met een "
                        "indicator (`wijkkit init` zet een voorbeeld in het bestand; haal daar de # weg en vul het in)",

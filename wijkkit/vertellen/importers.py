@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.tellen.sources import read_raw
 from wijkkit.vertellen.model import STORY_FIELDS, Verhaal
+from wijkkit.weergave import getal
 from wijkkit.yamlfile import PYDANTIC_NL
 
 
@@ -181,6 +182,11 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
     return verhalen
 
 
+# About 30,000 words, a three-hour interview: longer texts are almost always several stories in one file,
+# and naming, tagging and coding a text of a million characters takes minutes and a gigabyte.
+MAX_TEKENS = 200_000
+
+
 def validate_records(records: list[Record], *, gebieden: Iterable[str] | None = None,
                      bestaande_ids: Iterable[str] = (), skip_existing: bool = False,
                      rename: Callable[[str], str] | None = None,
@@ -197,6 +203,12 @@ def validate_records(records: list[Record], *, gebieden: Iterable[str] | None = 
     verhalen = []
     for record in records:
         data = {k: _plain(v) for k, v in record.data.items()}
+        tekst = data.get("tekst")
+        if isinstance(tekst, str) and len(tekst) > MAX_TEKENS:
+            problemen.append(Probleem(record.bestand, f"een verhaal van hoogstens {getal(MAX_TEKENS)} tekens (splits "
+                                      "een lange transcriptie in delen, bijvoorbeeld per onderwerp)", record.rij,
+                                      "tekst", gevonden=f"{getal(len(tekst))} tekens"))
+            continue
         try:
             verhaal = Verhaal.model_validate(data)
         except ValidationError as exc:
