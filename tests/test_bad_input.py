@@ -153,3 +153,20 @@ def test_a_project_file_that_is_not_utf8_text_is_one_dutch_message(demo_project,
     with pytest.raises(WijkkitInputError) as info:
         Project.load(demo_project)
     assert "wijkkit.toml" in str(info.value) and ("UTF-8" in str(info.value) or "een map" in str(info.value))
+
+
+@pytest.mark.parametrize("url, word", [("onzin://", "store-URL"),
+                                       ("postgresql+psycopg://iemand:geheim@127.0.0.1:1/x", "databaseserver")])
+def test_a_store_that_cannot_be_opened_is_one_dutch_message_without_password(demo_project, url, word):
+    import subprocess
+    import sys
+
+    toml = demo_project / "wijkkit.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('url = "sqlite:///wijkkit.db"', f'url = "{url}"'), encoding="utf-8")
+    assert url in toml.read_text(encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", "from wijkkit.cli import main; main()", "betrouwbaarheid",
+                           "--project", str(demo_project)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and word in done.stderr and "[store] url" in done.stderr
+    assert "geheim" not in done.stderr

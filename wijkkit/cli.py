@@ -556,8 +556,13 @@ def sleutel_roteer(project: Path = ProjectOpt) -> None:
                   markup=False, highlight=False)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def main() -> None:
+    """The console entry point: bad input met anywhere in a command is one Dutch message, never a traceback."""
+    try:
+        app()
+    except WijkkitInputError as exc:
+        err.print(str(exc), highlight=False, markup=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":  # python -m wijkkit.cli

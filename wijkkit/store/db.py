@@ -180,7 +180,35 @@ def open_store(url: str | None = None, *, project_root: str | Path | None = None
     url = url or os.environ.get("WIJKKIT_STORE_URL") or "sqlite:///wijkkit.db"
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and project_root is not None:
         url = f"sqlite:///{Path(project_root).resolve() / url.removeprefix('sqlite:///')}"
-    engine = make_engine(url)
-    if migrate_schema:
-        migrate(engine)
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from wijkkit.errors import Probleem, WijkkitInputError
+
+    shown = _without_password(url)
+    try:
+        engine = make_engine(url)
+        if migrate_schema:
+            migrate(engine)
+        else:
+            with engine.connect():
+                pass
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise WijkkitInputError(Probleem(
+            "wijkkit.toml", "een store-URL als sqlite:///wijkkit.db of postgresql+psycopg://gebruiker@server/database",
+            kolom="[store] url", soort="veld", gevonden=shown)) from exc
+    except OperationalError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:160]
+        raise WijkkitInputError(Probleem(
+            "wijkkit.toml", "een store die te openen is (draait de databaseserver, klopt het adres, mag je schrijven "
+            "in de map?)", kolom="[store] url", soort="veld", gevonden=f"{shown}: {reason}")) from exc
     return Store(engine)
+
+
+def _without_password(url: str) -> str:
+    """The store address for a message, never with its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an address sqlalchemy cannot even parse is shown as typed, up to its '@'
+        return url.split("@")[-1] if "@" in url else url
