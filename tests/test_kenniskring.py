@@ -255,3 +255,32 @@ def test_a_duiding_is_pseudonymised_lightly_in_the_page_and_fully_afterwards(kri
     assert "Bakker" not in full and "[PERSOON-1]" in full and "[PERSOON-2]" in full
     assert full.endswith("van de corporatie over de tuinen.")
     assert nabewerken(project) == 0  # nothing left: the pass does not run twice
+
+
+def test_the_exported_summary_names_its_theme_cites_its_stories_and_rounds_like_its_chart(kring_project, tmp_path):
+    import re
+
+    import pandas as pd
+
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.samenvatting import MAANDEN, summary_html, write_summary
+
+    project, _ = kring_project
+    kring = Kenniskring(project)
+    gebied = kring.standaard_gebied()
+    thema = next(t for t in kring.codebook.theme_ids if kring.verhalen(gebied, t).genoeg)
+    label = kring.labels[thema]
+    path = write_summary(kring, gebied, thema, map_=tmp_path)
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    assert slug in path.name and str(tmp_path) not in path.read_text(encoding="utf-8")
+    page = summary_html(kring, gebied, thema)
+    # method and period of the stories, as the README's citation rule asks (computed from the store here)
+    from wijkkit.verbinden.kruistabel import in_gebied
+
+    mine = kring.stories[in_gebied(kring.stories["gebied"].astype(str), gebied)]
+    stories = mine[mine["id"].isin(kring.codings.loc[kring.codings["thema"] == thema, "story_id"])]
+    first = pd.to_datetime(stories["datum"]).min()
+    assert f"{MAANDEN[first.month - 1]} {first.year}" in page
+    assert all(method in page for method in stories["methode"].unique())
+    # figures in the table carry at most one decimal, as the chart shows them
+    assert not re.search(r"<td>\d+,\d{2,}", page)

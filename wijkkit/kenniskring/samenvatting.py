@@ -7,9 +7,12 @@ laptop in a community centre and prints to PDF as it is.
 from __future__ import annotations
 
 import html
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import vl_convert as vlc
 
 from wijkkit.weergave import getal as nl_number
@@ -32,8 +35,35 @@ footer { margin-top: 40px; font-size: 14px; color: #555; }
 """
 
 
+MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"]
+
+
 def _value(value: float) -> str:
-    return nl_number(value, 0 if float(value).is_integer() else 1)
+    """Rounded as the profile chart rounds it (see tellen.grafieken), so table and chart agree."""
+    return nl_number(value, 0 if abs(value) >= 100 else 1)
+
+
+def _slug(text: str) -> str:
+    """A file-name part from a Dutch label: 'Onderwijs, jeugd en opgroeien' -> 'onderwijs-jeugd-en-opgroeien'."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "kenniskring"
+
+
+def story_source(kring, gebied: str, thema: str) -> str:
+    """Which stories speak here, as a citation asks: their methods and the period they were told in."""
+    from wijkkit.verbinden.kruistabel import in_gebied
+
+    mine = kring.stories[in_gebied(kring.stories["gebied"].astype(str), gebied)]
+    used = mine[mine["id"].isin(kring.codings.loc[kring.codings["thema"] == thema, "story_id"])]
+    methods = sorted(used["methode"].dropna().astype(str).unique())
+    dates = pd.to_datetime(used["datum"], errors="coerce").dropna()
+    if dates.empty:
+        when = "zonder datum"
+    else:
+        first, last = (f"{MAANDEN[d.month - 1]} {d.year}" for d in (dates.min(), dates.max()))
+        when = f"in {first}" if first == last else f"van {first} tot {last}"
+    return (f"Verhalen verzameld met {', '.join(methods) if methods else 'onbekende methode'}, verteld {when}.")
 
 
 def svg(chart) -> str:
@@ -91,21 +121,25 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
     spanning = bool(rij["spanning"].iloc[0]) if len(rij) else False
     deel = kring.profiel(gebied)
     deel = deel[(deel["domein"] == thema) & deel["waarde"].notna()]
+    # the explanation column only where some figure has one (an empty column reads as missing data)
+    uitleg_kolom = deel["toelichting"].fillna("").astype(str).str.strip().ne("").any() if len(deel) else False
     cijfer_rijen = "".join(
         f"<tr><td>{e(r.label)}</td><td>{e(met_eenheid(_value(r.waarde), r.eenheid))}</td><td>{int(r.jaar)}</td>"
-        f"<td>{e(r.band or '')}</td><td>{e(r.toelichting or '')}</td></tr>" for r in deel.itertuples())
+        f"<td>{e(r.band or '')}</td>" + (f"<td>{e(r.toelichting or '')}</td>" if uitleg_kolom else "") + "</tr>"
+        for r in deel.itertuples())
     parts = [f"<h1>Kenniskring {e(naam)}: {e(label)}</h1>",
              f"<p class='sub'>{e(kring.project.config.project.naam)} · samenvatting van "
              f"{(vandaag or date.today()).strftime('%d-%m-%Y')} · index: {e(kring.referentie_label())}</p>",
              "<h2>Wat zeggen de cijfers?</h2>"]
     parts.append(f"<table><tr><th>indicator</th><th>waarde</th><th>jaar</th><th>vergelijking</th>"
-                 f"<th>toelichting</th></tr>{cijfer_rijen}"
+                 f"{'<th>toelichting</th>' if uitleg_kolom else ''}</tr>{cijfer_rijen}"
                  "</table>" if cijfer_rijen else "<p>Voor dit thema zijn er geen cijfers voor dit gebied.</p>")
     for chart in charts or []:
         parts.append(f"<div class='grafiek'>{svg(chart)}</div>")
     parts.append("<h2>Wat zeggen de verhalen?</h2>")
     if beeld.genoeg:
         parts.append(f"<p>Over {e(label.lower())}: {e(beeld.samenvatting)} {e(beeld.suggestie_zin)}</p>")
+        parts.append(f"<p class='sub'>{e(story_source(kring, gebied, thema))}</p>")
         for q in beeld.citaten.itertuples():
             parts.append(f"<blockquote>{e(q.citaat)}<span class='wie'>{e(q.verteller_rol)}, {e(q.methode)} "
                          f"({e(q.valentie)})</span></blockquote>")
@@ -134,6 +168,7 @@ def write_summary(kring, gebied: str, thema: str, *, charts: list | None = None,
     """Write the summary under ``reports/kenniskring/`` of the project; returns the path."""
     folder = Path(map_) if map_ else kring.project.root / "reports" / "kenniskring"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"kenniskring-{gebied}-{thema}-{date.today():%Y%m%d}.html"
+    naam, label = kring.namen.get(gebied, gebied), kring.labels.get(thema, thema)
+    path = folder / f"kenniskring-{_slug(naam)}-{_slug(label)}-{date.today():%Y%m%d}.html"
     path.write_text(summary_html(kring, gebied, thema, charts=charts), encoding="utf-8")
     return path
