@@ -19,6 +19,7 @@ UITVOER = ""     # map voor de voortgangstabellen als CSV, leeg laten om niets t
 
 # %%
 import os
+from datetime import date
 from pathlib import Path
 
 import altair as alt
@@ -30,6 +31,7 @@ from wijkkit.charts import OKABE_ITO, enable_static, style
 from wijkkit.coderen import betrouwbaarheid
 from wijkkit.kenniskring.duiding import duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
+from wijkkit.kenniskring.samenvatting import story_source
 from wijkkit.monitoring.verandertheorie import load_verandertheorie
 from wijkkit.monitoring.voortgang import STATUS_UITLEG, per_ambition, qualitative, quantitative
 from wijkkit.weergave import esc, periode, spreadsheet_tabel, tekst_html
@@ -58,7 +60,7 @@ def nl(value, decimals=1):
 display(HTML(f"""<style>table td, table th {{ text-align: left !important; }}</style>
 <h1>Voortgangsrapportage wijkaanpak {esc(naam)}</h1>
 <p style="font-size:1.15em"><b>Missie.</b> {tekst_html(theorie.missie)}</p>
-<p>Nulmeting: {esc(theorie.nulmeting)}. Cijfers tot en met {int(tabel['laatste_jaar'].max()) if tabel['laatste_jaar'].notna().any() else '–'};
+<p>Gemaakt op {date.today():%d-%m-%Y}. Nulmeting: {esc(theorie.nulmeting)}. Cijfers tot en met {int(tabel['laatste_jaar'].max()) if tabel['laatste_jaar'].notna().any() else '–'};
 bij elk cijfer staat het jaar. Voortgang: 0% is de nulmeting, 100% is het doel.</p>"""))
 
 # %%
@@ -137,8 +139,9 @@ if not tabel_b.empty:
 display(HTML(f"""<ul>{regels}</ul>
 <p><b>Methode.</b> Index en voortgang volgen de verandertheorie (<code>verandertheorie.yml</code>).
 Cijfers: {esc(kring.referentie_label())}; een grenswijziging (CBS ind_wbi = 3) maakt cijfers na de nulmeting
-niet vergelijkbaar. Verhalen zijn gepseudonimiseerd; aantallen onder {kring.drempel} worden niet genoemd.
+niet vergelijkbaar. {esc(story_source(kring, theorie.gebied))} Verhalen zijn gepseudonimiseerd; aantallen onder
+{kring.drempel} worden niet genoemd.
 Thema's in verhalen: codes van het team (en suggesties van wijkkit voor verhalen die nog niemand codeerde).
 Overeenstemming tussen codeurs: {overeenstemming}.</p>
 <p><small>Gemaakt met wijkkit {wijkkit.__version__}. Uitleg bij de stand: """
-             + "; ".join(f"{MARK[k]} {k}: {v}" for k, v in STATUS_UITLEG.items()) + "</small></p>"))
+             + " ".join(f"{MARK[k]} {k}: {v.rstrip('.')}." for k, v in STATUS_UITLEG.items()) + "</small></p>"))

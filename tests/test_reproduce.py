@@ -112,6 +112,8 @@ def test_progress_report_renders_offline(demo_project):
         assert "Voortgangsrapportage wijkaanpak Wijk 02 Rietveld" in text
         assert "Perspectief voor elk kind" in text and "niet vergelijkbaar" in text
         assert "Bijlage: bronnen, jaren en methode" in text
+        assert "Gemaakt op " in text and ("Verhalen verzameld met " in text or "nog geen verhalen ingelezen" in text)
+        assert ".;" not in text and "onbekende methode" not in text
         assert page.locator(".jp-RenderedSVG svg, img[src^='data:image/svg+xml']").count() >= 3  # charts, inline
         assert "Traceback" not in text and "import " not in text
         screenshot(page, "voortgangsrapportage.png")

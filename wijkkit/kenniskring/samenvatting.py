@@ -50,12 +50,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "kenniskring"
 
 
-def story_source(kring, gebied: str, thema: str) -> str:
-    """Which stories speak here, as a citation asks: their methods and the period they were told in."""
+def story_source(kring, gebied: str, thema: str | None = None) -> str:
+    """Which stories speak here, as a citation asks: their methods and the period they were told in
+    (those about ``thema``, or all stories of the gebied)."""
     from wijkkit.verbinden.kruistabel import in_gebied
 
     mine = kring.stories[in_gebied(kring.stories["gebied"].astype(str), gebied)]
-    used = mine[mine["id"].isin(kring.codings.loc[kring.codings["thema"] == thema, "story_id"])]
+    used = mine if thema is None else mine[mine["id"].isin(kring.codings.loc[kring.codings["thema"] == thema,
+                                                                                 "story_id"])]
+    if used.empty:
+        return "Er zijn nog geen verhalen ingelezen voor dit gebied."
     methods = sorted(used["methode"].dropna().astype(str).unique())
     dates = pd.to_datetime(used["datum"], errors="coerce").dropna()
     if dates.empty:
