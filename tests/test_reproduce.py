@@ -118,3 +118,23 @@ def test_progress_report_renders_offline(demo_project):
         assert "Traceback" not in text and "import " not in text
         screenshot(page, "voortgangsrapportage.png")
         assert page.requests == [report.as_uri()]
+
+
+def test_a_new_story_changes_the_story_outputs_and_leaves_the_figures_alone(demo_project, tmp_path):
+    first = run_reproduce(demo_project, tmp_path / "een")
+    (demo_project / "stories" / "verhaal-nieuw.md").write_text(
+        "---\ngebied: BU99990201\ndatum: 2025-09-01\nmethode: interview\nverteller_rol: bewoner\n"
+        "toestemming: analyse\n---\nHet speelveld is opgeknapt en de kinderen spelen er elke middag samen.\n",
+        encoding="utf-8")
+    second = run_reproduce(demo_project, tmp_path / "twee")
+    changed_in = {k for k in set(first["invoer"]) | set(second["invoer"])
+                  if first["invoer"].get(k) != second["invoer"].get(k)}
+    assert len(changed_in) == 2 and "store (inhoud)" in changed_in  # the new file, and the store it went into
+    changed_out = {k for k in first["uitvoer"] if first["uitvoer"][k] != second["uitvoer"][k]}
+    # the figures and the quantitative progress do not depend on stories; the tables about stories do
+    assert not changed_out & {"tabellen/wijkprofiel-WK999902.csv", "tabellen/voortgang-indicatoren.csv",
+                              "tabellen/voortgang-ambities.csv"}
+    assert changed_out & {"tabellen/kruistabel-WK999902.csv", "tabellen/voortgang-kwalitatief.csv"}
+    changed_charts = {k.split("#")[0] for k in first["grafieken"]
+                      if first["grafieken"][k] != second["grafieken"].get(k)}
+    assert "01_tellen_wijkprofiel.ipynb" not in changed_charts  # the profile is figures only

@@ -206,24 +206,24 @@ class Tagger:
                sentence_scores: list | None) -> None:
         if not best and (sentence_scores is None or not events):
             return
-        value = valence_score(events)
+        sentence = valence_score(events)
         if sentence_scores is not None:
-            sentence_scores.append(value)
+            sentence_scores.append(sentence)
         if not best:
             return
-        valentie = label(value)
+        valentie = label(sentence)
         # "De speeltuin is mooi, maar de straat is vies": each theme takes its own side of the "maar"
         turn = (next((i for i, _, role, _ in reversed(events) if role == "contrast"), None)
                 if len(best) > 1 else None)
         end = offsets[last - 1] + infos[last - 1][4]
         evidence = text[offsets[first]:end].lstrip()  # a double space becomes a whitespace token
         start = end - len(evidence)
-        for theme, (value, term, word, how, i) in best.items():
+        for theme, (score, term, word, how, i) in best.items():
             own = valentie
             if turn is not None:
                 side = [e for e in events if (e[0] < turn) == (i < turn) and e[0] != turn]
                 own = label(valence_score(side)) if side else valentie
-            out.append(Suggestie(theme, nr, start, end, evidence, term, word, how, value, own))
+            out.append(Suggestie(theme, nr, start, end, evidence, term, word, how, score, own))
 
     def valentie(self, text: str) -> str:
         """The valence of a whole story: the sum of its sentences' scores (kracht/knelpunt/neutraal)."""
