@@ -13,7 +13,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from wijkkit.errors import Probleem, WijkkitInputError
-from wijkkit.yamlfile import validate_model
+from wijkkit.yamlfile import read_settings_text, validate_model
 
 CONFIG_NAME = "wijkkit.toml"
 
@@ -105,16 +105,9 @@ class Project:
                 CONFIG_NAME, f"een projectmap met {CONFIG_NAME} (maak er een met 'wijkkit init MAP')",
                 gevonden=str(root)))
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_settings_text(path))
         except tomllib.TOMLDecodeError as exc:
             raise WijkkitInputError(Probleem(CONFIG_NAME, "geldige TOML", gevonden=str(exc))) from exc
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[:exc.start].count(b"\n") + 1
-            raise WijkkitInputError(Probleem(CONFIG_NAME, "tekst in UTF-8-codering (sla het bestand op als UTF-8)",
-                                             rij=line, gevonden=f"byte {exc.object[exc.start:exc.start + 1]!r}")) from exc
-        except (IsADirectoryError, PermissionError) as exc:
-            raise WijkkitInputError(Probleem(CONFIG_NAME, "een leesbaar tekstbestand",
-                                             gevonden="een map" if path.is_dir() else "geen leesrechten")) from exc
         return cls(root, validate_model(data, ProjectConfig, CONFIG_NAME))
 
     @property

@@ -26,21 +26,27 @@ PYDANTIC_NL = {
 }
 
 
-def load_yaml_model(path: str | Path, model: type[M], context: dict | None = None) -> M:
-    bestand = bestandsnaam(path)
+def read_settings_text(path: str | Path) -> str:
+    """A settings file as text, or one Dutch message: missing, a folder, unreadable, or not UTF-8 (with its row)."""
+    path, bestand = Path(path), bestandsnaam(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise WijkkitInputError(Probleem(bestand, "een bestaand bestand", gevonden=str(path))) from exc
     except (IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        raise WijkkitInputError(Probleem(bestand, "een leesbaar tekstbestand", gevonden=type(exc).__name__
-                                         .replace("IsADirectoryError", "een map")
-                                         .replace("PermissionError", "geen leesrechten"))) from exc
+        raise WijkkitInputError(Probleem(bestand, "een leesbaar tekstbestand",
+                                         gevonden="een map" if path.is_dir() else "geen leesrechten")) from exc
     except UnicodeDecodeError as exc:
-        line = Path(path).read_bytes()[:exc.start].count(b"\n") + 1
+        line = exc.object[:exc.start].count(b"\n") + 1
         raise WijkkitInputError(Probleem(bestand, "tekst in UTF-8-codering (sla het bestand op als UTF-8)", rij=line,
                                          gevonden=f"byte {exc.object[exc.start:exc.start + 1]!r}")) from exc
+
+
+def load_yaml_model(path: str | Path, model: type[M], context: dict | None = None) -> M:
+    bestand = bestandsnaam(path)
+    text = read_settings_text(path)
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise WijkkitInputError(Probleem(
