@@ -65,3 +65,24 @@ def test_codes_that_changed_over_the_years_map_to_one_id(tmp_path):
     for path, expected in ((old, 210), (new, 260)):
         df = catalogus.normalise(read_kwb(path))
         assert df.loc[df.indicator == "g_wozbag", "waarde"].item() == expected
+
+
+def test_codes_renamed_within_a_release_map_to_one_id_and_derive_the_same_share(tmp_path):
+    # The later KWB-2024 CSV and 2025 write a_opl_bvm/hvm/hw where the first 2024 xlsx has a_opl_lg/md/hg
+    oud = tmp_path / "kwb-2024.csv"
+    oud.write_text("gwb_code;a_opl_lg;a_opl_md;a_opl_hg\nGM0001;300;500;200\n", encoding="utf-8")
+    nieuw = tmp_path / "kwb-2025.csv"
+    nieuw.write_text("gwb_code;a_opl_bvm;a_opl_hvm;a_opl_hw\nGM0001;300;500;200\n", encoding="utf-8")
+    catalogus = load_catalogus()
+    for path in (oud, nieuw):
+        df = catalogus.derive(catalogus.normalise(read_kwb(path))).set_index("indicator")
+        assert df.loc["a_opl_lg", "waarde"] == 300
+        assert df.loc["p_opl_lg", "waarde"] == pytest.approx(300 / (300 + 500 + 200) * 100)
+
+
+def test_a_kwb_alias_may_belong_to_one_indicator_only(tmp_path):
+    own = tmp_path / "eigen.yml"
+    own.write_text("indicatoren:\n  - {id: x, label: X, eenheid: aantal, richting: neutraal, domein: wonen,"
+                   " kwb: [a_opl_bvm]}\n", encoding="utf-8")
+    with pytest.raises(WijkkitInputError, match="a_opl_bvm"):
+        load_catalogus(own)

@@ -14,9 +14,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from wijkkit.codebook import load_codebook
+from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.tellen import schema
 from wijkkit.yamlfile import load_yaml_model
 
@@ -42,6 +43,7 @@ class Indicator(BaseModel):
     richting: Richting
     domein: str
     cbs: dict[int, str] = Field(default_factory=dict)
+    kwb: list[str] = Field(default_factory=list)  # other KWB column codes for the same figure, in any year
     statline: list[str] = Field(default_factory=list)
     berekening: Berekening | None = None
     absoluut: bool = False  # counts that grow with the area: no index against a larger area
@@ -72,6 +74,10 @@ class Catalogus(BaseModel):
         doubles = sorted({i for i in ids if ids.count(i) > 1})
         if doubles:
             raise ValueError(f"unieke indicator-ids (dubbel: {', '.join(doubles)})")
+        aliases = [code for i in self.indicatoren for code in i.kwb]
+        clash = sorted({c for c in aliases if aliases.count(c) > 1 or c in ids})
+        if clash:
+            raise ValueError(f"KWB-codes in 'kwb' die bij één indicator horen (dubbel: {', '.join(clash)})")
         return self
 
     def __getitem__(self, indicator_id: str) -> Indicator:
@@ -118,6 +124,11 @@ class Catalogus(BaseModel):
             codes[codes == categories.index(name)] = position(ind)
             changed = True
         for ind in self.indicatoren:
+            # CBS renamed some columns between releases, even within a year (a_opl_lg became a_opl_bvm)
+            for code in ind.kwb:
+                if code in categories:
+                    codes[codes == categories.index(code)] = position(ind.id)
+                    changed = True
             starts = sorted(ind.cbs)
             for k, start in enumerate(starts):
                 code = ind.cbs[start]
@@ -233,4 +244,11 @@ def load_catalogus(path: str | Path | None = None, *, codebook: str | Path | Non
     if path is None:
         return base
     own = load_yaml_model(path, Catalogus, {"themes": themes})
-    return base.extend(own) if extend_default else own
+    if not extend_default:
+        return own
+    try:
+        return base.extend(own)
+    except ValidationError as exc:  # the own file clashes with the built-in catalogue
+        reden = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise WijkkitInputError(Probleem(bestandsnaam(path), reden + ", ook samen met de ingebouwde catalogus"
+                                         )) from exc

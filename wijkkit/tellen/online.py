@@ -17,7 +17,11 @@ from wijkkit.tellen.readers import assemble
 from wijkkit.tellen.sources import RawTable
 
 # CBS table ids of Kerncijfers wijken en buurten per year.
-KWB_TABLES = {2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
+# 2014-2024 agree across three independent public projects that fetch them; 2013 (82339NED) has another
+# layout (RegioS) and 2025 (86165NED) is fetched
+# by public code from CBS's newer OData v4 service only, which cbsodata does not read (not tried here).
+KWB_TABLES = {2014: "82931NED", 2015: "83220NED", 2016: "83487NED", 2017: "83765NED", 2018: "84286NED",
+              2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
               2023: "85618NED", 2024: "85984NED"}
 SUFFIX = re.compile(r"_\d+$")
 ID_KEYS = ("ID", "WijkenEnBuurten", "Gemeentenaam", "SoortRegio", "Codering", "IndelingswijzigingWijkenEnBuurten",
