@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from wijkkit.store import open_store
-from wijkkit.store.models import Coding, Import, Segment, Story
+from wijkkit.store.models import Afgerond, CodebookVersion, Coding, Import, Segment, Story
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -60,6 +60,49 @@ def test_eight_coders_at_once_lose_nothing(store_url):
     assert store.integrity_ok()
 
 
+TEAM_MEMBER = """
+import sys
+from pathlib import Path
+from wijkkit.coderen.beslissingen import decide, mark_done
+from wijkkit.store import open_store
+url, k, project_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+store = open_store(url, migrate_schema=False)
+if k < 4:  # a third of the team imports a story of their own meanwhile
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import import_stories
+    project = Project.load(project_dir)
+    import_stories(project, Path(project_dir) / f"extra{k}", store=store, suggest=False, door=f"c{k}")
+for i in range(20):
+    mark_done(store, "s1", "team")  # everyone marks the same story done for the team: idempotent
+    mark_done(store, "s1", f"c{k}")
+    store.register_codebook('{"thema": "hetzelfde codeboek"}')
+    decide(store, codeur=f"c{k}", story_id="s1", status="manual", thema="wonen", valentie="kracht")
+"""
+
+
+def test_twelve_team_members_at_once_fail_nowhere_and_lose_nothing(store_url, demo_project):
+    store = open_store(store_url)
+    add_story(store)
+    template = (demo_project / "stories" / "verhaal-001.md").read_text(encoding="utf-8")
+    for k in range(4):
+        (demo_project / f"extra{k}").mkdir()
+        (demo_project / f"extra{k}" / f"teamverhaal-{k}.md").write_text(template, encoding="utf-8")
+    procs = [subprocess.Popen([sys.executable, "-c", TEAM_MEMBER, store_url, str(k), str(demo_project)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for k in range(12)]
+    outputs = [p.communicate(timeout=600)[0].decode() for p in procs]
+    failed = [out for p, out in zip(procs, outputs) if p.returncode != 0]
+    assert not failed, failed[0][-2000:]
+    with store.read() as session:
+        done = sorted(session.execute(select(Afgerond.story_id, Afgerond.codeur)).all())
+        codings = session.execute(select(Coding.codeur)).scalars().all()
+        digests = session.execute(select(CodebookVersion.digest)).scalars().all()
+    assert done == sorted([("s1", "team")] + [("s1", f"c{k}") for k in range(12)])
+    assert sorted(codings) == sorted(f"c{k}" for k in range(12) for _ in range(20))
+    assert len(digests) == len(set(digests)) <= 2  # ours, and the project's codebook from the imports
+    assert len(store.story_ids()) == 1 + 4
+    assert store.integrity_ok()
+
+
 IMPORTER = """
 import sys
 from wijkkit.config import Project
@@ -86,7 +129,7 @@ def test_sigkill_during_import_leaves_no_partial_import(store_url, demo_project,
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     fresh = open_store(store_url, migrate_schema=False)
-    for model in (Story, Segment, Coding, Import):
+    for model in (Story, Segment, Coding, Import, CodebookVersion):  # the codebook row is in the same transaction
         assert fresh.count(model) == 0, model.__name__
     assert fresh.integrity_ok()
 

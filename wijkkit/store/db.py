@@ -46,12 +46,49 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
 def make_engine(url: str, *, busy_timeout_ms: int = 60_000) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        if path and path != ":memory:" and "?" not in path:
+            if sqlite_read_only(Path(path)):
+                return _read_only_engine(Path(path), busy_timeout_ms)
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
         _sqlite_pragmas(engine, busy_timeout_ms)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_read_only(path: Path) -> bool:
+    """An existing store this user may read but not write (the file, or its folder for the WAL files)."""
+    return path.is_file() and os.access(path, os.R_OK) and not (
+        os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _read_only_engine(path: Path, busy_timeout_ms: int) -> Engine:
+    """Open a store read-only, so looking (betrouwbaarheid, the dashboard) works where saving may not.
+
+    With its WAL files present SQLite reads it safely next to writers; without them, and no right to create
+    them, the file can only be read as unchanging (immutable), which is what a read-only copy is.
+    """
+    import sqlite3
+    from urllib.parse import quote
+
+    wal_ready = path.with_name(path.name + "-shm").exists() and path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if wal_ready or os.access(path.parent, os.W_OK) else "immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?{mode}"
+
+    def connect():
+        connection = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False)
+        connection.isolation_level = None
+        connection.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        return connection
+
+    engine = create_engine(f"sqlite:///{path.resolve()}", creator=connect)
+    engine.wijkkit_alleen_lezen = True
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")  # deferred: a read takes no write lock
+
+    return engine
 
 
 def alembic_config():
@@ -73,6 +110,12 @@ def migrate(engine: Engine) -> str:
     """Bring the schema to the newest revision; returns it."""
     if current_revision(engine) == HEAD:
         return HEAD
+    if getattr(engine, "wijkkit_alleen_lezen", False):
+        from wijkkit.errors import Probleem, WijkkitInputError
+
+        raise WijkkitInputError(Probleem("store", "een store met de opbouw van deze wijkkit-versie (deze store is "
+                                         "alleen-lezen en ouder; open hem eenmaal met schrijfrechten)",
+                                         gevonden=current_revision(engine) or "geen opbouw"))
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -104,6 +147,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", _check_values)
 
     @property
     def url(self) -> str:
@@ -111,9 +155,18 @@ class Store:
 
     @contextmanager
     def session(self):
-        """A transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A transaction: committed when the block ends, rolled back on any error.
+
+        A full disk, a read-only store or a value the database refuses becomes one Dutch message; the
+        transaction is rolled back, so the store keeps what it had.
+        """
+        from sqlalchemy.exc import DataError, OperationalError
+
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (OperationalError, DataError) as exc:
+            raise _write_problem(self, exc) from exc
 
     def read(self) -> Session:
         return self._sessions()
@@ -202,6 +255,49 @@ def open_store(url: str | None = None, *, project_root: str | Path | None = None
             "wijkkit.toml", "een store die te openen is (draait de databaseserver, klopt het adres, mag je schrijven "
             "in de map?)", kolom="[store] url", soort="veld", gevonden=f"{shown}: {reason}")) from exc
     return Store(engine)
+
+
+def _check_values(session: Session, _context, _instances) -> None:
+    """Refuse what PostgreSQL would refuse and SQLite would keep (too long, a NUL), the same on both."""
+    from sqlalchemy import String
+
+    from wijkkit.errors import Probleem, WijkkitInputError
+
+    problemen = []
+    for obj in [*session.new, *session.dirty]:
+        for column in obj.__table__.columns:
+            value = getattr(obj, column.key, None)
+            if not isinstance(value, str):
+                continue
+            length = column.type.length if isinstance(column.type, String) else None
+            if length and len(value) > length:
+                problemen.append(Probleem(f"store, tabel {obj.__tablename__}", f"hoogstens {length} tekens", kolom=column.key,
+                                          gevonden=f"{len(value)} tekens"))
+            elif "\x00" in value:
+                problemen.append(Probleem(f"store, tabel {obj.__tablename__}", "tekst zonder NUL-teken", kolom=column.key,
+                                          gevonden=f"een NUL-teken op positie {value.index(chr(0)) + 1}"))
+    if problemen:
+        raise WijkkitInputError(problemen)
+
+
+def _write_problem(store: Store, exc: Exception):
+    """The Dutch message for a write the database refused (the transaction is already rolled back)."""
+    from wijkkit.errors import Probleem, WijkkitInputError
+
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:160]
+    lowered = reason.lower()
+    if "disk is full" in lowered or "no space left" in lowered or "disk full" in lowered:
+        verwacht = "ruimte op de schijf om te bewaren (er is niets half opgeslagen; maak ruimte vrij en probeer opnieuw)"
+    elif "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        verwacht = ("een store waarin je mag schrijven (deze is alleen-lezen: bekijken kan, opslaan niet; vraag "
+                    "schrijfrechten op het bestand en de map)")
+    elif "locked" in lowered:
+        verwacht = "een store die niet te lang door een ander bezet is (probeer het zo opnieuw)"
+    else:
+        verwacht = "gegevens die de database accepteert (er is niets opgeslagen)"
+    url = store.engine.url
+    plek = Path(url.database).name if url.drivername.startswith("sqlite") and url.database else store.url
+    return WijkkitInputError(Probleem(plek, verwacht, gevonden=reason))
 
 
 def _without_password(url: str) -> str:

@@ -263,6 +263,10 @@ def _probleem(record: Record, err: dict) -> Probleem:
         verwacht = f"het verplichte veld '{field}'" + (f": {VERWACHT[field]}" if field in VERWACHT else "")
     elif err["type"] == "extra_forbidden":
         verwacht = "alleen bekende velden: " + ", ".join(STORY_FIELDS)
+    elif err["type"] == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        return Probleem(record.bestand, f"hoogstens {limit} tekens", record.rij, field,
+                        gevonden=f"{len(str(err.get('input')))} tekens")
     elif err["type"] == "value_error":
         verwacht = str(err.get("ctx", {}).get("error", err["msg"]))
     else:

@@ -42,6 +42,9 @@ def parse_datum(value):
     raise ValueError("een datum als 2024-03-15, 15-03-2024 of 15 maart 2024")
 
 
+# Control characters other than tab and line breaks: never typed by a person, and a NUL breaks PostgreSQL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 STORY_FIELDS = ("id", "tekst", "datum", "gebied", "methode", "verteller_rol", "verzamelaar", "taal", "toestemming",
                 "bron")
 
@@ -54,12 +57,33 @@ class Verhaal(BaseModel):
     gebied: str
     methode: Methode
     verteller_rol: Rol
-    verzamelaar: str = ""
-    taal: str = "nl"
+    verzamelaar: str = Field(default="", max_length=200)
+    taal: str = Field(default="nl", max_length=10)
     toestemming: Toestemming
-    bron: str = ""
+    bron: str = Field(default="", max_length=500)
     kenmerken: dict[str, str] = Field(default_factory=dict)  # further metadata (e.g. another QDA tool's variables)
     _oorspronkelijk_id: str = PrivateAttr(default="")  # the id in the file, before pseudonymisation
+
+    @field_validator("id", "tekst", "gebied", "verzamelaar", "taal", "bron", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value):
+        # PostgreSQL refuses a NUL in text and SQLite keeps it: refuse it on both, before anything is written
+        if isinstance(value, str):
+            bad = CONTROL.search(value)
+            if bad:
+                raise ValueError(f"tekst zonder stuurtekens (gevonden: teken U+{ord(bad[0]):04X} op positie "
+                                 f"{bad.start() + 1})")
+        return value
+
+    @field_validator("kenmerken", mode="before")
+    @classmethod
+    def _plain_kenmerken(cls, value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                for text in (key, item):
+                    if isinstance(text, str) and CONTROL.search(text):
+                        raise ValueError(f"kenmerken zonder stuurtekens (in '{str(key)[:40]}')")
+        return value
 
     @field_validator("datum", mode="before")
     @classmethod
