@@ -27,8 +27,27 @@ from pathlib import Path
 CACHE_FILE = "lookup_structs.pickle"
 
 
+def import_deduce() -> None:
+    """Import deduce without its side effect: at import it calls ``logging.basicConfig(stream=sys.stdout,
+    level=DEBUG)``, after which every library's debug lines (alembic's migrations, for one) land in the
+    output of commands and notebooks."""
+    if "deduce" in sys.modules:
+        return
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    import deduce  # noqa: F401
+
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+
+
 def cache_root() -> Path:
     """Where the built name model lives: WIJKKIT_NAAMMODEL, else the user's cache folder."""
+    import_deduce()
     from deduce import __version__
 
     if os.environ.get("WIJKKIT_NAAMMODEL"):
@@ -51,6 +70,7 @@ def _locked(path: Path, mode: int):
 
 def _load_cached(root: Path):
     """The lookup structures from the cache, or None when absent, stale or damaged."""
+    import_deduce()
     from deduce import __version__
     from deduce.lookup_structs import load_lookup_structs_from_cache
 
@@ -75,6 +95,7 @@ def _load_cached(root: Path):
 
 def _build(root: Path) -> None:
     """Build into a temporary folder next to the cache and rename the finished file into place."""
+    import_deduce()
     from deduce import Deduce
 
     cache = root / "cache"
@@ -108,6 +129,7 @@ def lookup_structs(voortgang: Callable[[str], None] | None = None):
 
 def load_deduce(voortgang: Callable[[str], None] | None = None):
     """A ``Deduce`` instance on our safely built lookup structures."""
+    import_deduce()
     import deduce.deduce as dd_module
     from deduce import Deduce
 

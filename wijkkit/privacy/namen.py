@@ -43,6 +43,9 @@ NOT_NAMES = {
 
 def _read_list(*parts: str) -> set[str]:
     """One of deduce's lookup lists as it ships (sub-lists, exceptions and spelling variants applied)."""
+    from wijkkit.privacy.model import import_deduce
+
+    import_deduce()
     from deduce.lookup_structs import load_raw_itemset
 
     return load_raw_itemset(Path(str(resources.files("deduce") / "data" / "lookup" / "src")).joinpath(*parts))
