@@ -155,7 +155,19 @@ class Project:
         from wijkkit.tellen.catalogus import concat_tables
         from wijkkit.tellen.laden import DATA_SUFFIXES, check_overlap, load_indicators
 
+        from wijkkit.errors import Probleem, WijkkitInputError
+
+        if not self.data_dir.is_dir():
+            raise WijkkitInputError(Probleem(
+                "wijkkit.toml", "een map met de cijferbestanden van het project (maak de map aan en zet er de CBS-"
+                "downloads in, of noem de juiste map)", kolom="[tellen] data", soort="veld",
+                gevonden=f"{self.config.tellen.data} ({'een bestand' if self.data_dir.exists() else 'bestaat niet'})"))
         mapped = {(self.data_dir / b.pad).resolve(): b for b in self.config.tellen.bestanden}
+        dangling = [Probleem("wijkkit.toml", f"een bestaand bestand in de map {self.config.tellen.data}",
+                             kolom="[[tellen.bestanden]] pad", soort="veld", gevonden=b.pad)
+                    for path, b in mapped.items() if not path.is_file()]
+        if dangling:
+            raise WijkkitInputError(dangling)
         cbs_files = sorted(p for p in self.data_dir.iterdir()
                            if p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in mapped
                            and not p.name.startswith((".", "~$")))

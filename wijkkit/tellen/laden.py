@@ -71,6 +71,9 @@ def load_indicators(source: str | Path | Iterable[str | Path], *, format: str | 
     catalog_key = hashlib.blake2b(catalogus.model_dump_json().encode(), digest_size=8).hexdigest()
     tables, pending = [], []
     files = find_files(source)
+    missing = [Probleem(bestandsnaam(p), "een bestaand bestand of een map met cijferbestanden", gevonden=str(p)) for p in files if not p.is_file()]
+    if missing:
+        raise WijkkitInputError(missing)
     for path in files:
         options = {"jaar": jaar, "mapping": dict(mapping) if mapping else None, "catalogus": catalog_key}
         # the reader follows from the file's content, which the key already holds: detect only on a miss

@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 from lxml import etree
+from pydantic import ValidationError
 
 from wijkkit import __version__
 from wijkkit.codebook import Codebook, Thema, Valentie, normalise_colour
@@ -32,6 +33,7 @@ VALENTIE_CATEGORIE = "Valentie"
 _FIELDS = {"Wel": "wel", "Niet": "niet", "Termen": "termen", "Uitsluiten": "uitsluiten", "wijkkit-id": "id",
            "wijkkit-valentie": "valentie", "wijkkit-codebook-versie": "versie"}
 _LIST_FIELDS = {"termen", "uitsluiten"}
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Characters XML 1.0 cannot hold (control characters); replaced one for one so offsets stay right.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -171,6 +173,9 @@ def codebook_from_codes(codes: etree._Element, ns: str, source: str, sets: etree
         nonlocal versie
         name = element.get("name") or ""
         guid = norm_guid(element.get("guid"))
+        if not GUID.match(guid):
+            raise WijkkitInputError([Probleem(bestand=source, verwacht="een guid als 8-4-4-4-12 hexadecimale tekens "
+                                              "bij elke <Code>", gevonden=f"{guid or '(geen)'} bij code {name!r}")])
         if not name:
             raise WijkkitInputError([Probleem(bestand=source, verwacht="een naam bij elke <Code>",
                                               gevonden=f"Code zonder name (guid {guid or '?'})")])
@@ -202,8 +207,14 @@ def codebook_from_codes(codes: etree._Element, ns: str, source: str, sets: etree
         for child in element.findall(q("Code")):
             walk(child, children_parent, in_valence or is_valence_category)
 
-    for code in codes.findall(q("Code")):
-        walk(code, None, False)
+    try:
+        for code in codes.findall(q("Code")):
+            walk(code, None, False)
+    except ValidationError as exc:  # e.g. a wijkkit-id in a Description that is no valid id
+        error = exc.errors()[0]
+        raise WijkkitInputError([Probleem(bestand=source, verwacht=f"een geldige code ({exc.title}, veld "
+                                          f"{'.'.join(map(str, error['loc'])) or '?'}: {error['msg']})",
+                                          gevonden=str(error.get("input"))[:60])]) from None
     if sets is not None:
         groups: dict[str, list[str]] = {}
         for group in sets.findall(q("Set")):
@@ -213,7 +224,12 @@ def codebook_from_codes(codes: etree._Element, ns: str, source: str, sets: etree
                 if kind == "thema":
                     groups.setdefault(ident, []).append(group.get("name") or "groep")
         themas = [t.model_copy(update={"groepen": groups.get(t.id, [])}) for t in themas]
-    return Codebook(versie=versie, valentie=valenties, themas=themas), by_guid
+    try:
+        return Codebook(versie=versie, valentie=valenties, themas=themas), by_guid
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise WijkkitInputError([Probleem(bestand=source, verwacht="een codeboek dat wijkkit kan gebruiken ("
+                                          + str(error["msg"]).removeprefix("Value error, ") + ")")]) from None
 
 
 def read_qdc(path: str | Path) -> Codebook:

@@ -132,9 +132,9 @@ def _int(value, bestand: str, wat: str) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        _fail(bestand, "een geheel getal als positie", f"{wat}: {value!r}")
+        _fail(bestand, f"een geheel getal als positie ({wat})", f"{value}")
     if number < 0:
-        _fail(bestand, "een positie van 0 of meer", f"{wat}: {number}")
+        _fail(bestand, f"een positie van 0 of meer ({wat})", f"{number}")
     return number
 
 
@@ -217,7 +217,7 @@ def read_qdpx(path: str | Path) -> QdaProject:
         project.waarschuwingen.append("Niet ingelezen (wijkkit werkt met tekst): " + ", ".join(
             f"{n} {kind}" for kind, n in skipped.items()) + ".")
     _check_names(project, bestand)
-    _fix_positions(project)
+    _fix_positions(project, bestand)
     return project
 
 
@@ -329,7 +329,7 @@ def _habit(origin: str) -> str:
     return "lf"
 
 
-def _fix_positions(project: QdaProject) -> None:
+def _fix_positions(project: QdaProject, bestand: str) -> None:
     """Choose how the file counted positions (by the coded texts, else by the tool) and convert."""
     totals = Counter()
     checked = 0
@@ -353,11 +353,19 @@ def _fix_positions(project: QdaProject) -> None:
                 "Het bestand noemt bij geen enkele selectie de gecodeerde tekst, dus de posities konden niet "
                 f"worden gecontroleerd; gelezen als {UITLEG_TELLING[habit]} (de gewoonte van "
                 f"{project.origin or 'dit programma'}).")
+    outside = []
     for bron in project.bronnen:
         convert = _converter(bron.ruw, project.telling)
         for sel in bron.selecties:
             if sel.heel_verhaal:
                 sel.start, sel.end = 0, len(bron.tekst)
                 continue
+            if convert(sel.ruwe_end) > len(bron.tekst):  # cutting it off would code other text than the tool did
+                outside.append(Probleem(bestand, f"een selectie binnen de tekst van bron {bron.naam!r} "
+                                        f"({len(bron.tekst)} tekens, geteld als {UITLEG_TELLING[project.telling]})",
+                                        rij=bron.index, gevonden=f"{sel.ruwe_start}–{sel.ruwe_end}", soort="veld"))
+                continue
             sel.start = min(convert(sel.ruwe_start), len(bron.tekst))
             sel.end = min(max(convert(sel.ruwe_end), sel.start), len(bron.tekst))
+    if outside:
+        raise WijkkitInputError(outside[:50])

@@ -106,18 +106,54 @@ def read_txt(path: Path, defaults: Mapping | None = None, **_) -> list[Record]:
                                                "tekst": body})]
 
 
+# A Word transcript of a three-hour interview is a few MB unpacked; a file that unpacks to more is not a story
+# but a decompression bomb (or a document full of pictures), and is refused before it is unpacked.
+MAX_DOCX_BYTES = 100_000_000
+
+
 @register(".docx")
 def read_docx(path: Path, defaults: Mapping | None = None, **_) -> list[Record]:
+    """Paragraphs and table cells in the order they stand (an interview is often typed in a table)."""
+    import zipfile
+
     import docx
 
+    bestand = bestandsnaam(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WijkkitInputError(Probleem(bestand, "een leesbaar Word-bestand (.docx)",
+                                         gevonden=type(exc).__name__)) from exc
+    if unpacked > MAX_DOCX_BYTES:
+        raise WijkkitInputError(Probleem(bestand, f"een Word-bestand dat uitgepakt hoogstens "
+                                         f"{getal(MAX_DOCX_BYTES // 1_000_000)} MB is",
+                                         gevonden=f"{getal(unpacked // 1_000_000)} MB uitgepakt"))
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for broken files
-        raise WijkkitInputError(Probleem(bestandsnaam(path), "een leesbaar Word-bestand (.docx)",
+        raise WijkkitInputError(Probleem(bestand, "een leesbaar Word-bestand (.docx)",
                                          gevonden=type(exc).__name__)) from exc
-    meta, body = _split_meta([p.text for p in document.paragraphs])
-    return [Record(bestandsnaam(path), None, {**(defaults or {}), "id": path.stem, "bron": path.name, **meta,
-                                               "tekst": body})]
+    meta, body = _split_meta(list(_docx_lines(document)))
+    return [Record(bestand, None, {**(defaults or {}), "id": path.stem, "bron": path.name, **meta,
+                                   "tekst": body})]
+
+
+def _docx_lines(container):
+    """Text of paragraphs and of table cells (row by row, merged cells once), nested tables included."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is repeated once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    yield from _docx_lines(cell)
+        else:
+            yield block.text
 
 
 def _split_meta(lines: list[str]) -> tuple[dict, str]:
