@@ -467,15 +467,18 @@ def test_qdpx_reader_reads_or_refuses_generated_projects(start, end, text, drop,
 
 @PROPERTY
 @given(data=st.binary(max_size=300))
-def test_qdc_and_settings_readers_read_or_refuse_generated_bytes(data, tmp_path_factory):
+def test_qdc_codebook_and_theory_readers_read_or_refuse_generated_bytes(data, tmp_path_factory):
     from wijkkit.codebook import load_codebook
+    from wijkkit.monitoring.verandertheorie import load_verandertheorie
     from wijkkit.uitwisselen.qdc import read_qdc
 
     folder = tmp_path_factory.mktemp("qdc")
     (folder / "c.qdc").write_bytes(data)
     (folder / "codebook.yml").write_bytes(data)
+    (folder / "verandertheorie.yml").write_bytes(data)
     dutch_or_nothing(lambda: read_qdc(folder / "c.qdc"))
     dutch_or_nothing(lambda: load_codebook(folder / "codebook.yml"))
+    dutch_or_nothing(lambda: load_verandertheorie(folder / "verandertheorie.yml"))
 
 
 @PROPERTY

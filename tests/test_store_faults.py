@@ -65,6 +65,10 @@ def test_a_read_only_store_can_be_read_and_refuses_writes_in_dutch(demo_project,
     assert snapshot(reader) == before and len(before[0]) == 6
     result = runner.invoke(app, ["betrouwbaarheid", "--project", str(demo_project)])
     assert result.exit_code == 0, result.output
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    kring = Kenniskring(project)  # what the dashboard loads for a knowledge circle
+    assert kring.store.story_ids() == set(before[0])
     with pytest.raises(WijkkitInputError, match="alleen-lezen") as info:
         reader.add_memo(codeur="anna", tekst="Dit mag niet bewaard worden.")
     assert "wijkkit.db" in str(info.value)
@@ -76,6 +80,21 @@ def test_a_read_only_store_can_be_read_and_refuses_writes_in_dutch(demo_project,
     assert result.exit_code == 2 and "alleen-lezen" in result.output, result.output
     assert "Traceback" not in result.output
     assert snapshot(reader) == before
+
+
+def test_figures_are_read_where_the_cache_cannot_be_written(demo_project, monkeypatch):
+    from wijkkit.tellen import cache
+
+    project = Project.load(demo_project)
+    expected = project.load_indicators()
+    shutil.rmtree(project.cache_dir)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache.tempfile, "mkstemp", refuse)
+    again = Project.load(demo_project).load_indicators()
+    assert len(again) == len(expected) and not any(project.cache_dir.glob("**/*.parquet"))
 
 
 def test_a_full_disk_is_one_dutch_message_and_the_store_keeps_what_it_had(demo_project):

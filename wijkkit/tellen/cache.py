@@ -53,12 +53,17 @@ def read_cached(target: Path) -> pd.DataFrame | None:
 
 
 def write_cached(df: pd.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
-    os.close(handle)
+    """Keep a parquet copy for next time; where that cannot be written (a read-only project folder on a
+    team share, a full disk) the figures are simply read from the files again next time."""
+    tmp = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
+        os.close(handle)
         df.to_parquet(tmp, index=False, compression="lz4")
         os.replace(tmp, target)
+    except OSError:
+        return
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
