@@ -150,10 +150,33 @@ for thema, groep in citaten.groupby("thema_label"):
         citaat_html(r.citaat, f"{r.verteller_rol}, {r.methode} ({r.valentie})") for r in groep.itertuples())))
 
 # %% [markdown]
+# ## Hoe goed kloppen de suggesties van wijkkit in dit project?
+# Op de zinnen van verhalen die het team heeft afgerond: hoe vaak noemde een suggestie het thema dat het
+# team gaf (precisie), hoeveel van de codes van het team vonden de suggesties (recall), en lazen ze
+# kracht of knelpunt hetzelfde. Met minder dan tien zinnen per thema is er nog geen oordeel. Waar het
+# oordeel *laag* of *matig* is, zegt de kenniskringpagina dat tellingen uit suggesties onzeker zijn.
+# De codeerwerkbank zet de verhalen waar een beslissing het meest leert bovenaan.
+
+# %%
+from wijkkit.coderen.kwaliteit import suggestion_agreement
+
+kwaliteit = suggestion_agreement(store, codebook)
+kwaliteit = kwaliteit[(kwaliteit["team"] > 0) | (kwaliteit["suggesties"] > 0)]
+if kwaliteit.empty:
+    display(Markdown("*Nog geen afgeronde verhalen met codes of suggesties: het oordeel over de suggesties volgt "
+                     "zodra het team verhalen heeft afgerond.*"))
+else:
+    display(tabel(kwaliteit.drop(columns="thema").rename(columns={
+        "label": "thema", "team": "zinnen team", "suggesties": "zinnen suggesties", "beide": "in beide",
+        "valentie_gelijk": "zelfde kracht/knelpunt"}), decimalen={"precisie": 2, "recall": 2, "f1": 2}))
+
+# %% [markdown]
 # ## Het geleerde model
 # Een model dat leert van de codes van het team wordt alleen getraind als iemand daarom vraagt
 # (`wijkkit leer`), en alleen gebruikt als `[coderen] leermodel = true` in `wijkkit.toml` staat.
-# Hieronder de kruisvalidatie: F1 per thema voor de regels, het model en beide samen, op dezelfde delen.
+# Hieronder de kruisvalidatie: F1 per thema voor de regels, het model, beide samen en de regels herwogen door
+# het model (een suggestie van de regels houdt het gemiddelde van haar eigen score en de kans volgens het model),
+# telkens op dezelfde delen.
 
 # %%
 rapport_pad = project.model_dir / "rapport.json"

@@ -68,7 +68,7 @@ def test_cross_validation_reports_rules_model_and_both_on_the_same_folds(team_st
     store, _ = team_store
     frame = training_set(store, load_codebook())
     cv = cross_validate(frame, ["openbare_ruimte", "wonen"], folds=3, epochs=8)
-    assert set(cv["methode"]) == {"regels", "model", "regels + model"}
+    assert set(cv["methode"]) == {"regels", "model", "regels + model", "regels herwogen door model"}
     micro = cv[cv["thema"] == "micro"].set_index("methode")
     assert (micro["ondersteuning"] == 46).all()  # 23 wonen + 23 park sentences in every method
     assert micro.loc["model", "f1"] > 0.8  # the vocabulary is clear-cut; a broken model scores near 0
@@ -86,7 +86,8 @@ def test_model_is_only_used_when_switched_on(team_store, demo_project):
     report = learn(store, load_codebook(), project.model_dir, minimum=10, folds=3, epochs=8)
     saved = json.loads((project.model_dir / "rapport.json").read_text(encoding="utf-8"))
     assert saved["themas"] == report.themas == ["openbare_ruimte", "wonen"]
-    assert {r["methode"] for r in saved["kruisvalidatie"]} == {"regels", "model", "regels + model"}
+    assert {r["methode"] for r in saved["kruisvalidatie"]} == {"regels", "model", "regels + model",
+                                                                "regels herwogen door model"}
     demo_store = open_store(project.config.store.url, project_root=project.root)
     with demo_store.session() as session:
         session.add(Story(id="x", tekst="Het park is prachtig. De huur is veel te hoog.", gebied="BU99990201",
@@ -101,3 +102,44 @@ def test_model_is_only_used_when_switched_on(team_store, demo_project):
         model_rows = session.query(Coding).filter(Coding.codeur == MODEL_CODER).all()
         rules = {(c.segment_id, c.thema) for c in session.query(Coding).filter(Coding.codeur != MODEL_CODER)}
     assert all((c.segment_id, c.thema) not in rules for c in model_rows)
+
+
+def test_the_model_re_weighs_the_rules_suggestions_and_twice_is_the_same_as_once(team_store, demo_project):
+    from wijkkit.coderen.leren import load_model, predict, reweigh
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import TAGGER_CODER
+    from wijkkit.vertellen.suggesties import suggest_for_store
+
+    store, _ = team_store
+    project = Project.load(demo_project)
+    learn(store, load_codebook(), project.model_dir, minimum=10, folds=3, epochs=8)
+    demo_store = project.open_store()
+    text = "Het park is prachtig. De huur is veel te hoog. De straat is vies en het park is vies."
+    with demo_store.session() as session:
+        session.add(Story(id="x", tekst=text, gebied="BU99990201", methode="interview", verteller_rol="bewoner",
+                          toestemming="analyse", privacy={},
+                          segments=[Segment(nr=n, start=a, end=b, tekst=t) for n, (a, b, t) in enumerate(split(text))]))
+    suggest_for_store(project)  # the rules alone
+
+    def rule_scores():
+        with demo_store.read() as session:
+            return {(c.segment_id, c.thema): c.score for c in session.query(Coding).filter(
+                Coding.codeur == TAGGER_CODER, Coding.status == "suggested")}
+
+    before = rule_scores()
+    suggest_for_store(project, model=True)
+    once = rule_scores()
+    suggest_for_store(project, model=True)
+    assert rule_scores() == once
+    nlp, rapport = load_model(project.model_dir)
+    with demo_store.read() as session:
+        segments = {s.id: s.tekst for s in session.query(Segment)}
+    changed = 0
+    for (segment_id, theme), score in once.items():
+        if theme in rapport["themas"]:
+            probability = predict(nlp, [segments[segment_id]], threshold=0.0)[0][theme]
+            assert score == pytest.approx(reweigh(before[(segment_id, theme)], probability), abs=1e-3)
+            changed += score != before[(segment_id, theme)]
+        else:
+            assert score == before[(segment_id, theme)]
+    assert changed > 0

@@ -25,7 +25,8 @@ from spacy.training import Example
 from sqlalchemy import select
 
 from wijkkit.codebook import Codebook
-from wijkkit.coderen.beslissingen import decisions, finished
+from wijkkit.coderen.beslissingen import finished
+from wijkkit.coderen.kwaliteit import team_labels
 from wijkkit.store import Store
 from wijkkit.store.models import Segment, Story
 from wijkkit.vertellen.tagger import Tagger
@@ -47,26 +48,23 @@ def training_set(store: Store, codebook: Codebook, tagger: Tagger | None = None)
                                .where(Segment.story_id.in_(set(done["story_id"])))).all()
     frame = pd.DataFrame(rows, columns=["segment_id", "story_id", "nr", "tekst", "verhaal"])
     if frame.empty:
-        return frame.assign(labels=[], regels=[])
-    coders_per_story = done.groupby("story_id")["codeur"].apply(set).to_dict()
-    applied = decisions(store)
-    applied = applied[applied["aanwezig"] & applied["segment_id"].notna()]
-    votes: dict[tuple[int, str], int] = {}
-    for segment_id, story_id, theme, coder in zip(applied["segment_id"], applied["story_id"], applied["thema"],
-                                                  applied["codeur"]):
-        if coder in coders_per_story.get(story_id, ()):
-            votes[(int(segment_id), theme)] = votes.get((int(segment_id), theme), 0) + 1
+        return frame.assign(labels=[], regels=[], regelscores=[])
+    labels = team_labels(store)
     themes = set(codebook.theme_ids)
-    frame["labels"] = [frozenset(t for (seg, t), n in votes.items()
-                                 if seg == sid and t in themes and 2 * n >= len(coders_per_story[story]))
-                       for sid, story in zip(frame["segment_id"], frame["story_id"])]
+    per_segment: dict[int, set] = {}
+    for segment_id, theme in labels:
+        if theme in themes:
+            per_segment.setdefault(segment_id, set()).add(theme)
+    frame["labels"] = [frozenset(per_segment.get(sid, ())) for sid in frame["segment_id"]]
     tagger = tagger or Tagger(codebook)
     story_texts = frame.drop_duplicates("story_id")[["story_id", "verhaal"]]
-    rules = {story: {} for story in story_texts["story_id"]}
+    rules: dict[str, dict[int, dict[str, float]]] = {story: {} for story in story_texts["story_id"]}
     for story, suggestions in zip(story_texts["story_id"], tagger.pipe(story_texts["verhaal"])):
         for s in suggestions:
-            rules[story].setdefault(s.zin, set()).add(s.thema)
-    frame["regels"] = [frozenset(rules[story].get(nr, ())) for story, nr in zip(frame["story_id"], frame["nr"])]
+            found = rules[story].setdefault(s.zin, {})
+            found[s.thema] = max(found.get(s.thema, 0.0), s.score)
+    frame["regelscores"] = [rules[story].get(nr, {}) for story, nr in zip(frame["story_id"], frame["nr"])]
+    frame["regels"] = [frozenset(found) for found in frame["regelscores"]]
     return frame.drop(columns="verhaal").sort_values(["story_id", "nr"]).reset_index(drop=True)
 
 
@@ -102,6 +100,24 @@ def predict(nlp: spacy.language.Language, texts: list[str], threshold: float = D
     return [{t: s for t, s in doc.cats.items() if s >= threshold} for doc in nlp.pipe(t.lower() for t in texts)]
 
 
+def reweigh(rule_score: float, model_score: float) -> float:
+    """A rule suggestion on a theme the model learned: the mean of the rule's score and the model's probability.
+
+    The rules know the codebook's words, the model knows how this team used them; where the model,
+    trained on sentences like this one, finds the theme unlikely, the suggestion sinks below the line.
+    """
+    return (rule_score + model_score) / 2
+
+
+def combine(rule_scores: dict[str, float], probabilities: dict[str, float], themes: list[str]) -> frozenset:
+    """Themes suggested for one sentence by rules re-weighed by the model, plus the model's own finds."""
+    learned = set(themes)
+    found = {t for t, score in rule_scores.items() if t in learned and reweigh(score, probabilities.get(t, 0.0))
+             >= DREMPEL}
+    found |= {t for t, p in probabilities.items() if p >= DREMPEL}
+    return frozenset(found)
+
+
 def scores(truth: list[frozenset], predicted: list[frozenset], themes: list[str]) -> pd.DataFrame:
     """Precision, recall and F1 per theme and micro-averaged over ``themes``."""
     rows = []
@@ -127,17 +143,21 @@ def cross_validate(frame: pd.DataFrame, themes: list[str], *, folds: int = 5, gr
                    **settings) -> pd.DataFrame:
     """Out-of-fold predictions of rules, model and both; one row per (methode, thema)."""
     groups = frame[groep].to_numpy()
-    model_pred: list[frozenset] = [frozenset()] * len(frame)
+    probabilities: list[dict[str, float]] = [{}] * len(frame)
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(frame, groups=groups):
         nlp = train(frame["tekst"].iloc[train_idx].tolist(), frame["labels"].iloc[train_idx].tolist(), themes,
                     **settings)
-        for i, found in zip(test_idx, predict(nlp, frame["tekst"].iloc[test_idx].tolist())):
-            model_pred[i] = frozenset(found)
+        for i, found in zip(test_idx, predict(nlp, frame["tekst"].iloc[test_idx].tolist(), threshold=0.0)):
+            probabilities[i] = found
+    model_pred = [frozenset(t for t, p in found.items() if p >= DREMPEL) for found in probabilities]
     truth = frame["labels"].tolist()
     rules = [r & set(themes) for r in frame["regels"]]
     both = [r | m for r, m in zip(rules, model_pred)]
+    reweighed = [combine(rule_scores, found, themes) for rule_scores, found in zip(
+        frame.get("regelscores", pd.Series([{}] * len(frame))), probabilities)]
     parts = [scores(truth, pred, themes).assign(methode=name)
-             for name, pred in (("regels", rules), ("model", model_pred), ("regels + model", both))]
+             for name, pred in (("regels", rules), ("model", model_pred), ("regels + model", both),
+                                ("regels herwogen door model", reweighed))]
     return pd.concat(parts, ignore_index=True)[["methode", "thema", "precisie", "recall", "f1", "ondersteuning"]]
 
 

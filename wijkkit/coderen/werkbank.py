@@ -150,8 +150,11 @@ class Werkbank(w.VBox):
         self.f_rol = w.Dropdown(options=options("verteller_rol"), description="Rol")
         self.f_thema = w.Dropdown(options=[(ALLE, ALLE), *self.thema_opties], description="Thema")
         self.f_status = w.Dropdown(options=STATUS_FILTERS, value="alle", description="Status")
+        # what a coder decides on first teaches the suggestions most (see wijkkit.coderen.kwaliteit)
+        self.volgorde = w.Dropdown(options=[("leerzaamst eerst", "leerzaam"), ("op nummer", "id")],
+                                   value="leerzaam", description="Volgorde")
         for name, widget in (("gebied", self.f_gebied), ("methode", self.f_methode), ("rol", self.f_rol),
-                             ("thema", self.f_thema), ("status", self.f_status)):
+                             ("thema", self.f_thema), ("status", self.f_status), ("volgorde", self.volgorde)):
             widget.add_class(f"wk-filter-{name}")
             widget.observe(lambda _: self._refresh_list(), "value")
         self.codeur.observe(lambda _: self._refresh_list(), "value")
@@ -192,7 +195,7 @@ class Werkbank(w.VBox):
 
         kop = w.HTML(CSS + "<p>Alles wordt direct bewaard. Sneltoetsen: <b>j</b>/<b>k</b> volgende/vorige, "
                      "<b>a</b> accepteer en <b>r</b> wijs de eerste suggestie af, <b>d</b> klaar.</p>")
-        filters = w.HBox([self.f_gebied, self.f_methode, self.f_rol, self.f_thema, self.f_status],
+        filters = w.HBox([self.f_gebied, self.f_methode, self.f_rol, self.f_thema, self.f_status, self.volgorde],
                          layout=w.Layout(flex_flow="row wrap"))
         links = w.VBox([self.lijst, w.HBox([self.vorige, self.volgende]), self.teller])
         nieuw = w.VBox([w.HTML("<h4>Zelf een code toevoegen</h4>"), w.HBox([self.nieuw_thema, self.nieuw_zin]),
@@ -231,6 +234,12 @@ class Werkbank(w.VBox):
         elif self.f_status.value == "toegewezen":
             frame = frame[frame["id"].isin(set(b.assignments(self.store, me)["story_id"]))] if me else frame[:0]
         self._done = done
+        if self.volgorde.value == "leerzaam":
+            from wijkkit.coderen.kwaliteit import learning_value
+
+            value = learning_value(self.store)
+            frame = frame.assign(_waarde=frame["id"].map(value).fillna(0.0)).sort_values(
+                "_waarde", ascending=False, kind="stable").drop(columns="_waarde")
         return frame
 
     def _refresh_list(self) -> None:
@@ -387,10 +396,15 @@ class Werkbank(w.VBox):
             else:
                 self._done.add(story)
 
+        ids = [value for _, value in self.lijst.options]
+        after = ids[ids.index(story) + 1] if story in ids and ids.index(story) + 1 < len(ids) else None
         self._act(action, "verhaal weer open" if done else "verhaal afgerond")
-        self._refresh_list()
+        self._refresh_list()  # in 'leerzaamst eerst' a finished story moves to the end of the list
         if not done and self.f_status.value == "alle":
-            self._step(1)
+            if after in [value for _, value in self.lijst.options]:
+                self.lijst.value = after
+            else:
+                self._step(1)
 
     def _on_key(self, _change) -> None:
         key = self.toetsen.toets

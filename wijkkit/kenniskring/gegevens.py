@@ -23,6 +23,7 @@ from wijkkit.tellen.profiel import trend, wijkprofiel
 from wijkkit.verbinden.kruistabel import figure_verdict, in_gebied, publiek_aantal, verbind
 
 MAX_CITATEN = 5
+TIEN = ("nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
 
 
 @dataclass
@@ -44,6 +45,9 @@ class Verhalenbeeld:
     per_periode: pd.DataFrame  # periode, valentie, fragmenten: only cells at or above the threshold
     weggelaten_periodes: int  # periods left out of the chart because they hold too few fragments
     uit_suggesties: int  # stories counted from tagger suggestions (not yet coded by the team)
+    # how the suggestions agreed with this team on this theme (wijkkit.coderen.kwaliteit)
+    suggestie_oordeel: str = "te weinig gegevens"
+    suggestie_f1: float = float("nan")
 
     @property
     def genoeg(self) -> bool:
@@ -75,8 +79,23 @@ class Verhalenbeeld:
         """Which part of the count comes from suggestions (public: never a small number)."""
         if not self.uit_suggesties:
             return ""
-        return (f"Van {self.aantal(self.uit_suggesties)} verhalen is het thema nog niet door het team bevestigd: "
-                "daar telt de suggestie van wijkkit.")
+        zin = (f"Van {self.aantal(self.uit_suggesties)} verhalen is het thema nog niet door het team bevestigd: "
+               "daar telt de suggestie van wijkkit.")
+        return f"{zin} {self.onzekerheid}".strip()
+
+    @property
+    def onzekerheid(self) -> str:
+        """How far counts from suggestions can be trusted on this theme, from the team's own codings."""
+        if not self.uit_suggesties or self.suggestie_oordeel == "goed":
+            return ""
+        if self.suggestie_oordeel == "te weinig gegevens":
+            return ("Hoe goed die suggesties bij dit thema kloppen, is in dit project nog niet te zeggen: het team "
+                    "heeft er nog te weinig zinnen voor gecodeerd. Lees die aantallen als onzeker.")
+        # in words: a page's numbers are counts of stories, and this is none
+        in_tien = TIEN[max(0, min(10, round(self.suggestie_f1 * 10)))]
+        hoe = "redelijk" if self.suggestie_oordeel == "matig" else "weinig"
+        return (f"Bij dit thema kwamen de suggesties in dit project {hoe} overeen met het team (ongeveer "
+                f"{in_tien} op de tien): lees die aantallen als onzeker.")
 
 
 class Kenniskring:
@@ -223,7 +242,16 @@ class Kenniskring:
             periode, weggelaten = self._per_periode(coded, mine)
         return Verhalenbeeld(n, len(coded), int(counts.get("kracht", 0)), int(counts.get("knelpunt", 0)),
                              int(counts.get("neutraal", 0)), self.drempel, citaten, periode, weggelaten,
-                             int(coded.loc[coded["bron"] == "suggestie", "story_id"].nunique()))
+                             int(coded.loc[coded["bron"] == "suggestie", "story_id"].nunique()),
+                             *self.suggestie_kwaliteit.get(thema, ("te weinig gegevens", float("nan"))))
+
+    @cached_property
+    def suggestie_kwaliteit(self) -> dict[str, tuple[str, float]]:
+        """theme -> (verdict, F1) of the suggestions against this team's finished stories."""
+        from wijkkit.coderen.kwaliteit import suggestion_agreement
+
+        table = suggestion_agreement(self.store, self.codebook)
+        return {row.thema: (row.oordeel, float(row.f1)) for row in table.itertuples()}
 
     def _per_periode(self, coded: pd.DataFrame, mine: pd.DataFrame) -> tuple[pd.DataFrame, int]:
         """Strengths and problems per half-year, or per year when half-years are too thin.

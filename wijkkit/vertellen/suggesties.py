@@ -41,26 +41,46 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | 
 
 
 def suggest_with_model(project: Project, store, version_id: int | None = None) -> int:
-    """Replace the learned model's open suggestions; only where the rules did not already suggest the theme."""
-    from wijkkit.coderen.leren import MODEL_CODER, load_model, predict
+    """Replace the learned model's open suggestions and re-weigh the rules' open suggestions by the model.
+
+    On a theme the model learned, a rule suggestion's score becomes the mean of the rule's own score
+    and the model's probability (:func:`wijkkit.coderen.leren.reweigh`), computed from the rules' own
+    score every time, so running this twice changes nothing. The model adds suggestions only where
+    the rules did not already suggest the theme.
+    """
+    from wijkkit.coderen.leren import DREMPEL, MODEL_CODER, load_model, predict, reweigh
 
     loaded = load_model(project.model_dir)
     if loaded is None:
         raise FileNotFoundError("er is nog geen geleerd model: train het eerst met 'wijkkit leer'")
-    nlp, _ = loaded
+    nlp, rapport = loaded
+    learned = set(rapport.get("themas", []))
+    tagger = Tagger(project.load_codebook())
     with store.session() as session:
         session.execute(delete(Coding).where(Coding.codeur == MODEL_CODER, Coding.status == "suggested"))
-        rules = {(c.segment_id, c.thema) for c in session.scalars(
-            select(Coding).where(Coding.codeur == TAGGER_CODER, Coding.status == "suggested"))}
-        segments = [seg for story in session.scalars(select(Story)) for seg in story.segments]
+        stories = session.scalars(select(Story)).all()
+        rule_scores: dict[tuple[str, int, str], float] = {}
+        for story, suggestions in zip(stories, tagger.pipe(s.tekst for s in stories)):
+            for sug in suggestions:
+                key = (story.id, sug.zin, sug.thema)
+                rule_scores[key] = max(rule_scores.get(key, 0.0), sug.score)
+        open_rules = session.scalars(select(Coding).where(Coding.codeur == TAGGER_CODER,
+                                                          Coding.status == "suggested")).all()
+        rules = {(c.segment_id, c.thema): c for c in open_rules}
+        segments = [seg for story in stories for seg in story.segments]
         count = 0
-        for seg, found in zip(segments, predict(nlp, [s.tekst for s in segments])):
-            for theme, score in sorted(found.items()):
-                if (seg.id, theme) in rules:
+        for seg, found in zip(segments, predict(nlp, [s.tekst for s in segments], threshold=0.0)):
+            for theme, probability in sorted(found.items()):
+                rule = rules.get((seg.id, theme))
+                if rule is not None:
+                    if theme in learned and (seg.story_id, seg.nr, theme) in rule_scores:
+                        rule.score = round(reweigh(rule_scores[(seg.story_id, seg.nr, theme)], probability), 3)
+                    continue
+                if probability < DREMPEL:
                     continue
                 session.add(Coding(story_id=seg.story_id, segment_id=seg.id, thema=theme, status="suggested",
                                    codeur=MODEL_CODER, start=seg.start, end=seg.end, bewijs=seg.tekst,
-                                   term="(geleerd model)", score=round(float(score), 3),
+                                   term="(geleerd model)", score=round(float(probability), 3),
                                    codebook_version_id=version_id))
                 count += 1
     return count
