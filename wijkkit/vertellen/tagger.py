@@ -7,6 +7,7 @@ knelpunt / neutraal), read by ``valentie`` (negation scope, contrast, nostalgia,
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,7 +16,8 @@ from typing import NamedTuple
 from spacy.attrs import IDX, ORTH
 
 from wijkkit.codebook import Codebook, load_codebook
-from wijkkit.vertellen.nlp import SENTENCE_END, dutch_pipeline, fold, lemma_table, ocr_repair, stem
+from wijkkit.vertellen import frasen
+from wijkkit.vertellen.nlp import SENTENCE_END, dutch_pipeline, fold, lemma_of, ocr_repair, stem
 from wijkkit.vertellen.valentie import EVERYDAY, ROLE_POLARITY, ROLES, label, polarity_lexicon
 from wijkkit.vertellen.valentie import score as valence_score
 
@@ -24,11 +26,17 @@ MIN_PART = 4  # shortest term that may be a part of a compound
 SUFFIXES = {"elijk", "lijk", "ing", "ingen", "heid", "heden", "baar", "achtig", "isch", "loos", "zaam", "ster"}
 # A compound means what its head (last part) means: "jongerenoverlast" is overlast. A theme word
 # only as the first part ("kinderwagen", "muziekoverlast", "zorgtoeslag") is weak evidence on its own.
-SCORES = {"woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "voorvoegsel": 0.45, "ocr": 0.7}
+SCORES = {"frase": 1.0, "woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "voorvoegsel": 0.45, "ocr": 0.7}
 # Separable-verb particles: "meewerken", "opruimen" are verbs, not compounds of werk or ruimte.
 PARTICLES = {"mee", "samen", "door", "op", "af", "uit", "in", "aan", "om", "over", "toe", "terug", "weg", "bij",
              "na", "voor", "tegen", "neer", "vast", "los", "rond", "mis", "kapot", "schoon", "goed", "dicht"}
 THRESHOLD = 0.5
+# Words that name a theme only in company (Dutch, whatever the codebook says): "elkaar" in "elkaar helpen" is
+# samenhang (an expression in frasen.py), in "grenzen aan elkaar" it is not; "zaken" are mostly matters, not shops.
+SENSE_GUARDS = {("elkaar", "sociale_samenhang"), ("zaken", "werk_economie")}
+# Words that place a sentence in the neighbourhood, so its valence counts for the story.
+PLACES = {"buurt", "buurtje", "wijk", "wijkje", "straat", "straatje", "hier", "dorp", "stad", "plek", "omgeving",
+          "buurten", "wijken", "straten", "plein", "flat", "portiek", "blok", "complex", "stadsdeel", "kern"}
 
 
 class Suggestie(NamedTuple):
@@ -77,7 +85,7 @@ class Tagger:
         self._cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         self._polarity_cache: dict[tuple[str, str], float] = {}
         self._words: dict[int, tuple] = {}
-        self._lemmas = lemma_table()
+        self._theme_ids = set(self.codebook.theme_ids)
 
     def polarity(self, word: str, lemma: str = "") -> float:
         """> 0 kracht, < 0 knelpunt, 0 neutral; compounds take their head's polarity (jongerenoverlast)."""
@@ -109,7 +117,8 @@ class Tagger:
                 found = [(t, term, "ocr") for t, term, _ in self._match(fold(repaired), "")]
             else:
                 found = self._match(fold(word), fold(lemma) if lemma else "")
-            found = [hit for hit in found if fold(word) not in self.excluded.get(hit[0], ())]
+            found = [hit for hit in found if fold(word) not in self.excluded.get(hit[0], ())
+                     and (fold(word), hit[0]) not in SENSE_GUARDS]
             self._cache[key] = found
         return found
 
@@ -154,14 +163,15 @@ class Tagger:
         (matches, polarity, valence role, ends_sentence, length, text, interesting)
         """
         text = self.nlp.vocab.strings[orth]
-        lemma = self._lemmas.get(text.lower(), text.lower())
+        lemma = lemma_of(text.lower())
         alpha = any(c.isalpha() for c in text)
         matches = self.match_word(text, lemma) if alpha else []
         polarity = self.polarity(text, lemma) if alpha else 0
         folded = fold(text)
         role = ROLES.get(folded)
         info = (matches, polarity, role, text in SENTENCE_END, len(text), text,
-                bool(matches or polarity or role), folded)
+                bool(matches or polarity or role), folded, folded in PLACES,
+                frasen.triggered(text.lower()) if alpha else ())
         self._words[orth] = info
         return info
 
@@ -171,6 +181,15 @@ class Tagger:
         array = doc.to_array([ORTH, IDX])
         words, word_info = self._words, self._word_info
         infos = [words.get(orth) or word_info(orth) for orth in array[:, 0].tolist()]
+        offsets = array[:, 1].tolist()
+        near: dict[int, list[int]] = {}
+        for i in [i for i, info in enumerate(infos) if info[9]]:
+            for k in infos[i][9]:
+                near.setdefault(k, []).append(offsets[i])
+        if near:
+            phrases = frasen.find(text, near)
+            if phrases:
+                infos = self._with_phrases(infos, offsets, phrases)
         interesting = [i for i, info in enumerate(infos) if info[6]]
         if not interesting:
             return []
@@ -178,7 +197,6 @@ class Tagger:
         # a sentence starts after end punctuation ('.', '!', '?', runs of them)
         starts = [0] + [i + 1 for i, info in enumerate(infos) if info[3] and i + 1 < n and not infos[i + 1][3]]
         starts.append(n)
-        offsets = array[:, 1].tolist()
         out: list[Suggestie] = []
         nr, first, last = -1, 0, 0
         best: dict = {}
@@ -201,6 +219,34 @@ class Tagger:
         self._close(best, events, infos, offsets, first, last, nr, text, out, sentence_scores)
         return out
 
+    def _with_phrases(self, infos: list, offsets: list[int], phrases) -> list:
+        """Token infos with each expression's theme on its first word and its valence replacing its words'."""
+        infos = list(infos)
+        for start, end, frase in phrases:
+            first = bisect.bisect_right(offsets, start) - 1
+            last = bisect.bisect_left(offsets, end)
+            if first < 0:
+                continue
+            # the words inside keep their themes, not their valence; an expression with a valence of its own
+            # has its negation inside it too ("luisteren niet"), so its words lose their valence roles as well
+            for k in range(first + 1, last):
+                info = infos[k]
+                role = None if frase.polariteit else info[2]
+                if info[1] or role != info[2]:
+                    infos[k] = (info[0], 0, role, *info[3:6], bool(info[0] or role), *info[7:])
+            info = infos[first]
+            matches = list(info[0])
+            if frase.thema and self._known(frase.thema):
+                matches = [m for m in matches if m[0] != frase.thema] + [(frase.thema, frase.naam, "frase")]
+            polarity = frase.polariteit if frase.polariteit else (0 if last > first + 1 else info[1])
+            role = None if frase.polariteit else info[2]
+            infos[first] = (matches, polarity, role, info[3], info[4], info[5],
+                            bool(matches or polarity or role), *info[7:])
+        return infos
+
+    def _known(self, theme: str) -> bool:
+        return theme in self._theme_ids
+
     @staticmethod
     def _close(best: dict, events: list, infos, offsets, first: int, last: int, nr: int, text: str, out: list,
                sentence_scores: list | None) -> None:
@@ -208,7 +254,8 @@ class Tagger:
             return
         sentence = valence_score(events)
         if sentence_scores is not None:
-            sentence_scores.append(sentence)
+            # whether the sentence names a theme or a place (see valentie())
+            sentence_scores.append((sentence, bool(best) or any(infos[k][8] for k in range(first, last))))
         if not best:
             return
         valentie = label(sentence)
@@ -227,9 +274,14 @@ class Tagger:
 
     def valentie(self, text: str) -> str:
         """The valence of a whole story: the sum of its sentences' scores (kracht/knelpunt/neutraal)."""
-        scores: list[float] = []
+        scores: list[tuple[float, bool]] = []
         self._from_doc(self.nlp.make_doc(text), text, scores)
-        return label(sum(scores))
+        total = label(sum(score for score, _ in scores))
+        if total == "kracht" and not any(about for _, about in scores):
+            # praise of the weather or a day out names no strength of the wijk; a complaint without a place
+            # ("niemand ruimt het op") in a neighbourhood story almost always is about it
+            return "neutraal"
+        return total
 
     def themes(self, text_or_suggestions) -> dict[str, float]:
         """Story-level theme scores: 1 - prod(1 - score) over the sentences, kept above the threshold."""

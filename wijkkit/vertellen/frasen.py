@@ -1,0 +1,187 @@
+"""Expressions of neighbourhood talk that say more than their words: a theme, a valence, or both.
+
+"We helpen elkaar" is sociale samenhang, "de eindjes aan elkaar knopen" is armoede, "mooie
+praatjes" is a complaint although "mooie" is a nice word. The tagger looks for these in the
+lowered text in one pass; an expression's valence replaces that of the words inside it.
+
+General Dutch, gathered from how residents, wijkprofessionals and local news talk about a wijk;
+not from an evaluation set's sentences. Extend it in the same form: a regular expression over
+the lowered text, the theme id or None, the polarity (-1 knelpunt .. 1 kracht, 0 none), a name,
+and words of which every match holds at least one (a test checks that they do).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+
+class Frase(NamedTuple):
+    patroon: str
+    thema: str | None
+    polariteit: float
+    naam: str  # how a coder sees it as the matched term
+    sleutels: tuple[str, ...]  # every match has a word holding one of these (the pattern is only tried then)
+
+
+W = r"(?:\w+\s+){0,2}?"  # up to two words in between ("helpen we elkaar", "elkaar echt helpen")
+HULP = r"(?:help\w*|geholpen|steun\w*|gesteund|groet\w*|gegroet|ken\w*|gekend|bijstaan|opzoek\w*|ontmoet\w*)"
+
+FRASEN: list[Frase] = [
+    # sociale samenhang: what neighbours do for and with each other
+    Frase(rf"\belkaar\s+{W}{HULP}\b|\b{HULP}\s+{W}elkaar\b", "sociale_samenhang", 1.0, "elkaar helpen/kennen",
+          ("elkaar",)),
+    Frase(r"\bvoor elkaar klaar\s*(?:staan|staat|stonden)\b|\bklaar\s*(?:staan|staat) voor elkaar\b"
+          r"|\b(?:sta|staan|staat|stond|stonden)\s+(?:\w+\s+){0,2}?voor elkaar klaar\b",
+          "sociale_samenhang", 1.0, "voor elkaar klaarstaan",
+          ("elkaar",)),
+    Frase(r"\bnaar elkaar om\s*(?:kijken|kijkt|gekeken|keken)\b|\bom\s*(?:kijken|kijkt) naar elkaar\b"
+          r"|\b(?:kijk|kijken|kijkt|keken)\s+(?:\w+\s+){0,2}?naar elkaar om\b",
+          "sociale_samenhang", 1.0, "naar elkaar omkijken",
+          ("elkaar",)),
+    Frase(r"\b(?:een\s+)?oogje in het zeil\b", "sociale_samenhang", 1.0, "een oogje in het zeil",
+          ("oogje",)),
+    Frase(r"\b(?:breng\w*|gebracht|kom\w*|gekomen|samen)\s+(?:\w+\s+){0,6}?bij elkaar\b|\bbij elkaar\s+"
+          r"(?:brengen|komen|gebracht|gekomen|zitten|over de vloer)\b", "sociale_samenhang", 1.0, "bij elkaar komen",
+          ("elkaar",)),
+    Frase(r"\bmet elkaar\s+(?:\w+\s+){0,2}?(?:praten|eten|koken|vieren|doen|opknappen|organiseren|delen)\w*\b",
+          "sociale_samenhang", 1.0, "met elkaar doen",
+          ("elkaar",)),
+    Frase(r"\blangs\s*(?:elkaar|ons|hen)\s+heen\s+(?:leven|wonen)\b|\bieder(?:een)? voor zich\b|\bop (?:zich|"
+          r"zichzelf) (?:gericht|zijn)\b", "sociale_samenhang", -1.0, "langs elkaar heen leven",
+          ("heen", "ieder", "zich")),
+    Frase(r"\b(?:kent|ken|kennen) (?:hier )?niemand\b|\bniemand (?:kent|groet)\b", "sociale_samenhang", -1.0,
+          "niemand kennen",
+          ("niemand",)),
+    # veiligheid: hanging about, fear on the street
+    Frase(r"\b(?:rond)?hangen (?:\w+\s+){0,2}?(?:op|rond|bij) (?:straat|het plein|de hoek|het winkelcentrum|de portiek)\w*\b"
+          r"|\bop straat (?:rond)?hangen\b", "veiligheid", -1.0, "op straat hangen",
+          ("hangen",)),
+    Frase(r"\bdur[fv]\w* (?:(?:je|ik|we|ze|hij|zij|mensen|bewoners)\s+)?(?:er\s+)?(?:'s avonds\s+)?niet (?:meer\s+)?"
+          r"(?:langs|naar buiten|over straat|alleen|door)\b", "veiligheid", -1.0, "durven niet over straat",
+          ("dur",)),
+    Frase(r"\bniet (?:meer\s+)?veilig (?:voelen|over straat)\b|\bonveilig (?:gevoel|voelen)\b", "veiligheid", -1.0,
+          "zich niet veilig voelen",
+          ("veilig",)),
+    # vertrouwen en participatie: being heard, or not
+    Frase(r"\bniet (?:meer\s+)?(?:gehoord|serieus genomen|betrokken|gekend)\b|\bgeen gehoor\b|\bdovemansoren\b",
+          "vertrouwen_participatie", -1.0, "niet gehoord",
+          ("gehoord", "serieus", "betrokken", "gekend", "gehoor", "dovemansoren")),
+    Frase(r"\b(?:luister\w*|luisteren) (?:ze |zij |ze daar |men )?(?:niet|nooit) (?:naar ons|naar de bewoners)?",
+          "vertrouwen_participatie", -1.0, "luisteren niet",
+          ("luister",)),
+    Frase(r"\bvan het kastje naar de muur\b", "vertrouwen_participatie", -1.0, "van het kastje naar de muur",
+          ("kastje",)),
+    Frase(r"\bmooie (?:praatjes|woorden|beloftes|verhalen)\b|\bloze beloftes?\b|\bpraatjes vullen geen gaatjes\b",
+          "vertrouwen_participatie", -1.0, "mooie praatjes",
+          ("mooie", "loze", "praatjes")),
+    Frase(r"\bachter (?:onze|hun|mijn) rug(?: om)?\b|\bover (?:onze|ons) hoofd(?:en)? heen\b",
+          "vertrouwen_participatie", -1.0, "achter onze rug om",
+          ("rug", "hoofd")),
+    Frase(r"\b(?:wordt|werd|worden|is|zijn) (?:goed |echt |eindelijk )?(?:naar ons |naar de bewoners )?geluisterd\b",
+          "vertrouwen_participatie", 1.0, "er wordt geluisterd",
+          ("geluisterd",)),
+    # armoede en schulden
+    Frase(r"\b(?:de\s+)?eindjes (?:aan elkaar|aan mekaar) (?:knopen|te knopen|geknoopt)\b", "armoede_schulden", -1.0,
+          "de eindjes aan elkaar knopen",
+          ("eindjes",)),
+    Frase(r"\belk(?:e)? (?:dubbeltje|cent|euro) (?:twee keer )?(?:om(?:draaien|gedraaid)|omdraaien)\b"
+          r"|\bniet rond(?:komen| kunnen komen| te komen)\b|\bkomen? (?:niet|nauwelijks) rond\b",
+          "armoede_schulden", -1.0, "niet rondkomen",
+          ("rond", "dubbeltje", "cent", "euro")),
+    Frase(r"\bin de schulden\b|\bschulden (?:hebben|maken|opgebouwd)\b|\brood (?:staan|staat)\b"
+          r"|\b(?:sta|staan|staat|stond|stonden) (?:(?!op\b|in\b)\w+\s+){0,2}?rood\b",  # not "staat op rood"
+          "armoede_schulden", -1.0, "in de schulden",
+          ("schulden", "rood")),
+    # gezondheid en zorg
+    Frase(r"\b(?:slecht|niet goed|moeilijk) ter been\b", "gezondheid_zorg", -1.0, "slecht ter been",
+          ("been",)),
+    Frase(r"\b(?:met|op) (?:de|een) rollator\b", "gezondheid_zorg", 0.0, "rollator",
+          ("rollator",)),
+    # wonen
+    Frase(r"\b(?:op (?:een|de) )?wachtlijst (?:staan|staat|voor een woning)\b|\bgeen (?:betaalbare )?woning (?:te )?"
+          r"vinden\b", "wonen", -1.0, "geen woning vinden",
+          ("wachtlijst", "woning")),
+    # werk
+    Frase(r"\bsolliciteer\w*|\bsollicit\w+\b|\bbaan (?:zoeken|vinden|kwijt)\b|\bzonder (?:werk|baan)\b",
+          "werk_economie", 0.0, "solliciteren",
+          ("sollic", "baan", "zonder")),
+    # valence only: general idioms of complaint and praise
+    Frase(r"\bop (?:zijn|z'n|haar) kop (?:gezet|gegooid|staan|staat)\b", None, -1.0, "op zijn kop gezet",
+          ("kop",)),
+    Frase(r"\buit de hand (?:gelopen|lopen|loopt|liep)\b", None, -1.0, "uit de hand gelopen",
+          ("hand",)),
+    Frase(r"\b(?:de|het) dupe\b|\bin de steek gelaten\b|\baan (?:ons|hun|mijn) lot overgelaten\b", None, -1.0,
+          "in de steek gelaten",
+          ("dupe", "steek", "lot")),
+    Frase(r"\bgrote mond\b|\buitgescholden\b|\bscheldwoorden\b", None, -1.0, "een grote mond",
+          ("mond", "scheld", "schold")),
+    Frase(r"\bzonde van\b|\bjammer genoeg\b|\bhet is jammer\b", None, -1.0, "zonde van",
+          ("zonde", "jammer")),
+    Frase(r"\bthuis (?:voelen|voel|voelt)\b|\b(?:voel|voelt|voelen) (?:me|ons|zich|je) (?:hier )?thuis\b"
+          r"|\bop (?:mijn|ons|je) gemak\b", None, 1.0, "zich thuis voelen",
+          ("thuis", "gemak")),
+    Frase(r"\bmet (?:veel )?plezier\b|\bmet liefde\b", None, 1.0, "met plezier",
+          ("plezier", "liefde")),
+]
+
+
+@lru_cache(maxsize=1)
+def compiled() -> list[tuple[re.Pattern, Frase]]:
+    return [(re.compile(frase.patroon), frase) for frase in FRASEN]
+
+
+REACH = 80  # characters around a keyword where its expression may start or end (about a dozen words)
+
+
+def triggered(word: str) -> tuple[int, ...]:
+    """The expressions (indexes into FRASEN) that one of whose keywords this lower-case word holds."""
+    return tuple(k for k, frase in enumerate(FRASEN) if any(key in word for key in frase.sleutels))
+
+
+def find(text: str, near: dict[int, list[int]] | None = None) -> list[tuple[int, int, Frase]]:
+    """(start, end, expression) for each expression in ``text`` (code points), left to right; an expression
+    overlapping one found earlier in the list is left out.
+
+    ``near`` (expression index -> character positions of words holding its keyword) lets a caller that
+    has already read the words (the tagger) skip the keyword search.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower to two code points ("İ"): keep the offsets right
+        lowered = "".join(ch.lower()[:1] for ch in text)
+    if near is None:
+        near = {}
+        for k, frase in enumerate(FRASEN):
+            for key in frase.sleutels:
+                at = lowered.find(key)
+                while at >= 0:
+                    near.setdefault(k, []).append(at)
+                    at = lowered.find(key, at + 1)
+    found: list[tuple[int, int, Frase]] = []
+    patterns = compiled()
+    length = len(lowered)
+    for k in sorted(near):
+        pattern, frase = patterns[k]
+        positions = near[k]
+        # an expression is only tried near one of its keywords: a pattern tried at every position of a long
+        # story costs far more than the few windows where it can match
+        windows = ((max(0, positions[0] - REACH), min(length, positions[0] + REACH)),) if len(positions) == 1 \
+            else _windows(length, positions)
+        for lo, hi in windows:
+            for match in pattern.finditer(lowered, lo, hi):
+                start, end = match.span()
+                if start < end and not any(start < b and a < end for a, b, _ in found):
+                    found.append((start, end, frase))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _windows(length: int, positions: list[int]) -> list[tuple[int, int]]:
+    spans = sorted((max(0, at - REACH), min(length, at + REACH)) for at in positions)
+    merged = [spans[0]]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
