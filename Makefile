@@ -33,6 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_tellen.py
 	$(BIN)/python benchmarks/bench_tagger.py
+	$(BIN)/python benchmarks/bench_malformed.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_kenniskring_load.py
 
