@@ -22,10 +22,10 @@ notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/*.py >/dev/null
 
 demo: $(STAMP)
-	$(BIN)/wijkkit cijfers --project .
-	$(BIN)/wijkkit import-stories stories --project . --alleen-nieuw --door demo
-	$(BIN)/wijkkit demo-codering --project .
-	$(BIN)/wijkkit dashboard --project . --port $(PORT)
+	$(BIN)/wijkkit tellen cijfers --project .
+	$(BIN)/wijkkit vertellen importeer stories --project . --alleen-nieuw --door demo
+	$(BIN)/wijkkit demo codering --project .
+	$(BIN)/wijkkit kenniskring dashboard --project . --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

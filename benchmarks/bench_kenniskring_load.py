@@ -1,7 +1,7 @@
-"""An evening of forty visits to the kenniskring dashboard, served as ``wijkkit dashboard`` serves it.
+"""An evening of forty visits to the kenniskring dashboard, served as ``wijkkit kenniskring dashboard`` serves it.
 
 For each project (the demo, and Utrecht from the real CBS files in ../shared/data/cbs when
-present): start ``wijkkit dashboard`` (preheated pool of one, kernel culling, kernel limit), then
+present): start ``wijkkit kenniskring dashboard`` (preheated pool of one, kernel culling, kernel limit), then
 40 visits in headless Chromium: 10 at once, the other 30 one after another. Each visit waits
 until the page is interactive (the choices are there and "Te zien: ..." stands above a drawn
 chart), switches the theme and a gebied, measures how long the new answer takes to appear,
@@ -54,11 +54,11 @@ def free_port() -> int:
 
 
 class Server:
-    """``wijkkit dashboard`` in its own process group, with its process tree's memory sampled."""
+    """``wijkkit kenniskring dashboard`` in its own process group, with its process tree's memory sampled."""
 
     def __init__(self, project: Path, notebook: str | None = None):
         self.port = free_port()
-        command = [sys.executable, "-m", "wijkkit.cli", "dashboard", "--project", str(project), "--port",
+        command = [sys.executable, "-m", "wijkkit.cli", "kenniskring", "dashboard", "--project", str(project), "--port",
                    str(self.port), "--no-open"]
         self.log = open(project / "bench-voila.log", "w")
         self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -75,7 +75,7 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.3)
-        raise TimeoutError("wijkkit dashboard did not start")
+        raise TimeoutError("wijkkit kenniskring dashboard did not start")
 
     def tree(self) -> list[psutil.Process]:
         try:

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wijkkit.demo_verhalen import FRAGMENTEN  # noqa: E402
+from wijkkit.demo.verhalen import FRAGMENTEN  # noqa: E402
 from wijkkit.vertellen.tagger import Tagger  # noqa: E402
 
 

@@ -28,9 +28,9 @@
 #   met vergelijkbare buurten.
 
 # %% tags=["parameters"]
-PROJECT = ".."      # projectmap met wijkkit.toml ('..' = de map boven notebooks/)
-GEBIED = None       # gebiedscode, bv. "WK999902"; None = het eerste gebied in focus
-REFERENTIE = None   # None = uit wijkkit.toml; of "gemeente", "basisjaar:2020", "gebieden:CODE,CODE"
+PROJECT = ".."      # projectmap met wijkkit.toml ('..': de map boven notebooks/)
+GEBIED = None       # gebiedscode, bv. "WK999902"; None: het eerste gebied in focus
+REFERENTIE = None   # None: uit wijkkit.toml; of "gemeente", "basisjaar:2020", "gebieden:CODE,CODE"
 UITVOER = None      # map om tabellen als CSV te bewaren (voor reproduceren), of None
 
 # %%

@@ -18,7 +18,7 @@
 #
 # Wat heeft het team gecodeerd, hoe goed zijn de codeurs het met elkaar eens, en wat vertellen
 # de codes over de wijk? Coderen doe je in de **codeerwerkbank** (`notebooks/werkbank_coderen.ipynb`
-# of `wijkkit werkbank`); dit notebook maakt er de tabellen en grafieken bij.
+# of `wijkkit coderen werkbank`); dit notebook maakt er de tabellen en grafieken bij.
 #
 # Een verhaal telt één keer per thema als minstens één codeur het thema toekende. Suggesties
 # die niemand accepteerde tellen niet mee. Citaten komen alleen uit verhalen waarvan de verteller
@@ -51,7 +51,7 @@ store = project_store(project)
 codebook = project.load_codebook()
 labels = {t.id: t.label for t in codebook.themas}
 if DEMO_CODEURS:
-    from wijkkit.demo_codering import simulate
+    from wijkkit.demo.codering import simulate
 
     simulate(store, codebook.theme_ids)
 cijfers = project.load_indicators()
@@ -80,7 +80,7 @@ display(Markdown(betrouwbaarheid.UITLEG))
 eenheden = betrouwbaarheid.store_table(store, codebook.theme_ids, niveau=NIVEAU)
 if eenheden.empty:
     display(Markdown("*Nog geen verhalen die door twee codeurs zijn afgerond. Wijs een steekproef toe met "
-                     "`wijkkit toewijzen NAAM --van CODEUR`.*"))
+                     "`wijkkit coderen toewijzen NAAM --van CODEUR`.*"))
     overeenstemming = {"per_thema": pd.DataFrame(columns=["thema", "alfa", "eenheden", "toegekend"]),
                        "per_paar": pd.DataFrame()}
 else:
@@ -173,7 +173,7 @@ else:
 # %% [markdown]
 # ## Het geleerde model
 # Een model dat leert van de codes van het team wordt alleen getraind als iemand daarom vraagt
-# (`wijkkit leer`), en alleen gebruikt als `[coderen] leermodel = true` in `wijkkit.toml` staat.
+# (`wijkkit coderen leer`), en alleen gebruikt als `[coderen] leermodel = true` in `wijkkit.toml` staat.
 # Hieronder de kruisvalidatie: F1 per thema voor de regels, het model, beide samen en de regels herwogen door
 # het model (een suggestie van de regels houdt het gemiddelde van haar eigen score en de kans volgens het model),
 # telkens op dezelfde delen.
@@ -188,7 +188,7 @@ if rapport_pad.exists():
                      f"het model staat **{'aan' if project.config.coderen.leermodel else 'uit'}**."))
     display(tabel(tabel_cv.reset_index(), decimalen=dict.fromkeys(tabel_cv.columns, 3)))
 else:
-    display(Markdown("*Er is nog geen geleerd model. Train het met `wijkkit leer` zodra het team genoeg heeft "
+    display(Markdown("*Er is nog geen geleerd model. Train het met `wijkkit coderen leer` zodra het team genoeg heeft "
                      "gecodeerd.*"))
 
 # %% [markdown]

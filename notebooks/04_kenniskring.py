@@ -44,7 +44,7 @@ with een_voor_een():
         thema = THEMA or kring.standaard_thema(gebied)
         display(HTML(summary_fragment(kring, gebied, thema, charts=figure_charts(kring, gebied, thema))))
         display(HTML("<p><i>Het interactieve kenniskring-dashboard (andere gebieden en thema's, de kaart en de "
-                     "duiding vastleggen) open je met <code>wijkkit dashboard</code>.</i></p>"))
+                     "duiding vastleggen) open je met <code>wijkkit kenniskring dashboard</code>.</i></p>"))
     else:
         from wijkkit.charts import enable_offline
         from wijkkit.kenniskring.dashboard import Dashboard

@@ -23,7 +23,7 @@
 # op het hele verhaal. Alles wordt meteen bewaard. Met *blind coderen* zie je de codes van
 # collega's pas als je een verhaal hebt afgerond.
 #
-# Open dit notebook in JupyterLab, of als pagina met `wijkkit werkbank`.
+# Open dit notebook in JupyterLab, of als pagina met `wijkkit coderen werkbank`.
 
 # %% tags=["parameters"]
 PROJECT = ".."   # projectmap met wijkkit.toml

@@ -40,7 +40,7 @@ def voila_server(project: Path, timeout: float = 90, command: str = "dashboard")
 
 
 class Served:
-    """A running ``wijkkit dashboard``/``werkbank``: its address, log and kernel processes."""
+    """A running ``wijkkit kenniskring dashboard``/``werkbank``: its address, log and kernel processes."""
 
     def __init__(self, proc: subprocess.Popen, url: str, log: Path):
         self.proc, self.url, self.log = proc, url, log
@@ -61,7 +61,8 @@ def served(project: Path, *extra: str, command: str = "dashboard", timeout: floa
     port = port or free_port()
     log_path = project / f"{command}-{port}.log"
     log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", command, "--project", str(project),
+    group = {"dashboard": "kenniskring", "werkbank": "coderen"}[command]
+    proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", group, command, "--project", str(project),
                              "--port", str(port), "--no-open", *extra], stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

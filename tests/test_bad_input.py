@@ -170,7 +170,7 @@ def test_a_store_that_cannot_be_opened_is_one_dutch_message_without_password(dem
     text = toml.read_text(encoding="utf-8")
     toml.write_text(text.replace('url = "sqlite:///wijkkit.db"', f'url = "{url}"'), encoding="utf-8")
     assert url in toml.read_text(encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", "from wijkkit.cli import main; main()", "betrouwbaarheid",
+    done = subprocess.run([sys.executable, "-c", "from wijkkit.cli import main; main()", "coderen", "betrouwbaarheid",
                            "--project", str(demo_project)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and word in done.stderr and "[store] url" in done.stderr

@@ -6,7 +6,7 @@ import json
 
 from tests.conftest import ROOT
 from wijkkit.config import Project
-from wijkkit.demo import KWB_COLUMNS, generate
+from wijkkit.demo.cijfers import KWB_COLUMNS, generate
 from wijkkit.tellen.sources import read_raw
 
 
@@ -53,8 +53,8 @@ def test_demo_project_shape():
 
 def test_demo_stories_are_what_the_script_makes_and_cover_the_field(tmp_path):
     from wijkkit.codebook import DEFAULT_THEME_IDS
-    from wijkkit.demo_verhalen import FRAGMENTEN, PERSOONLIJK
-    from wijkkit.demo_verhalen import generate as generate_stories
+    from wijkkit.demo.verhalen import FRAGMENTEN, PERSOONLIJK
+    from wijkkit.demo.verhalen import generate as generate_stories
     from wijkkit.vertellen.importers import read_stories
 
     written = generate_stories(tmp_path)

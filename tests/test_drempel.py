@@ -29,7 +29,7 @@ def kring(tmp_path_factory):
 
     from tests.conftest import ROOT
     from wijkkit.coderen.beslissingen import mark_done  # noqa: F401  (team codes exist in a real project)
-    from wijkkit.demo_codering import simulate
+    from wijkkit.demo.codering import simulate
     from wijkkit.kenniskring.gegevens import Kenniskring
 
     root = tmp_path_factory.mktemp("drempel") / "demo"

@@ -382,7 +382,8 @@ def test_there_are_at_least_sixty_cases_across_every_kind_of_input():
 
 
 # ---------------------------------------------------------------------------------------------- properties
-PROPERTY = settings(max_examples=int(os.environ.get("WIJKKIT_HYPOTHESIS_VOORBEELDEN", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=int(os.environ.get("WIJKKIT_HYPOTHESIS_VOORBEELDEN", "60")), deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 cells = st.one_of(st.text(max_size=12), st.integers(-10**6, 10**6).map(str), st.floats().map(str),
                   st.sampled_from([".", "x", "-", "*", "", "GM0001", "WK000101", "BU00010101", "1,5", "nan"]))
 

@@ -1,4 +1,4 @@
-"""`wijkkit reproduce` and `wijkkit rapport` on the demo project: same inputs, same hashes."""
+"""`wijkkit monitoring reproduceer` and `wijkkit monitoring rapport` on the demo project: same inputs, same hashes."""
 
 import json
 import re
@@ -23,7 +23,7 @@ def visible_text(html: str) -> str:
 
 
 def run_reproduce(project_dir, out):
-    result = runner.invoke(app, ["reproduce", "--project", str(project_dir), "--uit", str(out)])
+    result = runner.invoke(app, ["monitoring", "reproduceer", "--project", str(project_dir), "--uitvoer", str(out)])
     assert result.exit_code == 0, result.stdout
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
@@ -61,7 +61,7 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
     # a new target for one indicator changes the progress tables, and nothing else
     path = demo_project / "verandertheorie.yml"
     theory = yaml.safe_load(path.read_text(encoding="utf-8"))
-    theory["ambities"][1]["deelambities"][0]["indicatoren"][0]["doel"] = 50
+    theory["ambities"][1]["deelambities"][0]["tellen", "indicatoren"][0]["doel"] = 50
     path.write_text(yaml.safe_dump(theory, allow_unicode=True), encoding="utf-8")
     third = run_reproduce(demo_project, tmp_path / "drie")
     changed_in = {k for k in first["invoer"] if first["invoer"][k] != third["invoer"].get(k)}
@@ -83,7 +83,7 @@ def test_a_new_project_gets_a_theory_template_and_a_report_says_in_dutch_what_to
     real = SHARED_CBS / "CBS-Utrecht-kwb-2024.xlsx"
     if real.exists():  # a new user's first step: the municipality's own CBS file
         (root / "data" / real.name).write_bytes(real.read_bytes())
-    result = runner.invoke(app, ["rapport", "--project", str(root)])
+    result = runner.invoke(app, ["monitoring", "rapport", "--project", str(root)])
     assert result.exit_code != 0 and isinstance(result.exception, SystemExit)  # a message, not a crash
     assert "verandertheorie.yml" in result.output and "haal daar de # weg" in result.output
     assert "Traceback" not in result.output
@@ -101,7 +101,7 @@ def test_progress_report_renders_offline(demo_project):
     from tests.browser import offline_file_page, require_browser, screenshot
 
     require_browser()
-    result = runner.invoke(app, ["rapport", "--project", str(demo_project)])
+    result = runner.invoke(app, ["monitoring", "rapport", "--project", str(demo_project)])
     assert result.exit_code == 0, result.stdout
     report = Project.load(demo_project).root / "reports" / "voortgang" / "voortgangsrapportage.html"
     html = report.read_text(encoding="utf-8")

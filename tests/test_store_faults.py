@@ -63,7 +63,7 @@ def test_a_read_only_store_can_be_read_and_refuses_writes_in_dutch(demo_project,
 
     reader = project.open_store()
     assert snapshot(reader) == before and len(before[0]) == 6
-    result = runner.invoke(app, ["betrouwbaarheid", "--project", str(demo_project)])
+    result = runner.invoke(app, ["coderen", "betrouwbaarheid", "--project", str(demo_project)])
     assert result.exit_code == 0, result.output
     from wijkkit.kenniskring.gegevens import Kenniskring
 
@@ -76,7 +76,7 @@ def test_a_read_only_store_can_be_read_and_refuses_writes_in_dutch(demo_project,
     nieuw.mkdir()
     (nieuw / "verhaal-nieuw.md").write_text(
         (demo_project / "stories" / "verhaal-001.md").read_text(encoding="utf-8"), encoding="utf-8")
-    result = runner.invoke(app, ["import-stories", str(nieuw), "--project", str(demo_project)])
+    result = runner.invoke(app, ["vertellen", "importeer", str(nieuw), "--project", str(demo_project)])
     assert result.exit_code == 2 and "alleen-lezen" in result.output, result.output
     assert "Traceback" not in result.output
     assert snapshot(reader) == before

@@ -141,10 +141,10 @@ def test_tag_command_adds_suggestions_for_untagged_stories(demo_project, tmp_pat
     store = open_store(project.config.store.url, project_root=project.root)
     import_stories(project, folder, store=store, suggest=False)
     assert store.count(Coding) == 0
-    result = CliRunner().invoke(app, ["tag", "--project", str(demo_project)])
+    result = CliRunner().invoke(app, ["vertellen", "tag", "--project", str(demo_project)])
     assert result.exit_code == 0, result.output
     with store.read() as session:
         themes = {c.thema for c in session.query(Coding).all()}
     assert themes == {"voorzieningen", "schoon_heel"}
-    again = CliRunner().invoke(app, ["tag", "--project", str(demo_project)])
+    again = CliRunner().invoke(app, ["vertellen", "tag", "--project", str(demo_project)])
     assert "0 suggesties" in again.output  # already tagged: nothing silently doubled

@@ -62,7 +62,7 @@ def test_suggestion_carries_evidence_and_offsets(tagger):
 
 
 def test_evaluate_tagger_cli_on_held_out_set():
-    result = CliRunner().invoke(app, ["evaluate-tagger", str(ROOT / "tests" / "gold" / "tagger_heldout.jsonl"),
+    result = CliRunner().invoke(app, ["vertellen", "evalueer", str(ROOT / "tests" / "gold" / "tagger_heldout.jsonl"),
                                       "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
     last = result.output.strip().splitlines()[-1]
@@ -111,7 +111,7 @@ def test_evaluate_tagger_reports_valence_on_real_resident_quotes():
     gold = ROOT.parent / "shared" / "gold" / "bewoners_dev.jsonl"
     if not gold.exists():
         pytest.skip("echte bewonerscitaten niet aanwezig (../shared/gold)")
-    result = CliRunner().invoke(app, ["evaluate-tagger", str(gold), "--project", str(ROOT)])
+    result = CliRunner().invoke(app, ["vertellen", "evalueer", str(gold), "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     micro = next(i for i, line in enumerate(lines) if line.startswith("micro_f1="))

@@ -262,7 +262,8 @@ def test_profiel_command_imports_no_chart_or_nlp_library():
     if not (SHARED / "cbs" / "CBS-Utrecht-kwb-2023.xlsx").exists():
         pytest.skip("echte CBS-bestanden ontbreken")
     script = ("import sys\nfrom wijkkit.cli import app\n"
-              "try:\n    app(['profiel', '--data', sys.argv[1], '--gebied', 'WK034403'])\nexcept SystemExit:\n    pass\n"
+              "try:\n    app(['tellen', 'profiel', '--data', sys.argv[1], '--gebied', 'WK034403'])\n"
+              "except SystemExit:\n    pass\n"
               "print('MODULES:' + ' '.join(sorted(m for m in ('altair', 'spacy', 'vl_convert') if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", script, str(SHARED / "cbs")], capture_output=True, text=True,
                          timeout=120)

@@ -49,7 +49,7 @@ class Tellen(BaseModel):
     referentie: str = "gemeente"
     catalogus: str | None = None
     bestanden: list[Bestand] = Field(default_factory=list)
-    online: list[int] = Field(default_factory=list)  # KWB years fetched with 'wijkkit cbs-ophalen'
+    online: list[int] = Field(default_factory=list)  # KWB years fetched with 'wijkkit tellen ophalen'
 
 
 
@@ -66,7 +66,7 @@ class Store(BaseModel):
 
 class Coderen(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    leermodel: bool = False  # add suggestions of the classifier learned with 'wijkkit leer'
+    leermodel: bool = False  # add suggestions of the classifier learned with 'wijkkit coderen leer'
     minimum_per_thema: int = Field(default=10, ge=2)  # accepted codings a theme needs before it is learned
 
 
@@ -231,8 +231,8 @@ def template_notebooks() -> Path | None:
 
 TEMPLATE_THEORIE = """\
 # Verandertheorie van dit project: waar werkt de wijkaanpak naartoe, en waaraan zien we dat?
-# `wijkkit rapport` maakt er de voortgangsrapportage van. Haal de # weg voor de regels hieronder
-# en vul ze in; de ids van indicatoren staan in `wijkkit indicatoren`, de thema's in codebook.yml.
+# `wijkkit monitoring rapport` maakt er de voortgangsrapportage van. Haal de # weg voor de regels hieronder
+# en vul ze in; de ids van indicatoren staan in `wijkkit tellen indicatoren`, de thema's in codebook.yml.
 #
 # missie: >-
 #   Binnen tien jaar voelen bewoners van de wijk zich thuis en kunnen ze rondkomen en meedoen.

@@ -37,9 +37,10 @@ class Probleem:
     kolom_letter: str | None = None
     gevonden: str | None = None
     soort: str = "kolom"  # "veld" for YAML/TOML settings
+    plek: str = "bestand"  # "optie" for a command-line option ("--gebied"), where there is no file
 
     def plaats(self) -> str:
-        parts = [f"bestand '{self.bestand}'"]
+        parts = [f"{self.plek} '{self.bestand}'"]
         if self.rij is not None:
             parts.append(f"rij {self.rij}")
         if self.kolom is not None:

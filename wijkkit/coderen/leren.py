@@ -6,7 +6,7 @@ is a label of the sentence when most of the coders who finished the story applie
 sentences. Before a model is used, :func:`cross_validate` reports precision and recall per
 theme for the rules alone, the model alone and both together on the same folds (grouped by
 story, so sentences of one story never sit in both train and test). Training happens only
-when someone asks for it (``wijkkit leer``); nothing retrains in the background.
+when someone asks for it (``wijkkit coderen leer``); nothing retrains in the background.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ class Werkbank(w.VBox):
         self._refresh_list()
         from wijkkit.kenniskring.serve import mark_ready
 
-        mark_ready()  # 'wijkkit werkbank' opens the browser once this page is built
+        mark_ready()  # 'wijkkit coderen werkbank' opens the browser once this page is built
 
     @classmethod
     def for_project(cls, project=".", **options) -> "Werkbank":

@@ -4,7 +4,7 @@ What a circle writes is read back on a beamer and ends up in summaries and repor
 names, phone numbers and addresses are replaced on the way in, as with stories. A dashboard
 kernel replaces them with the light pseudonymiser (no gigabyte name model in every visitor's
 kernel); :func:`pseudonimiseer_volledig` passes the full one over those notes later, once per
-server (``wijkkit dashboard`` does it in a short-lived process) and before every report.
+server (``wijkkit kenniskring dashboard`` does it in a short-lived process) and before every report.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The full pseudonymiser over duidingen written in a dashboard: ``python -m wijkkit.kenniskring.nabewerking MAP``.
 
-A short-lived process, started by ``wijkkit dashboard`` when notes wait for it (and by the
+A short-lived process, started by ``wijkkit kenniskring dashboard`` when notes wait for it (and by the
 reports before they read duidingen): it loads the name model once, passes it over the waiting
 notes and exits, so no kernel of a visitor ever holds that gigabyte.
 """

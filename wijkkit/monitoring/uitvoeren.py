@@ -1,8 +1,8 @@
 """Run template notebooks headless and turn them into Dutch HTML without code.
 
-``render_report`` makes the progress report (``wijkkit rapport``); ``reproduce`` runs every
+``render_report`` makes the progress report (``wijkkit monitoring rapport``); ``reproduce`` runs every
 template notebook on a project and writes a manifest of input and output hashes
-(``wijkkit reproduce``), so a student can show that the same inputs give the same results.
+(``wijkkit monitoring reproduceer``), so a student can show that the same inputs give the same results.
 """
 
 from __future__ import annotations

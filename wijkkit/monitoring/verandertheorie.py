@@ -33,7 +33,7 @@ class Kwantitatief(BaseModel):
     def _known(cls, value: str, info: ValidationInfo) -> str:
         known = (info.context or {}).get("indicatoren")
         if known is not None and value not in known:
-            raise ValueError(f"een indicator uit de catalogus (zie 'wijkkit indicatoren'), niet {value!r}")
+            raise ValueError(f"een indicator uit de catalogus (zie 'wijkkit tellen indicatoren'), niet {value!r}")
         return value
 
     @model_validator(mode="after")

@@ -96,8 +96,14 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
     gebieden = [gebied] if isinstance(gebied, str) else list(gebied)
     unknown = [g for g in gebieden if g not in set(df["gebied_code"].cat.categories)]
     if unknown:
-        raise WijkkitInputError(Probleem("--gebied", "een gebiedscode die in de ingelezen cijfers voorkomt (bekijk "
-                                         "welke gebieden er zijn met 'wijkkit cijfers')", gevonden=", ".join(unknown)))
+        import difflib
+
+        codes = [str(c) for c in df["gebied_code"].cat.categories]
+        close = difflib.get_close_matches(unknown[0].upper(), codes, n=3)
+        hint = f"; bedoel je {' of '.join(close)}?" if close else ""
+        raise WijkkitInputError(Probleem(
+            "--gebied", "een gebied dat in de ingelezen cijfers staat (alle codes en namen: 'wijkkit tellen cijfers "
+            f"--gebieden'){hint}", gevonden=", ".join(unknown), plek="optie"))
     known = catalogus.to_frame().set_index("indicator")
     shown = known.index[~known["hulp"]] if indicatoren is None else indicatoren
     wanted = [i for i in shown if i in known.index]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, excel_column_letter
 from wijkkit.tellen import schema
-from wijkkit.tellen.sources import RawTable, missing_column_problem, read_raw, year_from_name
+from wijkkit.tellen.sources import RawTable, find_column, missing_column_problem, read_raw, year_from_name
 
 # KWB columns that describe the gebied rather than measure it.
 KWB_ID_COLUMNS = {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code",
@@ -138,17 +138,19 @@ def read_municipal(path: str | Path, mapping: Mapping | None = None, *,
     """
     mapping = dict(mapping or {})
     table = read_raw(path, sheet=mapping.get("sheet", 0), encoding=encoding)
-    code_col = mapping.get("gebied", "gebied_code")
+    code_col = find_column(table, mapping.get("gebied", "gebied_code")) or mapping.get("gebied", "gebied_code")
     if code_col not in table.header:
         raise WijkkitInputError(missing_column_problem(
             table, code_col, f"de kolom '{code_col}' met gebiedscodes (zie de koppeling 'gebied')"))
     codes = _text_column(table, code_col)
     naam_col = mapping.get("naam")
+    naam_col = find_column(table, naam_col) or naam_col if naam_col else None
     if naam_col and naam_col not in table.header:
         raise WijkkitInputError(missing_column_problem(table, naam_col, f"de kolom '{naam_col}'"))
     namen = _text_column(table, naam_col) if naam_col else codes
     jaar_spec = mapping.get("jaar", jaar)
     if isinstance(jaar_spec, str) and not jaar_spec.isdigit():
+        jaar_spec = find_column(table, jaar_spec) or jaar_spec
         if jaar_spec not in table.header:
             raise WijkkitInputError(missing_column_problem(table, jaar_spec, f"de kolom '{jaar_spec}'"))
         jaren = _period_years(table, jaar_spec)
@@ -159,8 +161,9 @@ def read_municipal(path: str | Path, mapping: Mapping | None = None, *,
         per_year = False
         used = {code_col, naam_col}
     wanted = mapping.get("indicatoren")
-    renames = dict(wanted) if isinstance(wanted, Mapping) else {}
-    indicator_cols = list(wanted) if wanted else [h for h in table.header if h not in used and h]
+    renames = {find_column(table, c) or c: v for c, v in wanted.items()} if isinstance(wanted, Mapping) else {}
+    indicator_cols = ([find_column(table, c) or c for c in wanted] if wanted
+                      else [h for h in table.header if h not in used and h])
     missing = [c for c in indicator_cols if c not in table.header]
     if missing:
         raise WijkkitInputError([missing_column_problem(table, c, f"de kolom '{c}' (uit de koppeling)")

@@ -187,10 +187,30 @@ def year_from_name(path: str | Path) -> int | None:
     return int(found[-1]) if found else None
 
 
+def find_column(table: RawTable, name: str) -> str | None:
+    """The header as written for a column named in a mapping: exactly, or ignoring case and spaces when that
+    points at one column ("Buurtcode" for "buurtcode")."""
+    if name in table.header:
+        return name
+    loose = [h for h in table.header if h.casefold().strip() == str(name).casefold().strip()]
+    return loose[0] if len(loose) == 1 else None
+
+
 def missing_column_problem(table: RawTable, wanted: str, verwacht: str) -> Probleem:
-    """A helpful message when a required column is absent, also spotting a wrong delimiter."""
+    """A helpful message when a required column is absent: the nearest column name, or the separator that
+    made the header one column."""
+    import difflib
+
     gevonden = ", ".join(table.header[:8]) + (" ..." if len(table.header) > 8 else "")
     if len(table.header) == 1 and any(ch in table.header[0] for ch in ";,\t|:"):
-        verwacht += (" (de kopregel werd als één kolom gelezen: gebruikt het bestand een ander "
-                     "scheidingsteken?)")
+        used = _show(table.delimiter) if table.delimiter else "?"
+        other = next((_show(ch) for ch in ";,\t|:" if ch in table.header[0] and ch != table.delimiter), None)
+        verwacht += (f" (de kopregel werd met '{used}' als scheidingsteken als één kolom gelezen"
+                     + (f"; het bestand lijkt '{other}' te gebruiken" if other else "") + ")")
+    else:
+        close = difflib.get_close_matches(str(wanted).casefold(), [h.casefold() for h in table.header], n=1,
+                                          cutoff=0.6)
+        if close:
+            name = next(h for h in table.header if h.casefold() == close[0])
+            verwacht += f"; bedoel je '{name}'?"
     return Probleem(table.bestand, verwacht, rij=1, kolom=wanted, gevonden=gevonden)

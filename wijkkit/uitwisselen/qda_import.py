@@ -1,7 +1,7 @@
 """Bring work from ATLAS.ti, NVivo, MAXQDA or QualCoder (REFI-QDA) into a wijkkit project.
 
 Stories go through exactly the same checks, pseudonymisation, consent rules and single
-transaction as ``wijkkit import-stories`` (:func:`wijkkit.vertellen.importeren.store_stories`);
+transaction as ``wijkkit vertellen importeer`` (:func:`wijkkit.vertellen.importeren.store_stories`);
 codings follow their text through the pseudonymisation. The file's codebook is merged into
 the project's (sub-codes, categories, code groups, names in any script); codes the project
 already has are recognised by id or name. Codings for a story that is already in the store are

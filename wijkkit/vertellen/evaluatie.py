@@ -14,14 +14,16 @@ from wijkkit.vertellen.tagger import Tagger
 
 
 def read_gold(path: str | Path) -> list[dict]:
+    from wijkkit.yamlfile import read_settings_text
+
     items, problemen = [], []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_settings_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
             assert isinstance(item.get("text"), str) and isinstance(item.get("themes"), list)
-        except (json.JSONDecodeError, AssertionError):
+        except (json.JSONDecodeError, AssertionError, AttributeError):
             problemen.append(Probleem(bestandsnaam(path), '{"text": ..., "themes": [...]} op elke regel',
                                       rij=number, gevonden=line[:60]))
             continue

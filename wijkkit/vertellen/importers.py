@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
-from wijkkit.tellen.sources import read_raw
+from wijkkit.tellen.sources import find_column, missing_column_problem, read_raw
 from wijkkit.vertellen.model import STORY_FIELDS, Verhaal
 from wijkkit.weergave import getal
 from wijkkit.yamlfile import PYDANTIC_NL
@@ -79,12 +79,16 @@ def read_markdown(path: Path, defaults: Mapping | None = None, **_) -> list[Reco
 def read_table(path: Path, defaults: Mapping | None = None, mapping: Mapping | None = None, **_) -> list[Record]:
     """One story per row; ``mapping`` names the column for each field (default: same name)."""
     table = read_raw(path)
-    mapping = {field: (mapping or {}).get(field, field) for field in STORY_FIELDS}
-    missing = [column for field, column in mapping.items() if field == "tekst" and column not in table.header]
-    if missing:
-        raise WijkkitInputError(Probleem(table.bestand, f"een kolom '{missing[0]}' met de tekst van het verhaal "
-                                         "(of een koppeling tekst = KOLOM)", rij=1, kolom=missing[0],
-                                         gevonden=", ".join(table.header[:8])))
+    given = mapping or {}
+    mapping = {field: find_column(table, given.get(field, field)) or given.get(field, field) for field in STORY_FIELDS}
+    problemen = [missing_column_problem(table, column, f"een kolom '{column}' met de tekst van het verhaal (of een "
+                                        "koppeling tekst=KOLOM)") for field, column in mapping.items()
+                 if field == "tekst" and column not in table.header]
+    problemen += [missing_column_problem(table, column, f"de kolom '{column}' uit de koppeling {field}={column}")
+                  for field, column in mapping.items() if field in given and field != "tekst"
+                  and column not in table.header]
+    if problemen:
+        raise WijkkitInputError(problemen)
     records = []
     for offset, row in enumerate(table.rows):
         data = dict(defaults or {})
@@ -202,6 +206,10 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
     records: list[Record] = []
     problemen: list[Probleem] = []
     for path in find_story_files(source):
+        if not path.exists():
+            problemen.append(Probleem(bestandsnaam(path), "een bestaand bestand of een map met verhalen (dit pad "
+                                      "bestaat niet)", gevonden=str(path)))
+            continue
         importer = IMPORTERS.get(path.suffix.lower())
         if importer is None:
             problemen.append(Probleem(bestandsnaam(path), "een .md-, .csv-, .xlsx-, .docx- of .txt-bestand",
@@ -254,8 +262,9 @@ def validate_records(records: list[Record], *, gebieden: Iterable[str] | None = 
             verhaal = verhaal.met_id(rename(verhaal.id))
         where = f"{record.bestand}" + (f" rij {record.rij}" if record.rij else "")
         if known is not None and verhaal.gebied not in known:
-            problemen.append(Probleem(record.bestand, "een gebied uit dit project (zie de cijfers of wijkkit.toml)",
-                                      record.rij, "gebied", gevonden=verhaal.gebied))
+            problemen.append(Probleem(record.bestand, "een gebied uit de cijfers van dit project (alle codes en namen: "
+                                      "'wijkkit tellen cijfers --gebieden')", record.rij, "gebied",
+                                      gevonden=verhaal.gebied))
         elif verhaal.id in existing and skip_existing:
             continue
         elif verhaal.id in existing:

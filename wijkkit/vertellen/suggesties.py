@@ -52,7 +52,7 @@ def suggest_with_model(project: Project, store, version_id: int | None = None) -
 
     loaded = load_model(project.model_dir)
     if loaded is None:
-        raise FileNotFoundError("er is nog geen geleerd model: train het eerst met 'wijkkit leer'")
+        raise FileNotFoundError("er is nog geen geleerd model: train het eerst met 'wijkkit coderen leer'")
     nlp, rapport = loaded
     learned = set(rapport.get("themas", []))
     tagger = Tagger(project.load_codebook())

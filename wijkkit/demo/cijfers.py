@@ -1,6 +1,6 @@
 """The demo project: fictional gemeente Lindehoven (GM9999), 3 wijken, 14 buurten, 2020-2024.
 
-Run ``wijkkit demo-data`` (or ``python -m wijkkit.demo``) to regenerate ``data/kwb-YYYY.xlsx``,
+Run ``wijkkit demo cijfers`` (or ``python -m wijkkit.demo.cijfers``) to regenerate ``data/kwb-YYYY.xlsx``,
 ``data/gemeente-veiligheid.csv`` and ``data/gemeente-bewonersonderzoek.csv``. The seed is fixed, so the files are identical on every
 machine; they are committed so nobody needs to run this to use the demo.
 

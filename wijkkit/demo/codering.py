@@ -1,6 +1,6 @@
 """Demo coding team: two simulated coders work through the demo stories.
 
-The demo fragments carry their true theme and valence (``demo_verhalen.FRAGMENTEN``), so a
+The demo fragments carry their true theme and valence (``wijkkit.demo.verhalen.FRAGMENTEN``), so a
 simulated coder can answer the tagger's suggestions the way a careful person would: accept
 the right ones, reject the wrong ones, add what the tagger missed, and make an occasional
 mistake (``ruis``). A researcher codes most stories; a student codes an assigned sample,
@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import select
 
 from wijkkit.coderen.beslissingen import assign_sample, coders, mark_done
-from wijkkit.demo_verhalen import FRAGMENTEN
+from wijkkit.demo.verhalen import FRAGMENTEN
 from wijkkit.store import Store
 from wijkkit.store.models import Coding, Story
 from wijkkit.vertellen.importeren import TAGGER_CODER

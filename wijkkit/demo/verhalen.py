@@ -6,7 +6,7 @@ sometimes agree (Rietveld: money worries, high bijstand) and sometimes clearly d
 (Lindenhof: good figures, lonely older residents; Kanaalzone: worst safety figures, yet
 young people and parents praise the jongerenwerk). Some stories carry fictional names,
 addresses and phone numbers, so that pseudonymisation on import is visible.
-Run ``python -m wijkkit.demo_verhalen``; the seed is fixed.
+Run ``python -m wijkkit.demo.verhalen``; the seed is fixed.
 """
 
 from __future__ import annotations

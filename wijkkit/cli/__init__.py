@@ -1,0 +1,66 @@
+"""The ``wijkkit`` command, grouped by the cycle: tellen, vertellen, coderen, kenniskring, monitoring.
+
+One module per group; every name, option and message is Dutch (``--project``, ``--gebied``,
+``--thema``, ``--uitvoer`` mean the same everywhere). The names of earlier versions still work as
+hidden aliases that say, in one line, what the command is called now.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+from wijkkit.cli import coderen, kenniskring, monitoring, project, tellen, vertellen
+from wijkkit.cli.gemeen import err
+from wijkkit.cli.nederlands import Commando, groep
+from wijkkit.errors import WijkkitInputError
+
+app = groep("wijkkit: tellen en vertellen in de wijk. Begin met 'wijkkit init MAP' of 'make demo'.")
+app.command("init")(project.init)
+for name, group in (("tellen", tellen.app), ("vertellen", vertellen.app), ("coderen", coderen.app),
+                    ("kenniskring", kenniskring.app), ("monitoring", monitoring.app), ("demo", project.demo_app),
+                    ("sleutel", project.sleutel_app)):
+    app.add_typer(group, name=name)
+
+# Earlier names -> (group, command, the function behind it). Scripts and READMEs out there keep working.
+ALIASSEN = {
+    "cijfers": ("tellen", "cijfers", tellen.cijfers),
+    "profiel": ("tellen", "profiel", tellen.profiel),
+    "indicatoren": ("tellen", "indicatoren", tellen.indicatoren),
+    "cbs-ophalen": ("tellen", "ophalen", tellen.ophalen),
+    "import-stories": ("vertellen", "importeer", vertellen.importeer),
+    "tag": ("vertellen", "tag", vertellen.tag),
+    "evaluate-tagger": ("vertellen", "evalueer", vertellen.evalueer),
+    "werkbank": ("coderen", "werkbank", coderen.werkbank),
+    "toewijzen": ("coderen", "toewijzen", coderen.toewijzen),
+    "betrouwbaarheid": ("coderen", "betrouwbaarheid", coderen.betrouwbaarheid),
+    "leer": ("coderen", "leer", coderen.leer),
+    "exporteer": ("coderen", "exporteer", coderen.exporteer),
+    "importeer-qda": ("coderen", "importeer", coderen.importeer),
+    "dashboard": ("kenniskring", "dashboard", kenniskring.dashboard),
+    "rapport": ("monitoring", "rapport", monitoring.rapport),
+    "reproduce": ("monitoring", "reproduceer", monitoring.reproduceer),
+    "demo-data": ("demo", "cijfers", project.demo_cijfers),
+    "demo-codering": ("demo", "codering", project.demo_codering),
+}
+
+
+def _alias(old: str, group: str, command: str, func):
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        err.print(f"Let op: 'wijkkit {old}' heet nu 'wijkkit {group} {command}'.", highlight=False, markup=False)
+        return func(*args, **kwargs)
+    return run
+
+
+for _old, (_group, _command, _func) in ALIASSEN.items():
+    app.command(_old, hidden=True, cls=Commando)(_alias(_old, _group, _command, _func))
+
+
+def main() -> None:
+    """The console entry point: bad input met anywhere in a command is one Dutch message, never a traceback."""
+    try:
+        app()
+    except WijkkitInputError as exc:
+        err.print(str(exc), highlight=False, markup=False)
+        sys.exit(2)

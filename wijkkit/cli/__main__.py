@@ -1,0 +1,5 @@
+"""``python -m wijkkit.cli``."""
+
+from wijkkit.cli import main
+
+main()

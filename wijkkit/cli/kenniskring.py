@@ -1,0 +1,60 @@
+"""wijkkit kenniskring: the dashboard for a knowledge circle, and its summary as a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from typing import Optional
+
+import typer
+
+from wijkkit.cli.gemeen import ProjectOpt, console, fail
+from wijkkit.cli.nederlands import groep
+from wijkkit.errors import Probleem, WijkkitInputError
+
+app = groep("Kenniskring: het dashboard voor de warme duiding en de samenvatting per gebied en thema.")
+
+
+@app.command()
+def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="Poort op 127.0.0.1."),
+              open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser."),
+              preheat: bool = typer.Option(True, "--voorverwarmd/--koud",
+                                           help="Kernel vooraf laten rekenen, zodat de pagina direct klaar is."),
+              opruimen: int = typer.Option(120, help="Seconden waarna de kernel van een gesloten pagina stopt."),
+              max_kernels: int = typer.Option(12, "--max-kernels",
+                                              help="Hoeveel pagina's (kernels) er tegelijk open mogen zijn.")
+              ) -> None:
+    """Start het kenniskring-dashboard (Voila) op 127.0.0.1, zonder code of foutmeldingen in beeld."""
+    from wijkkit.kenniskring.serve import serve
+
+    try:
+        sys.exit(serve(project, port=port, open_browser=open_browser, preheat=preheat, opruimen=opruimen,
+                       max_kernels=max_kernels))
+    except WijkkitInputError as exc:
+        fail(exc)
+
+
+@app.command()
+def samenvatting(gebied: str = typer.Option(..., "--gebied", "-g", help="Gebiedscode, bv. WK034403."),
+                 thema: str = typer.Option(..., "--thema", "-t", help="Thema-id uit het codeboek, bv. wonen."),
+                 uitvoer: Optional[Path] = typer.Option(None, "--uitvoer",
+                                                        help="Map voor het bestand (standaard reports/kenniskring/)."),
+                 project: Path = ProjectOpt) -> None:
+    """Schrijf de samenvatting van één gebied en thema als HTML, om mee te nemen of af te drukken."""
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.samenvatting import write_summary
+
+    try:
+        kring = Kenniskring(project)
+        if gebied not in kring.namen:
+            raise WijkkitInputError(Probleem(
+                "--gebied", "een gebied uit de cijfers van dit project (de codes staan in 'wijkkit tellen cijfers "
+                "--gebieden' en in de gebiedskeuze op het dashboard)", gevonden=gebied))
+        if thema not in kring.labels:
+            raise WijkkitInputError(Probleem("--thema", "een thema-id uit het codeboek: " + ", ".join(kring.labels),
+                                             gevonden=thema, plek="optie"))
+        path = write_summary(kring, gebied, thema, map_=uitvoer)
+    except WijkkitInputError as exc:
+        fail(exc)
+    console.print(f"Samenvatting: {path}", markup=False, highlight=False)
