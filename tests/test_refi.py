@@ -442,7 +442,7 @@ def test_import_uses_the_same_checks_as_story_files(fresh, tmp_path):
     with pytest.raises(WijkkitInputError) as info:
         import_qdpx(fresh, path)
     assert "gebied" in str(info.value) and "ander.qdpx" in str(info.value)
-    for wrong, expected in [({"gebied": "BU12345678"}, "gebied uit dit project"),
+    for wrong, expected in [({"gebied": "BU12345678"}, "gebied uit de cijfers van dit project"),
                             ({"methode": "onzin"}, "storytelling"), ({"toestemming": "misschien"}, "citeren-anoniem")]:
         with pytest.raises(WijkkitInputError, match=expected):
             import_qdpx(fresh, path, defaults={**DEFAULTS, **wrong})

@@ -61,7 +61,7 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
     # a new target for one indicator changes the progress tables, and nothing else
     path = demo_project / "verandertheorie.yml"
     theory = yaml.safe_load(path.read_text(encoding="utf-8"))
-    theory["ambities"][1]["deelambities"][0]["tellen", "indicatoren"][0]["doel"] = 50
+    theory["ambities"][1]["deelambities"][0]["indicatoren"][0]["doel"] = 50
     path.write_text(yaml.safe_dump(theory, allow_unicode=True), encoding="utf-8")
     third = run_reproduce(demo_project, tmp_path / "drie")
     changed_in = {k for k in first["invoer"] if first["invoer"][k] != third["invoer"].get(k)}
