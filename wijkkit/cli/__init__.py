@@ -8,12 +8,10 @@ hidden aliases that say, in one line, what the command is called now.
 from __future__ import annotations
 
 import functools
-import sys
 
 from wijkkit.cli import coderen, kenniskring, monitoring, project, tellen, vertellen
 from wijkkit.cli.gemeen import err
 from wijkkit.cli.nederlands import Commando, groep
-from wijkkit.errors import WijkkitInputError
 
 app = groep("wijkkit: tellen en vertellen in de wijk. Begin met 'wijkkit init MAP' of 'make demo'.")
 app.command("init")(project.init)
@@ -58,9 +56,5 @@ for _old, (_group, _command, _func) in ALIASSEN.items():
 
 
 def main() -> None:
-    """The console entry point: bad input met anywhere in a command is one Dutch message, never a traceback."""
-    try:
-        app()
-    except WijkkitInputError as exc:
-        err.print(str(exc), highlight=False, markup=False)
-        sys.exit(2)
+    """The console entry point (bad input anywhere in a command is one Dutch message: see ``Groep.main``)."""
+    app()

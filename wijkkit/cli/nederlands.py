@@ -74,24 +74,22 @@ def vertaal(text: str) -> str:
     return _METAVAR.sub(_metavar, text)
 
 
-class Commando(TyperCommand):
+class Nederlands:
+    """Help and usage lines in Dutch, for a command or a group."""
+
+    def get_help(self, ctx: _click.Context) -> str:
+        return vertaal(super().get_help(ctx))
+
+    def get_usage(self, ctx: _click.Context) -> str:
+        return vertaal(super().get_usage(ctx))
+
+
+class Commando(Nederlands, TyperCommand):
     """A command whose help is Dutch."""
 
-    def get_help(self, ctx: _click.Context) -> str:
-        return vertaal(super().get_help(ctx))
 
-    def get_usage(self, ctx: _click.Context) -> str:
-        return vertaal(super().get_usage(ctx))
-
-
-class Groep(TyperGroup):
+class Groep(Nederlands, TyperGroup):
     """A group of commands whose help and usage errors are Dutch (also for the commands below it)."""
-
-    def get_help(self, ctx: _click.Context) -> str:
-        return vertaal(super().get_help(ctx))
-
-    def get_usage(self, ctx: _click.Context) -> str:
-        return vertaal(super().get_usage(ctx))
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra):
         try:

@@ -72,7 +72,7 @@ def suggestion_agreement(store: Store, codebook: Codebook) -> pd.DataFrame:
     """One row per theme: team / suggested / both sentence counts, precision, recall, F1, same valence, verdict."""
     labels = team_labels(store)
     done = set(finished(store)["story_id"])
-    suggested = _suggestions(store, done) if done else _suggestions(store).iloc[:0]
+    suggested = _suggestions(store, done)
     suggested = suggested[suggested["segment_id"].notna()]
     by_key: dict[tuple[int, str], str | None] = {}
     for segment_id, theme, valentie in zip(suggested["segment_id"], suggested["thema"], suggested["valentie"]):

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, inspect, select, text
+from sqlalchemy import String, create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -259,8 +259,6 @@ def open_store(url: str | None = None, *, project_root: str | Path | None = None
 
 def _check_values(session: Session, _context, _instances) -> None:
     """Refuse what PostgreSQL would refuse and SQLite would keep (too long, a NUL), the same on both."""
-    from sqlalchemy import String
-
     from wijkkit.errors import Probleem, WijkkitInputError
 
     problemen = []

@@ -144,7 +144,7 @@ def read_municipal(path: str | Path, mapping: Mapping | None = None, *,
             table, code_col, f"de kolom '{code_col}' met gebiedscodes (zie de koppeling 'gebied')"))
     codes = _text_column(table, code_col)
     naam_col = mapping.get("naam")
-    naam_col = find_column(table, naam_col) or naam_col if naam_col else None
+    naam_col = (find_column(table, naam_col) or naam_col) if naam_col else None
     if naam_col and naam_col not in table.header:
         raise WijkkitInputError(missing_column_problem(table, naam_col, f"de kolom '{naam_col}'"))
     namen = _text_column(table, naam_col) if naam_col else codes

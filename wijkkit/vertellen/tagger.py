@@ -236,16 +236,13 @@ class Tagger:
                     infos[k] = (info[0], 0, role, *info[3:6], bool(info[0] or role), *info[7:])
             info = infos[first]
             matches = list(info[0])
-            if frase.thema and self._known(frase.thema):
+            if frase.thema in self._theme_ids:
                 matches = [m for m in matches if m[0] != frase.thema] + [(frase.thema, frase.naam, "frase")]
             polarity = frase.polariteit if frase.polariteit else (0 if last > first + 1 else info[1])
             role = None if frase.polariteit else info[2]
             infos[first] = (matches, polarity, role, info[3], info[4], info[5],
                             bool(matches or polarity or role), *info[7:])
         return infos
-
-    def _known(self, theme: str) -> bool:
-        return theme in self._theme_ids
 
     @staticmethod
     def _close(best: dict, events: list, infos, offsets, first: int, last: int, nr: int, text: str, out: list,
