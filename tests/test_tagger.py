@@ -127,7 +127,8 @@ VOORBEELDEN = {  # one everyday sentence per expression in wijkkit/vertellen/fra
     "een oogje in het zeil": "De buurvrouw houdt een oogje in het zeil.",
     "bij elkaar komen": "Het straatfeest brengt de hele straat bij elkaar.",
     "met elkaar doen": "We gaan met elkaar koken in het buurthuis.",
-    "langs elkaar heen leven": "Het is hier ieder voor zich.",
+    "langs elkaar heen leven": "Mensen leven hier langs elkaar heen.",
+    "ieder voor zich": "Het is hier ieder voor zich.",
     "niemand kennen": "Ik ken hier niemand meer.",
     "op straat hangen": "Er hangen jongens op straat rond tot diep in de nacht.",
     "durven niet over straat": "Ouderen durven 's avonds niet meer over straat.",
@@ -139,23 +140,29 @@ VOORBEELDEN = {  # one everyday sentence per expression in wijkkit/vertellen/fra
     "achter onze rug om": "Het is over ons hoofd heen besloten.",
     "er wordt geluisterd": "Er wordt eindelijk naar ons geluisterd.",
     "de eindjes aan elkaar knopen": "Ik kan de eindjes aan elkaar knopen.",
-    "niet rondkomen": "Ze moeten elk dubbeltje omdraaien.",
-    "in de schulden": "Veel gezinnen staan rood.",
+    "elk dubbeltje omdraaien": "Ze moeten elk dubbeltje omdraaien.",
+    "niet rondkomen": "Met dit loon komen we niet rond.",
+    "in de schulden": "Hij is in de schulden geraakt.",
+    "rood staan": "Veel gezinnen staan rood.",
     "slecht ter been": "Mijn moeder is slecht ter been.",
     "rollator": "Zij loopt met een rollator.",
-    "geen woning vinden": "Mijn zoon staat al jaren op de wachtlijst voor een woning.",
+    "op de wachtlijst staan": "Mijn zoon staat al jaren op de wachtlijst voor een woning.",
+    "geen woning vinden": "Jonge mensen kunnen hier geen betaalbare woning vinden.",
     "solliciteren": "Hij solliciteert zich suf.",
+    "zonder werk": "Sinds de fabriek dicht is zit hij zonder werk.",
     "op zijn kop gezet": "De buurt is op zijn kop gezet.",
     "uit de hand gelopen": "Het feest is uit de hand gelopen.",
     "in de steek gelaten": "Wij voelen ons in de steek gelaten.",
-    "een grote mond": "Ik werd uitgescholden door die jongens.",
+    "een grote mond": "Die jongens hebben een grote mond tegen iedereen.",
+    "uitgescholden": "Ik werd uitgescholden door die jongens.",
     "zonde van": "Het is zonde van het mooie park.",
     "zich thuis voelen": "Ik voel me hier thuis.",
+    "op mijn gemak": "Op straat ben ik op mijn gemak.",
     "met plezier": "Ik woon hier met plezier.",
 }
 
 
-def test_every_expression_is_found_in_an_everyday_sentence_and_its_keywords_are_needed():
+def test_every_expression_is_found_in_an_everyday_sentence_and_its_keywords_are_needed(tagger, monkeypatch):
     import re
 
     from wijkkit.vertellen import frasen
@@ -166,6 +173,27 @@ def test_every_expression_is_found_in_an_everyday_sentence_and_its_keywords_are_
         assert frase.naam in {f.naam for _, _, f in frasen.find(zin)}, zin
         for match in re.finditer(frase.patroon, zin.lower()):  # a match always holds one of its keywords
             assert any(key in match.group() for key in frase.sleutels), (frase.naam, match.group())
+            assert not frase.ook or any(key in match.group() for key in frase.ook), (frase.naam, match.group())
+        # the tagger finds it too, with its second-word check on tokens instead of characters
+        seen = []
+        monkeypatch.setattr(frasen, "find", lambda text, near, find=frasen.find: seen.extend(find(text, near))
+                            or find(text, near))
+        tagger.tag(zin)
+        monkeypatch.undo()
+        assert frase.naam in {f.naam for _, _, f in seen}, zin
+    assert len(frasen.FRASEN) <= 64  # the tagger keeps each word's second-word expressions as bits of an uint64
+
+
+def test_expressions_are_matched_only_from_the_start_of_a_word():
+    from wijkkit.vertellen import frasen
+
+    assert [f.naam for _, _, f in frasen.find("We helpen elkaar.")] == ["elkaar helpen/kennen"]
+    assert frasen.find("De ontwikkelaar helpt niet.") == []  # "elkaar" inside "ontwikkelaar"
+    assert frasen.find("Het achterland hoofdzakelijk.") == []
+    assert [f.naam for _, _, f in frasen.find("Ze luisteren niet.")] == ["luisteren niet"]
+    assert frasen.find("Zeluisteren niet.") == []
+    with pytest.raises(ValueError):
+        frasen.unanchored(r"\bmet plezier|zonder plezier")
 
 
 @pytest.mark.parametrize("zin, thema, valentie", [
