@@ -19,10 +19,11 @@ from spacy.attrs import IDX, ORTH
 
 from wijkkit.codebook import Codebook, load_codebook
 from wijkkit.vertellen import frasen
-from wijkkit.vertellen.nlp import SENTENCE_END, dutch_pipeline, fold, lemma_of, ocr_repair, stem
+from wijkkit.vertellen.nlp import dutch_pipeline, fold, lemma_of, ocr_repair, stem
 from wijkkit.vertellen.valentie import (CONTRAST, EVERYDAY, ROLE_CODES, ROLE_POLARITY, ROLES, label, polarity_lexicon,
                                         scores)
 from wijkkit.vertellen.valentie import score as valence_score
+from wijkkit.vertellen.vormen import END, NOOIT, PLACE, TRIGGER, ZO, Vormen
 
 MIN_PART = 4  # shortest term that may be a part of a compound
 # What may follow a compound modifier without making a new word ("werk" + "elijk" is not werk).
@@ -34,15 +35,11 @@ SCORES = {"frase": 1.0, "woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling"
 PARTICLES = {"mee", "samen", "door", "op", "af", "uit", "in", "aan", "om", "over", "toe", "terug", "weg", "bij",
              "na", "voor", "tegen", "neer", "vast", "los", "rond", "mis", "kapot", "schoon", "goed", "dicht"}
 THRESHOLD = 0.5
-MATCH, END, PLACE, TRIGGER, ZO, NOOIT = 1, 2, 4, 8, 16, 32  # bits of a word form's flags
 ROLE_NAMES = {code: role for role, code in ROLE_CODES.items()}
 MARGIN = 0.25  # as valentie.label
 # Words that name a theme only in company (Dutch, whatever the codebook says): "elkaar" in "elkaar helpen" is
 # samenhang (an expression in frasen.py), in "grenzen aan elkaar" it is not; "zaken" are mostly matters, not shops.
 SENSE_GUARDS = {("elkaar", "sociale_samenhang"), ("zaken", "werk_economie")}
-# Words that place a sentence in the neighbourhood, so its valence counts for the story.
-PLACES = {"buurt", "buurtje", "wijk", "wijkje", "straat", "straatje", "hier", "dorp", "stad", "plek", "omgeving",
-          "buurten", "wijken", "straten", "plein", "flat", "portiek", "blok", "complex", "stadsdeel", "kern"}
 
 
 class Suggestie(NamedTuple):
@@ -98,27 +95,7 @@ class Tagger:
         self._polar_suffix = re.compile("(" + "|".join(map(re.escape, polar)) + ")$")
         self._cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         self._polarity_cache: dict[tuple[str, str], float] = {}
-        # one row per word form seen (see _add_form), found by _rows
-        self._infos: list[tuple] = []
-        self._flags = np.zeros(1024, np.uint8)
-        self._polarity_of = np.zeros(1024, np.float64)
-        self._role_of = np.zeros(1024, np.int8)
-        self._length_of = np.zeros(1024, np.int64)
-        self._seconds_of = np.zeros(1024, np.uint64)  # frasen.seconds of the word
-        # a word form's theme matches: _match_count[row] numbers of items from _match_start[row] in _match_items
-        self._match_start = np.zeros(1024, np.int64)
-        self._match_count = np.zeros(1024, np.int64)
-        self._match_items: list[int] = []
-        self._match_array = np.empty(0, np.int64)
-        # a match item is (theme, term, how), numbered; its theme's number and its score as arrays
-        self._items: list[tuple[str, str, str]] = []
-        self._item_code: dict[tuple[str, str, str], int] = {}
-        self._theme_index = {theme: k for k, theme in enumerate(self.codebook.theme_ids)}
-        self._item_theme = np.empty(0, np.int64)
-        self._item_value = np.empty(0, np.float64)
-        self._row_of: dict[int, int] = {}
-        self._sorted = np.empty(0, np.uint64)
-        self._sorted_rows = np.empty(0, np.int64)
+        self.vormen = Vormen(self._describe, SCORES, self.codebook.theme_ids)
         self._theme_ids = set(self.codebook.theme_ids)
 
     def polarity(self, word: str, lemma: str = "") -> float:
@@ -141,6 +118,11 @@ class Tagger:
         return value
 
     # ------------------------------------------------------------------ matching one word
+    def _describe(self, text: str) -> tuple[list[tuple[str, str, str]], float]:
+        """A word form's theme matches and polarity (for Vormen)."""
+        lemma = lemma_of(text.lower())
+        return self.match_word(text, lemma), self.polarity(text, lemma)
+
     def match_word(self, word: str, lemma: str = "") -> list[tuple[str, str, str]]:
         """Themes for one word: [(theme, term, how)]; cached per (word, lemma)."""
         key = (word, lemma)
@@ -217,66 +199,6 @@ class Tagger:
             return "neutraal"
         return total
 
-    # ------------------------------------------------------------------ one word form, computed once
-    def _add_form(self, orth: int) -> int:
-        """Everything the tagger needs to know about one word form: a row of ``_infos`` and of the arrays.
-
-        (matches, polarity, valence role, ends_sentence, length, text, folded, expressions)
-        """
-        text = self.nlp.vocab.strings[orth]
-        alpha = any(c.isalpha() for c in text)
-        lemma = lemma_of(text.lower()) if alpha else ""
-        matches = self.match_word(text, lemma) if alpha else []
-        polarity = self.polarity(text, lemma) if alpha else 0
-        folded = fold(text)
-        role = ROLES.get(folded)
-        info = (matches, polarity, role, text in SENTENCE_END, len(text), text, folded,
-                frasen.triggered(text.lower()) if alpha else ())
-        row = len(self._infos)
-        self._infos.append(info)
-        if row == len(self._flags):
-            grow = len(self._flags)
-            (self._flags, self._polarity_of, self._role_of, self._length_of, self._match_start,
-             self._match_count, self._seconds_of) = (np.concatenate([a, np.zeros(grow, a.dtype)]) for a in (
-                self._flags, self._polarity_of, self._role_of, self._length_of, self._match_start, self._match_count,
-                self._seconds_of))
-        self._flags[row] = (MATCH * bool(matches) | END * info[3] | PLACE * (folded in PLACES)
-                            | TRIGGER * bool(info[7]) | ZO * (folded == "zo") | NOOIT * (folded == "nooit"))
-        self._match_start[row], self._match_count[row] = len(self._match_items), len(matches)
-        self._match_items.extend(self._item(match) for match in matches)
-        self._polarity_of[row] = polarity
-        self._seconds_of[row] = frasen.seconds(text.lower()) if alpha else 0
-        self._role_of[row] = ROLE_CODES.get(role, 0)
-        self._length_of[row] = len(text)
-        self._row_of[orth] = row
-        return row
-
-    def _rows(self, orths: np.ndarray) -> np.ndarray:
-        """The row of each token's word form: one vectorised lookup in a sorted array of known forms.
-
-        Forms seen since the array was last sorted are found in a dict; the array is re-sorted when they
-        are a quarter of it, so a stream of new words costs amortised constant time per word.
-        """
-        known = self._sorted
-        if len(known):
-            at = np.minimum(np.searchsorted(known, orths), len(known) - 1)
-            rows = self._sorted_rows[at]
-            missing = np.flatnonzero(known[at] != orths)
-            if not len(missing):
-                return rows
-        else:
-            rows, missing = np.empty(len(orths), np.int64), np.arange(len(orths))
-        get = self._row_of.get
-        for k in missing.tolist():
-            orth = int(orths[k])
-            row = get(orth)
-            rows[k] = self._add_form(orth) if row is None else row
-        if len(self._row_of) - len(known) > len(known) // 4:
-            pairs = sorted(self._row_of.items())
-            self._sorted = np.fromiter((o for o, _ in pairs), np.uint64, len(pairs))
-            self._sorted_rows = np.fromiter((r for _, r in pairs), np.int64, len(pairs))
-        return rows
-
     # ------------------------------------------------------------------ a batch of stories
     def _batch(self, docs: list[np.ndarray], texts: list[str]) -> Iterator[Verhaal]:
         """Suggestions and story valence for a batch of tokenised stories.
@@ -291,11 +213,11 @@ class Tagger:
             return
         array = np.concatenate(docs)
         begin = np.concatenate([[0], np.cumsum(sizes)[:-1]])  # each story's first token
-        rows = self._rows(array[:, 0])
+        vormen = self.vormen
+        rows = vormen.rows(array[:, 0], self.nlp.vocab.strings)
         offset = array[:, 1].astype(np.int64)
-        flags = self._flags[rows]
-        polarity, role = self._polarity_of[rows], self._role_of[rows]
-        infos = self._infos
+        flags = vormen.flags[rows]
+        polarity, role = vormen.polarity[rows], vormen.role[rows]
         changed: dict[int, list] = {}  # token -> its matches, where an expression changed them
         story_of = np.repeat(np.arange(len(docs)), sizes)
         triggers = np.flatnonzero(flags & TRIGGER)
@@ -303,12 +225,12 @@ class Tagger:
             # the expressions whose second word ("helpen" for "elkaar helpen") is within reach of each keyword
             reach = np.clip(triggers[:, None] + np.arange(-frasen.SECOND_REACH, frasen.SECOND_REACH + 1), 0,
                             len(rows) - 1)
-            second = np.bitwise_or.reduce(self._seconds_of[rows[reach]], axis=1).tolist()
+            second = np.bitwise_or.reduce(vormen.seconds[rows[reach]], axis=1).tolist()
             near: dict[int, dict[int, list[int]]] = defaultdict(dict)  # story -> expression -> positions
             needs = frasen.NEEDS_SECOND
             for d, at, row, mask in zip(story_of[triggers].tolist(), offset[triggers].tolist(), rows[triggers].tolist(),
                                         second):
-                for k in infos[row][7]:
+                for k in vormen.vormen[row].expressions:
                     if k not in needs or mask >> k & 1:
                         near[d].setdefault(k, []).append(at)
             for d, keys in near.items():
@@ -334,13 +256,13 @@ class Tagger:
         places = np.flatnonzero(flags & PLACE)
         placed[story_of[places[with_events[sentence[places]]]]] = True
         # themes: the strongest match per theme per sentence (the first of equals), in order of first appearance
-        token, item = self._entries(flags, rows, changed)
+        token, item = vormen.entries(flags, rows, changed)
         score, placed = story_score.tolist(), placed.tolist()
         if not len(token):
             yield from (Verhaal([], score[d], placed[d]) for d in range(len(docs)))
             return
-        value = self._item_value[item]
-        key = sentence[token] * len(self._theme_index) + self._item_theme[item]
+        value = vormen.item_score[item]
+        key = sentence[token] * len(vormen.theme_index) + vormen.item_theme[item]
         order = np.lexsort((-value, key))  # stable: among equals the earliest entry, as entries are in text order
         group = np.r_[True, key[order][1:] != key[order][:-1]]
         best = order[group]
@@ -356,10 +278,10 @@ class Tagger:
         # per suggestion, as plain lists: the Suggestie objects are made one story at a time, as the caller takes
         # them, so a batch's worth of them never outlives the garbage collector's young generation
         columns = zip(used.tolist(), (used - sentence[begin[story]]).tolist(), offset[first[used]].tolist(),
-                      (offset[last[used]] + self._length_of[rows[last[used]]]).tolist(),
+                      (offset[last[used]] + vormen.length[rows[last[used]]]).tolist(),
                       sentence_label[used].tolist(), turn[used].tolist(), token.tolist(), rows[token].tolist(),
                       item.tolist(), (themed > 1).tolist())
-        items, infos, new = self._items, self._infos, tuple.__new__
+        items, forms, new = vormen.items, vormen.vormen, tuple.__new__
         for d in range(len(docs)):
             found, text, evidence_of = [], texts[d], None
             for s, nr, lo, hi, own, twist, t, row, code, many in itertools.islice(columns, bounds[d + 1] - bounds[d]):
@@ -369,43 +291,9 @@ class Tagger:
                 if many and twist >= 0:  # "De speeltuin is mooi, maar de straat is vies": each theme its own side
                     own = self._side(t, twist, int(first[s]), int(last[s]), events, polarity, role, rows) or own
                 theme, term, how = items[code]
-                found.append(new(Suggestie, (theme, nr, evidence_of[1], hi, evidence_of[2], term, infos[row][5], how,
-                                             SCORES[how], own)))
+                found.append(new(Suggestie, (theme, nr, evidence_of[1], hi, evidence_of[2], term, forms[row].text,
+                                             how, SCORES[how], own)))
             yield Verhaal(found, score[d], placed[d] or bool(found))
-
-    def _entries(self, flags: np.ndarray, rows: np.ndarray, changed: dict[int, list]) -> tuple[np.ndarray, np.ndarray]:
-        """(token, match item) for every theme match in the batch, in text order; expressions' changes applied."""
-        tokens = np.flatnonzero(flags & MATCH)
-        if changed:
-            tokens = tokens[~np.isin(tokens, list(changed))]
-        count = self._match_count[rows[tokens]]
-        token = np.repeat(tokens, count)
-        start = np.repeat(self._match_start[rows[tokens]] - (np.cumsum(count) - count), count)
-        if len(self._match_array) != len(self._match_items):
-            self._match_array = np.array(self._match_items, np.int64)
-        item = self._match_array[start + np.arange(len(token))]
-        if changed:
-            extra = [(t, self._item(match)) for t, found in changed.items() for match in found]
-            token = np.concatenate([token, np.array([t for t, _ in extra], np.int64)])
-            item = np.concatenate([item, np.array([i for _, i in extra], np.int64)])
-            order = np.argsort(token, kind="stable")
-            token, item = token[order], item[order]
-        return token, item
-
-    def _item(self, match: tuple[str, str, str]) -> int:
-        """The number of a (theme, term, how) match."""
-        code = self._item_code.get(match)
-        if code is None:
-            code = self._item_code[match] = len(self._items)
-            self._items.append(match)
-            self._item_theme = np.append(self._item_theme, self._theme_index[match[0]])
-            self._item_value = np.append(self._item_value, SCORES[match[2]])
-        return code
-
-    @staticmethod
-    def _where(mask: np.ndarray, rows: np.ndarray) -> tuple[list[int], list[int]]:
-        at = np.flatnonzero(mask)
-        return at.tolist(), rows[at].tolist()
 
     def _apply_phrases(self, text: str, near: dict[int, list[int]], a: int, b: int, rows, offset, polarity, role,
                        changed: dict[int, list]) -> None:
@@ -425,7 +313,7 @@ class Tagger:
             if frase.polariteit:
                 role[first:last] = 0
             if frase.thema in self._theme_ids:
-                own = changed[first] if first in changed else self._infos[rows[first]][0]
+                own = changed[first] if first in changed else self.vormen.vormen[rows[first]].matches
                 changed[first] = [m for m in own if m[0] != frase.thema] + [(frase.thema, frase.naam, "frase")]
             if frase.polariteit or last > first + 1:
                 polarity[first] = frase.polariteit
@@ -433,7 +321,7 @@ class Tagger:
     def _side(self, t: int, turn: int, first: int, last: int, events, polarity, role, rows) -> str | None:
         """The valence of theme word ``t``'s side of its sentence's last contrast word ``turn``."""
         inside = events[np.searchsorted(events, first):np.searchsorted(events, last, "right")].tolist()
-        side = [(e, float(polarity[e]), ROLE_NAMES.get(int(role[e])), self._infos[rows[e]][6])
+        side = [(e, float(polarity[e]), ROLE_NAMES.get(int(role[e])), self.vormen.vormen[rows[e]].folded)
                 for e in inside if (e < turn) == (t < turn) and e != turn]
         return label(valence_score(side)) if side else None
 
