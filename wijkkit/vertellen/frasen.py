@@ -46,9 +46,21 @@ FRASEN: list[Frase] = [
     Frase(r"\b(?:breng\w*|gebracht|kom\w*|gekomen|samen)\s+(?:\w+\s+){0,6}?bij elkaar\b|\bbij elkaar\s+"
           r"(?:brengen|komen|gebracht|gekomen|zitten|over de vloer)\b", "sociale_samenhang", 1.0, "bij elkaar komen",
           ("elkaar",), ("breng", "bracht", "kom", "samen", "zitten", "vloer")),
-    Frase(r"\bmet elkaar\s+(?:\w+\s+){0,2}?(?:praten|eten|koken|vieren|doen|opknappen|organiseren|delen)\w*\b",
+    Frase(r"\bmet elkaar\s+(?:\w+\s+){0,2}?(?:praten|eten|koken|vieren|doen|opknappen|organiseren|delen|meedenken"
+          r"|meedoen|samenwerken|afspreken)\w*\b",
           "sociale_samenhang", 1.0, "met elkaar doen",
-          ("elkaar",), ("praten", "eten", "koken", "vieren", "doen", "opknappen", "organiseren", "delen")),
+          ("elkaar",), ("praten", "eten", "koken", "vieren", "doen", "opknappen", "organiseren", "delen", "denken",
+                        "werken", "afspreken")),
+    Frase(r"\belkaar\s+(?:\w+\s+){0,2}?(?:goedendag|goeiedag|gedag|dag)\s+(?:zeggen|zegt|zei|zeiden)\b"
+          r"|\b(?:zeggen|zegt|zei|zeiden)\s+(?:\w+\s+){0,2}?elkaar\s+(?:\w+\s+){0,2}?(?:goedendag|goeiedag|gedag)\b",
+          "sociale_samenhang", 1.0, "elkaar gedag zeggen",
+          ("elkaar",), ("dag",)),
+    Frase(r"\baan te spreken\b|\b(?:spreek|spreekt|spreken|sprak|spraken)\s+(?:\w+\s+){1,3}?aan\b"
+          r"|\bsociale controle\b", "sociale_samenhang", 0.0, "elkaar aanspreken",
+          ("spre", "spra", "controle")),
+    Frase(r"\b(?:is|zijn|leeft|leven|blijft|blijven|woont|wonen)\s+(?:\w+\s+){0,3}?op zichzelf\b", "sociale_samenhang",
+          0.0, "op zichzelf",  # reserved neighbours: a theme, not by itself a complaint
+          ("zichzelf",)),
     Frase(r"\blangs\s*(?:elkaar|ons|hen)\s+heen\s+(?:leven|wonen)\b"
           r"|\b(?:leven|leeft|leefden|wonen|woont)\s+(?:\w+\s+){0,2}?langs\s*(?:elkaar|ons|hen)\s+heen\b",
           "sociale_samenhang", -1.0, "langs elkaar heen leven",
@@ -59,6 +71,10 @@ FRASEN: list[Frase] = [
     Frase(r"\b(?:kent|ken|kennen) (?:hier )?niemand\b|\bniemand (?:kent|groet)\b", "sociale_samenhang", -1.0,
           "niemand kennen",
           ("niemand",), ("ken", "groet")),
+    # identiteit: shame about where one lives is stigma; shame about rubbish or debts is not
+    Frase(r"\bscha(?:am|amt|men|mde|mden)\s+(?:\w+\s+){0,4}?(?:voor|over)\s+(?:\w+\s+)?(?:buurt|wijk|postcode|straat|"
+          r"adres|dorp|woonplaats)\w*\b", "identiteit_cultuur", -1.0, "zich schamen voor de buurt",
+          ("schaam", "schame", "schamd"), ("buurt", "wijk", "postcode", "straat", "adres", "dorp", "woonplaats")),
     # veiligheid: hanging about, fear on the street
     Frase(r"\b(?:rond)?hangen (?:\w+\s+){0,2}?(?:op|rond|bij) (?:straat|het plein|de hoek|het winkelcentrum|de portiek)"
           r"\w*\b|\bop straat (?:rond)?hangen\b", "veiligheid", -1.0, "op straat hangen",
@@ -127,6 +143,8 @@ FRASEN: list[Frase] = [
     Frase(r"\b(?:de|het) dupe\b|\bin de steek gelaten\b|\baan (?:ons|hun|mijn) lot overgelaten\b", None, -1.0,
           "in de steek gelaten",
           ("dupe", "steek", "overgelaten")),
+    Frase(r"\b(?:is|zijn|was|waren|blijft|lijkt)\s+(?:\w+\s+){0,2}?ver\s*te zoeken\b", None, -1.0, "ver te zoeken",
+          ("zoeken",), ("ver",)),
     Frase(r"\bgrote mond\b", None, -1.0, "een grote mond",
           ("mond",), ("grote",)),
     Frase(r"\buitgescholden\b|\bscheldwoorden\b", None, -1.0, "uitgescholden",

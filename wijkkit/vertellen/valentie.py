@@ -57,7 +57,7 @@ EVERYDAY = {
           "samenwerken", "opruimen", "ruimt", "ruimen", "durven", "durf", "durft", "luisteren", "luistert",
           "gehoord", "zorgzaam", "aandacht", "thuis", "trots", "dankbaar", "plezier", "saamhorigheid", "ontmoeting",
           "hulp", "vriendschap", "kans", "kansen", "verbetering", "opgeknapt", "vertrouwen", "welkom", "serieus",
-          "meedenken", "meedoen"],
+          "meedenken", "meedoen", "cohesie", "samenhang", "verbondenheid"],
     -1.0: ["klagen", "klacht", "klachten", "schamen", "schaam", "schaamte", "vrezen", "angst", "bang", "missen",
            "mis", "ergeren", "erger", "ergernis", "pesten", "gepest", "stelen", "gestolen", "inbreken", "vernield",
            "vernielen", "dumpen", "gedumpt", "zooitje", "zootje", "rotzooi", "ellende", "gedoe", "ruzie", "herrie",
@@ -67,7 +67,8 @@ EVERYDAY = {
            "vergeten", "verwaarloosd", "kwijt", "verdwenen", "weggehaald", "gesloten", "wegbezuinigd", "bezuinigd",
            "praatjes", "beloftes", "teleurgesteld", "teleurstelling", "boos", "woedend", "zat", "moe", "gestrest",
            "stress", "voedselbank", "uitkering", "achteruit", "achteruitgegaan", "verslechterd", "onrust", "onveilig",
-           "hangjongeren", "hangjeugd", "rommel", "troep", "afval", "zwerfvuil", "grofvuil", "hondenpoep",
+           "hangjongeren", "hangjeugd", "kapotmaken", "kapotgemaakt", "geïndividualiseerd", "individualisering",
+           "anoniem", "rommel", "troep", "afval", "zwerfvuil", "grofvuil", "hondenpoep",
            "afgewezen", "afwijzing", "zonde", "jammer", "gemeen", "onrecht", "discriminatie", "uitgescholden"],
 }
 
