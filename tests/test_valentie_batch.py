@@ -12,7 +12,8 @@ from wijkkit.vertellen import valentie
 
 def reference_score(events: list[tuple[int, float, str | None, str]]) -> float:
     """The valence rules one sentence at a time, as plain Python (wijkkit.vertellen.valentie before its rules
-    became array operations over many sentences): the reference the vectorised scores are checked against."""
+    became array operations over many sentences, with the later reach of a condition): the reference the
+    vectorised scores are checked against."""
     polar = [i for i, polarity, _, _ in events if polarity]
     if not polar:  # nothing evaluative: only "niemand/niks/nergens/nooit" can still make a complaint
         return -0.75 if any(role == "afwezig" for _, _, role, _ in events) else 0.0
@@ -27,7 +28,7 @@ def reference_score(events: list[tuple[int, float, str | None, str]]) -> float:
     negations = sorted(by_role["neg"] + by_role["afwezig"])
     contrast = max(by_role["contrast"], default=None)
     past, now, be = by_role["past"], by_role["now"], by_role["be"]
-    conditional = any(a < d for a in by_role["als"] for d in by_role["dan"])
+    conditional = any(0 < d - a <= valentie.CONDITION_WINDOW for a in by_role["als"] for d in by_role["dan"])
     wish = bool(by_role["wish"]) or any(0 < b - w <= 5 for w in by_role["would"] for b in be)
     loss = bool(by_role["verlies"])
     intens = {i: words[i] for i in by_role["intens"]}

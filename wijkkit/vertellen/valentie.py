@@ -104,6 +104,7 @@ def polarity_lexicon(codebook_terms: dict[str, int]) -> dict[str, float]:
 
 
 NEGATION_WINDOW = 3
+CONDITION_WINDOW = 15  # tokens from "als" to its "dan"
 
 
 # Role codes for the vectorised scorer (0: no role).
@@ -195,11 +196,10 @@ def scores(position: np.ndarray, polarity: np.ndarray, role: np.ndarray, zo: np.
     hopeful[sentence[role == WISH_]] = True
     would, would_in = positions(WOULD_), sentence[role == WOULD_]
     hopeful[would_in[_within(positions(BE_), would + 1, np.minimum(would + 5, last[would_in]))]] = True
-    first_als = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first_als, sentence[role == ALS], positions(ALS))
-    last_dan = np.full(n, -1)
-    np.maximum.at(last_dan, sentence[role == DAN], positions(DAN))
-    hopeful |= first_als < last_dan
+    # a condition is short: "als je 's avonds naar huis loopt, dan ..."; an "als" far from "dan" is "as"
+    condition, condition_in = positions(ALS), sentence[role == ALS]
+    hopeful[condition_in[_within(positions(DAN), condition + 1,
+                                 np.minimum(condition + CONDITION_WINDOW, last[condition_in]))]] = True
     weight = np.where((weight > 0) & hopeful[of], 0.0, weight)
     # contrast: what follows the last "maar" counts double, what precedes it half
     turn = np.full(n, -1)
