@@ -20,8 +20,8 @@ from spacy.attrs import IDX, ORTH
 from wijkkit.codebook import Codebook, load_codebook
 from wijkkit.vertellen import frasen
 from wijkkit.vertellen.nlp import dutch_pipeline, fold, lemma_of, ocr_repair, stem
-from wijkkit.vertellen.valentie import (CONTRAST, EVERYDAY, ROLE_CODES, ROLE_POLARITY, ROLES, label, polarity_lexicon,
-                                        scores)
+from wijkkit.vertellen.valentie import (CONTRAST, EVERYDAY, ROLE_CODES, ROLE_POLARITY, ROLES, label, labels,
+                                        polarity_lexicon, scores)
 from wijkkit.vertellen.valentie import score as valence_score
 from wijkkit.vertellen.vormen import END, NOOIT, PLACE, TRIGGER, ZO, Vormen
 
@@ -36,7 +36,6 @@ PARTICLES = {"mee", "samen", "door", "op", "af", "uit", "in", "aan", "om", "over
              "na", "voor", "tegen", "neer", "vast", "los", "rond", "mis", "kapot", "schoon", "goed", "dicht"}
 THRESHOLD = 0.5
 ROLE_NAMES = {code: role for role, code in ROLE_CODES.items()}
-MARGIN = 0.25  # as valentie.label
 # Words that name a theme only in company (Dutch, whatever the codebook says): "elkaar" in "elkaar helpen" is
 # samenhang (an expression in frasen.py), in "grenzen aan elkaar" it is not; "zaken" are mostly matters, not shops.
 SENSE_GUARDS = {("elkaar", "sociale_samenhang"), ("zaken", "werk_economie")}
@@ -247,7 +246,7 @@ class Tagger:
         events = np.flatnonzero((polarity != 0) | (role != 0))
         total = scores(events, polarity[events], role[events], (flags[events] & ZO) > 0, (flags[events] & NOOIT) > 0,
                        sentence[events], first, last)
-        sentence_label = np.where(total > MARGIN, "kracht", np.where(total < -MARGIN, "knelpunt", "neutraal"))
+        sentence_label = labels(total)
         # per story: the sum of its sentences' scores, and whether a sentence with valence names a place
         story_score = np.bincount(story_of[first], weights=total, minlength=len(docs))
         placed = np.zeros(len(docs), bool)

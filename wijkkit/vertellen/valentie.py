@@ -212,5 +212,13 @@ def scores(position: np.ndarray, polarity: np.ndarray, role: np.ndarray, zo: np.
     return total - 0.75 * lonely
 
 
-def label(value: float, margin: float = 0.25) -> str:
+MARGIN = 0.25  # a score beyond this is kracht or knelpunt
+
+
+def label(value: float, margin: float = MARGIN) -> str:
     return "kracht" if value > margin else "knelpunt" if value < -margin else "neutraal"
+
+
+def labels(values: np.ndarray) -> np.ndarray:
+    """``label`` of many scores at once."""
+    return np.where(values > MARGIN, "kracht", np.where(values < -MARGIN, "knelpunt", "neutraal"))
