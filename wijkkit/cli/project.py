@@ -55,17 +55,22 @@ def demo_codering(project: Path = ProjectOpt) -> None:
 sleutel_app = groep("De sleutel van de versleutelde originele teksten: controleren, ontsleutelen, vervangen.")
 
 
-@sleutel_app.command("controleer")
-def sleutel_controleer(project: Path = ProjectOpt) -> None:
-    """Kan de sleutel van dit project alle originele teksten openen?"""
+def _met_sleutel(project: Path, doe: str):
+    """The project and what ``wijkkit.privacy.sleutel.<doe>(project, store)`` returns; bad input ends the command."""
     from wijkkit.config import Project
     from wijkkit.privacy import sleutel
 
     try:
         proj = Project.load(project)
-        verslag = sleutel.check(proj, proj.open_store())
+        return proj, getattr(sleutel, doe)(proj, proj.open_store())
     except WijkkitInputError as exc:
         fail(exc)
+
+
+@sleutel_app.command("controleer")
+def sleutel_controleer(project: Path = ProjectOpt) -> None:
+    """Kan de sleutel van dit project alle originele teksten openen?"""
+    _, verslag = _met_sleutel(project, "check")
     console.print(f"{verslag['leesbaar']} van {verslag['originelen']} originele teksten zijn te openen met de "
                   f"sleutel in {verslag['sleutel']}.", markup=False, highlight=False)
     if verslag["onleesbaar"]:
@@ -81,15 +86,9 @@ def sleutel_ontsleutel(uitvoer: Path = typer.Option(..., "--uitvoer", help="CSV-
 
     import pandas as pd
 
-    from wijkkit.config import Project
-    from wijkkit.privacy import sleutel
     from wijkkit.weergave import spreadsheet_tabel
 
-    try:
-        proj = Project.load(project)
-        rows = sleutel.decrypt_all(proj, proj.open_store())
-    except WijkkitInputError as exc:
-        fail(exc)
+    _, rows = _met_sleutel(project, "decrypt_all")
     frame = spreadsheet_tabel(pd.DataFrame(rows, columns=["verhaal", "originele_tekst"]))
     fd = os.open(uitvoer, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
@@ -102,13 +101,8 @@ def sleutel_ontsleutel(uitvoer: Path = typer.Option(..., "--uitvoer", help="CSV-
 @sleutel_app.command("roteer")
 def sleutel_roteer(project: Path = ProjectOpt) -> None:
     """Vervang de sleutel: alle originelen worden opnieuw versleuteld; de oude sleutel blijft als reservekopie."""
-    from wijkkit.config import Project
     from wijkkit.privacy import sleutel
 
-    try:
-        proj = Project.load(project)
-        aantal = sleutel.rotate(proj, proj.open_store())
-    except WijkkitInputError as exc:
-        fail(exc)
+    proj, aantal = _met_sleutel(project, "rotate")
     console.print(f"{aantal} originele teksten opnieuw versleuteld met een nieuwe sleutel ({sleutel.key_path(proj)}).",
                   markup=False, highlight=False)

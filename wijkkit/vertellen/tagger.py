@@ -95,7 +95,6 @@ class Tagger:
         self._cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         self._polarity_cache: dict[tuple[str, str], float] = {}
         self.vormen = Vormen(self._describe, SCORES, self.codebook.theme_ids)
-        self._theme_ids = set(self.codebook.theme_ids)
 
     def polarity(self, word: str, lemma: str = "") -> float:
         """> 0 kracht, < 0 knelpunt, 0 neutral; compounds take their head's polarity (jongerenoverlast)."""
@@ -311,7 +310,7 @@ class Tagger:
             polarity[first + 1:last] = 0
             if frase.polariteit:
                 role[first:last] = 0
-            if frase.thema in self._theme_ids:
+            if frase.thema in self.vormen.theme_index:
                 own = changed[first] if first in changed else self.vormen.vormen[rows[first]].matches
                 changed[first] = [m for m in own if m[0] != frase.thema] + [(frase.thema, frase.naam, "frase")]
             if frase.polariteit or last > first + 1:
