@@ -91,7 +91,7 @@ def test_one_bad_file_means_nothing_cached(tmp_path, isolated_cache):
     (tmp_path / "kwb-2022.csv").write_text(f"{HEADER}\nGM0001;T;7;1\n", encoding="utf-8")
     df = load_indicators(tmp_path, cache_dir=isolated_cache)
     assert sorted(df.jaar.unique()) == [2021, 2022]
-    assert len(list(isolated_cache.glob("*.parquet"))) == 2
+    assert len(list(isolated_cache.glob("*.arrow"))) == 2
 
 
 def test_same_figure_in_two_files_is_refused(tmp_path):

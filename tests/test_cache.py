@@ -13,7 +13,7 @@ def make(tmp_path, value=1000):
 def test_second_load_comes_from_the_cache(tmp_path, isolated_cache, monkeypatch):
     path = make(tmp_path)
     first = load_indicators(path, cache_dir=isolated_cache)
-    assert len(list(isolated_cache.glob("*.parquet"))) == 1
+    assert len(list(isolated_cache.glob("*.arrow"))) == 1
 
     def no_reading(*args, **kwargs):
         raise AssertionError("the file was read again")
@@ -39,7 +39,7 @@ def test_cache_can_be_switched_off(tmp_path, isolated_cache):
 def test_corrupt_cache_entry_is_rebuilt(tmp_path, isolated_cache):
     path = make(tmp_path)
     load_indicators(path, cache_dir=isolated_cache)
-    entry = next(isolated_cache.glob("*.parquet"))
+    entry = next(isolated_cache.glob("*.arrow"))
     entry.write_bytes(b"kapot")
     df = load_indicators(path, cache_dir=isolated_cache)
     assert df.loc[(df.gebied_code == "GM0001") & (df.indicator == "a_inw"), "waarde"].item() == 1000

@@ -223,6 +223,14 @@ CASES = {
     "statline: alleen namen": tellen_case(
         {"nabijheid-2019.csv": '"Wijken en buurten";"Afstand tot huisartsenpraktijk (km)"\n"Utrecht";"1,2"\n'},
         "alleen namen"),
+    # a StatLine CSV re-saved with every line quoted once more: the quoting is named, not "alleen namen"
+    "statline: elke regel nog eens tussen aanhalingstekens": tellen_case(
+        {"kwb-2024.csv": '"""Wijken en buurten"";""Regioaanduiding/Codering (code)"";""Bevolking/Aantal inwoners '
+                         '(aantal)"""\n"""Amsterdam"";""GM0363    "";""  918117"""\n'}, "aanhalingstekens"),
+    "statline: een aanhalingsteken te weinig": tellen_case(
+        {"kwb-2024.csv": '"Wijken en buurten";"Regioaanduiding/Codering (code)";"Bevolking/Aantal inwoners (aantal)"\n'
+                         '"Amsterdam";"GM0363    ";"  918117"\n"Burgwallen;"WK036300  ";"    4395"\n'
+                         '"Kop Zeedijk";"BU03630000";"    1000"\n'}, "aanhalingstekens"),
     "statline: oude indeling zonder eenheden": tellen_case(
         {"kwb-2015.csv": '"Kerncijfers wijken en buurten 2015"\n""\n"";"Onderwerp"\n'}, "oudere StatLine"),
     "statline: oude indeling, eenheden passen niet": tellen_case(

@@ -94,7 +94,7 @@ def test_figures_are_read_where_the_cache_cannot_be_written(demo_project, monkey
 
     monkeypatch.setattr(cache.tempfile, "mkstemp", refuse)
     again = Project.load(demo_project).load_indicators()
-    assert len(again) == len(expected) and not any(project.cache_dir.glob("**/*.parquet"))
+    assert len(again) == len(expected) and not any(project.cache_dir.glob("**/*.arrow"))
 
 
 def test_a_full_disk_is_one_dutch_message_and_the_store_keeps_what_it_had(demo_project):

@@ -95,7 +95,7 @@ def test_older_statline_layout_is_recognised_and_refused_with_one_message(isolat
     assert len(info.value.problemen) == 1
     message = str(info.value)
     assert "oudere StatLine-indeling" in message and "Codering" in message and "verwacht 1 velden" not in message
-    assert not list(isolated_cache.glob("*.parquet")) if isolated_cache.exists() else True
+    assert not list(isolated_cache.glob("*.arrow")) if isolated_cache.exists() else True
 
 
 def test_older_layout_with_codes_is_read(tmp_path):

@@ -8,6 +8,7 @@ maps year-specific CBS codes and StatLine names onto catalogue ids, and
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -87,7 +88,21 @@ class Catalogus(BaseModel):
         raise KeyError(indicator_id)
 
     def __contains__(self, indicator_id: str) -> bool:
-        return any(i.id == indicator_id for i in self.indicatoren)
+        return indicator_id in self._ids
+
+    @cached_property
+    def _ids(self) -> frozenset[str]:
+        return frozenset(i.id for i in self.indicatoren)
+
+    @cached_property
+    def _aliases(self) -> list[tuple[str, str]]:
+        """(loose StatLine title, id), longest title first."""
+        return sorted(((_title(a), ind.id) for ind in self.indicatoren for a in ind.statline),
+                      key=lambda pair: -len(pair[0]))
+
+    @cached_property
+    def _matched(self) -> dict[str, str | None]:
+        return {}  # StatLine title -> id (or None): every national file repeats the same hundred titles
 
     def to_frame(self) -> pd.DataFrame:
         rows = [{"indicator": i.id, "label": i.label, "eenheid": i.eenheid, "richting": i.richting,
@@ -120,15 +135,18 @@ class Catalogus(BaseModel):
                 categories.append(name)
             return categories.index(name)
 
-        for name, ind in self._statline_matches([c for c in categories if c not in self]).items():
-            codes[codes == categories.index(name)] = position(ind)
-            changed = True
+        # renames that hold in every year go through one lookup table over the categories
+        renames = dict(self._statline_matches([c for c in categories if c not in self]))
         for ind in self.indicatoren:
             # CBS renamed some columns between releases, even within a year (a_opl_lg became a_opl_bvm)
-            for code in ind.kwb:
-                if code in categories:
-                    codes[codes == categories.index(code)] = position(ind.id)
-                    changed = True
+            renames.update({code: ind.id for code in ind.kwb if code in categories})
+        if renames:
+            lookup = np.arange(len(categories) + len(renames), dtype=np.int32)
+            for name, ident in renames.items():
+                lookup[categories.index(name)] = position(ident)
+            codes = lookup[codes]
+            changed = True
+        for ind in self.indicatoren:
             starts = sorted(ind.cbs)
             for k, start in enumerate(starts):
                 code = ind.cbs[start]
@@ -140,23 +158,22 @@ class Catalogus(BaseModel):
                 changed = True
         if not changed:
             return df
-        out = df.copy()
-        used = pd.Categorical.from_codes(codes, categories=categories)
-        out["indicator"] = used.remove_unused_categories()
+        out = df.copy(deep=False)
+        # drop the renamed codes from the categories: a bincount, not a unique over millions of rows
+        used = np.flatnonzero(np.bincount(codes, minlength=len(categories)))
+        remap = np.full(len(categories), -1, dtype=np.int32)
+        remap[used] = np.arange(len(used))
+        out["indicator"] = pd.Categorical.from_codes(remap[codes], categories=[categories[i] for i in used])
         return out
 
     def _statline_matches(self, names: list[str]) -> dict[str, str]:
         """StatLine title -> catalogue id, by the longest alias the title ends with."""
-        aliases = sorted(((_title(a), ind.id) for ind in self.indicatoren for a in ind.statline),
-                         key=lambda pair: -len(pair[0]))
-        found = {}
         for name in names:
-            title = _title(name)
-            for alias, ident in aliases:
-                if title == alias or title.endswith("/" + alias):
-                    found[name] = ident
-                    break
-        return found
+            if name not in self._matched:
+                title = _title(name)
+                self._matched[name] = next((ident for alias, ident in self._aliases
+                                            if title == alias or title.endswith("/" + alias)), None)
+        return {name: self._matched[name] for name in names if self._matched[name] is not None}
 
     def derive(self, df: pd.DataFrame) -> pd.DataFrame:
         """Add rows for derived indicators; a missing teller or noemer keeps its status.

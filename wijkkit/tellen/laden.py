@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.tellen import cache as cache_mod
 from wijkkit.tellen.catalogus import Catalogus, concat_tables, load_catalogus
+from wijkkit.tellen.breed import WideTable
 from wijkkit.tellen.readers import READERS
 from wijkkit.tellen.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, is_old_statline, read_raw
 
@@ -57,49 +59,112 @@ def find_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
     return [Path(p) for p in source]
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The rows of a figures file a project works on: its gemeente's own gemeente-, wijk- and buurt-rows, the
+    country's row (NL00), and the gebieden it compares with on purpose (another gemeente, its wijken).
+
+    A national file is read and checked whole (and cached whole); only these rows become the tidy table.
+    """
+
+    gemeente: str
+    extra: frozenset[str] = frozenset()
+
+    def mask(self, rows: pd.DataFrame) -> np.ndarray:
+        keep = (rows["gemeente_code"] == self.gemeente).to_numpy() | (rows["niveau"] == "land").to_numpy()
+        if self.extra:
+            keep |= rows["gebied_code"].isin(self.extra).to_numpy()
+        return keep
+
+    def arrow_mask(self, table):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keep = pc.or_(pc.equal(table.column("gemeente_code").cast(pa.string()), self.gemeente),
+                      pc.equal(table.column("niveau").cast(pa.string()), "land"))
+        if self.extra:
+            keep = pc.or_(keep, pc.is_in(table.column("gebied_code").cast(pa.string()),
+                                         value_set=pa.array(sorted(self.extra))))
+        return keep
+
+
 def load_indicators(source: str | Path | Iterable[str | Path], *, format: str | None = None,
                     jaar: int | None = None, mapping: Mapping | None = None,
                     catalogus: Catalogus | None = None, cache: bool = True,
-                    cache_dir: str | Path | None = None) -> pd.DataFrame:
-    """Read, normalise and derive indicators from one or more files, with a parquet cache.
+                    cache_dir: str | Path | None = None, scope: Scope | None = None) -> pd.DataFrame:
+    """Read, normalise and derive indicators from one or more files, with a cache of each file as read.
 
-    All files are validated before anything is cached or returned: one bad file means
-    nothing of this call is kept.
+    All files are validated whole before anything is cached or returned: one bad file means nothing of this
+    call is kept. With ``scope`` only those rows become the tidy table (a project's own gemeente out of a
+    national file); without it, every row does.
     """
     catalogus = catalogus or load_catalogus()
     cache_dir = Path(cache_dir) if cache_dir else cache_mod.default_cache_dir()
-    catalog_key = hashlib.blake2b(catalogus.model_dump_json().encode(), digest_size=8).hexdigest()
     tables, pending = [], []
     files = find_files(source)
-    missing = [Probleem(bestandsnaam(p), "een bestaand bestand of een map met cijferbestanden", gevonden=str(p)) for p in files if not p.is_file()]
+    missing = [Probleem(bestandsnaam(p), "een bestaand bestand of een map met cijferbestanden", gevonden=str(p))
+               for p in files if not p.is_file()]
     if missing:
         raise WijkkitInputError(missing)
-    for path in files:
-        options = {"jaar": jaar, "mapping": dict(mapping) if mapping else None, "catalogus": catalog_key}
-        # the reader follows from the file's content, which the key already holds: detect only on a miss
-        target = cache_mod.cache_path(path, format or "auto", options, cache_dir) if cache else None
-        table = cache_mod.read_cached(target) if target else None
-        if table is None:
-            table = read_one(path, format, jaar=jaar, mapping=mapping, catalogus=catalogus)
-            if target:
-                pending.append((table, target))
-        tables.append(table)
-    combined = concat_tables(tables)
-    if len(tables) > 1:
-        check_overlap(tables, [bestandsnaam(p) for p in files])
-    for table, target in pending:  # only after every file passed
-        cache_mod.write_cached(table, target)
+    try:
+        for path in files:
+            # a CSV file is read once: its bytes give the cache key and, on a miss, the table
+            data = path.read_bytes() if path.suffix.lower() in CSV_SUFFIXES and format is None else None
+            target = _cache_target(path, format, jaar, mapping, cache_dir, data) if cache else None
+            wide = cache_mod.read_wide(target, scope.arrow_mask if scope else None) if target else None
+            if wide is None:
+                whole = read_one(path, format, jaar=jaar, mapping=mapping, data=data)
+                if target:  # written while the rest of the call goes on, kept only if it all succeeds
+                    pending.append(cache_mod.PendingWrite(whole, target))
+                wide = whole.select(scope.mask(whole.rows)) if scope else whole
+            tables.append(catalogus.derive(catalogus.normalise(wide.tidy())))
+        combined = concat_tables(tables)
+        if len(tables) > 1:
+            check_overlap(tables, [bestandsnaam(p) for p in files])
+    except BaseException:
+        for write in pending:
+            write.discard()
+        raise
+    for write in pending:  # only after every file passed
+        write.commit()
     return combined
 
 
-def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, catalogus: Catalogus) -> pd.DataFrame:
-    """Read one file with the given reader, or with the one its content asks for (an Excel sheet is
-    read once: its header decides, its cells are then used)."""
+def _cache_target(path: Path, format: str | None, jaar, mapping, cache_dir: Path, data: bytes | None = None) -> Path:
+    # the reader follows from the file's content, which the key already holds: detect only on a miss
+    options = {"jaar": jaar, "mapping": dict(mapping) if mapping else None}
+    return cache_mod.cache_path(path, format or "auto", options, cache_dir, data)
+
+
+def gemeenten_in(files: Iterable[Path], *, cache_dir: Path, mapped: Mapping | None = None) -> dict[str, str]:
+    """Every gemeente the files hold figures for: code -> name (the code where a file names none)."""
+    found: dict[str, str] = {}
+    for path in files:
+        mapping = (mapped or {}).get(Path(path).resolve())
+        format = "gemeentelijk" if mapping else None
+        target = _cache_target(Path(path), format, None, mapping, Path(cache_dir))
+        wide = cache_mod.read_wide(target) or read_one(Path(path), format, mapping=mapping)
+        rows = wide.rows.astype({"gebied_code": str, "gebied_naam": str, "niveau": str, "gemeente_code": str})
+        for code, naam, niveau, gemeente in rows[["gebied_code", "gebied_naam", "niveau", "gemeente_code"]].itertuples(
+                index=False):
+            if niveau == "gemeente":
+                found[code] = naam
+            elif gemeente:
+                found.setdefault(gemeente, gemeente)
+    return found
+
+
+def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, data: bytes | None = None) -> WideTable:
+    """Read one file with the given reader, or with the one its content asks for (a file is read once: its
+    header decides, its cells are then used)."""
     table = None
     if reader is None:
         if path.suffix.lower() in EXCEL_SUFFIXES and path.exists():
             table = read_raw(path, sheet=(mapping or {}).get("sheet", 0))
             reader = format_of_header(table.header)
+        elif data is not None:
+            table = read_raw(path, data=data)
+            reader = "statline" if table.titel else format_of_header(table.header)
         else:
             reader = detect_format(path)
     if reader not in READERS:
@@ -114,10 +179,8 @@ def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, catalog
                 "download (kopjes als 'Bevolking/Aantal inwoners (aantal)'); voor een eigen gemeentelijk bestand: een "
                 "koppeling van kolommen in wijkkit.toml ([[tellen.bestanden]])", rij=1, kolom="gwb_code",
                 gevonden=", ".join(h for h in header[:6] if h)))
-        table = READERS[reader](path, mapping, jaar=jaar)
-    else:
-        table = READERS[reader](path, jaar=jaar, **({"table": table} if table is not None else {}))
-    return catalogus.derive(catalogus.normalise(table))
+        return READERS[reader](path, mapping, jaar=jaar)
+    return READERS[reader](path, jaar=jaar, **({"table": table} if table is not None else {}))
 
 
 def check_overlap(tables: list[pd.DataFrame], names: list[str]) -> None:

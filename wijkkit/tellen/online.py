@@ -1,4 +1,4 @@
-"""Optional: fetch KWB tables from CBS open data (cbsodata), cached locally as parquet.
+"""Optional: fetch KWB tables from CBS open data (cbsodata), cached locally (Arrow IPC).
 
 wijkkit works fully without network; this only saves a download step for people who
 have internet at the office. Once fetched, the cached table is used offline.
@@ -40,7 +40,7 @@ def fetch_kwb(jaar: int, gemeente: str, *, cache_dir: str | Path | None = None,
     """KWB figures of one gemeente (gemeente, wijken, buurten) for one year, as the tidy table."""
     tid = table_id(jaar)
     cache_dir = Path(cache_dir) if cache_dir else cache_mod.default_cache_dir()
-    target = cache_dir / f"cbsodata-{tid}-{gemeente}.parquet"
+    target = cache_dir / f"cbsodata-{tid}-{gemeente}{cache_mod.SUFFIX}"
     if not refresh:
         cached = cache_mod.read_cached(target)
         if cached is not None:
@@ -82,4 +82,4 @@ def from_odata(frame: pd.DataFrame, jaar: int, *, bron: str, gemeente: str | Non
     if "IndelingswijzigingWijkenEnBuurten" in frame:
         wbi = pd.to_numeric(frame["IndelingswijzigingWijkenEnBuurten"], errors="coerce").to_numpy()
     return assemble(raw, list(frame["Codering"]), "Codering", names, indicator_cols, jaar=jaar, wbi=wbi,
-                     eenheden=None, bron=bron, decimal_comma=False)
+                    eenheden=None, bron=bron, decimal_comma=False).tidy()

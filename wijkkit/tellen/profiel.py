@@ -55,16 +55,18 @@ class Referentie:
 
     @classmethod
     def parse(cls, text: str) -> "Referentie":
-        """From the CLI: gemeente | basisjaar:2020 | gebieden:WK034401,WK034402."""
+        """From the CLI: gemeente | basisjaar:2020 | gebieden:WK034401,WK034402 | nederland."""
         soort, _, rest = text.partition(":")
         if soort == "gemeente" and not rest:
             return cls.gemeente()
+        if soort == "nederland" and not rest:  # the national row of a national file
+            return cls.vergelijk(["NL00"])
         if soort == "basisjaar" and rest.isdigit():
             return cls.basisjaar(int(rest))
         if soort == "gebieden" and rest:
             return cls.vergelijk(c.strip() for c in rest.split(","))
         raise WijkkitInputError(Probleem(
-            "--referentie", "gemeente, basisjaar:JAAR of gebieden:CODE,CODE", gevonden=text))
+            "--referentie", "gemeente, basisjaar:JAAR, gebieden:CODE,CODE of nederland", gevonden=text))
 
     @property
     def noun(self) -> str:
@@ -76,6 +78,8 @@ class Referentie:
             return f"gemeente {gemeente_naam}".strip() + " = 100"
         if self.soort == "basisjaar":
             return f"gemeente {gemeente_naam} in {self.jaar} = 100".replace("  ", " ")
+        if self.soort == "gebieden" and self.gebieden == ("NL00",):
+            return "Nederland = 100"
         if self.soort == "gebieden":
             return f"gemiddelde van {len(self.gebieden)} vergelijkingsgebieden = 100"
         return "doelwaarde = 100"
@@ -94,7 +98,8 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
     referentie = referentie or Referentie.gemeente()
     catalogus = catalogus or load_catalogus()
     gebieden = [gebied] if isinstance(gebied, str) else list(gebied)
-    unknown = [g for g in gebieden if g not in set(df["gebied_code"].cat.categories)]
+    known_codes = set(df["gebied_code"].cat.categories)
+    unknown = [g for g in gebieden if g not in known_codes]
     if unknown:
         import difflib
 

@@ -6,6 +6,7 @@ Every reader validates the whole file before returning anything, and raises one
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -15,26 +16,35 @@ import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, excel_column_letter
 from wijkkit.tellen import schema
+from wijkkit.tellen.breed import WideTable
 from wijkkit.tellen.sources import RawTable, find_column, missing_column_problem, read_raw, year_from_name
 
 # KWB columns that describe the gebied rather than measure it.
 KWB_ID_COLUMNS = {"gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code",
                   "ind_wbi", "pst_mvp", "pst_dekp", "gm_code", "wk_code", "bu_code"}
 
-READERS: dict[str, Callable[..., pd.DataFrame]] = {}
+READERS: dict[str, Callable[..., WideTable]] = {}
 
 
 def register(name: str):
-    """Add a reader to the registry so :func:`load_indicators` can dispatch to it."""
+    """Add a reader to the registry so :func:`load_indicators` can dispatch to it.
+
+    The registry keeps the reader as written (it returns the file as a :class:`WideTable`, which the cache
+    keeps); the name it is imported by returns the tidy long table.
+    """
     def decorator(func):
         READERS[name] = func
-        return func
+
+        @functools.wraps(func)
+        def tidy(*args, **kwargs) -> pd.DataFrame:
+            return func(*args, **kwargs).tidy()
+        return tidy
     return decorator
 
 
 @register("kwb")
 def read_kwb(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
-             sheet: str | int = 0, encoding: str = "utf-8-sig", table: RawTable | None = None) -> pd.DataFrame:
+             sheet: str | int = 0, encoding: str = "utf-8-sig", table: RawTable | None = None) -> WideTable:
     """Read a CBS *Kerncijfers wijken en buurten* file (xlsx or csv, one year)."""
     table = table or read_raw(path, sheet=sheet, encoding=encoding)
     jaar = _resolve_year(jaar, path, table.bestand)
@@ -67,7 +77,7 @@ DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
 @register("statline")
 def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
-                  encoding: str = "utf-8-sig", table: RawTable | None = None) -> pd.DataFrame:
+                  encoding: str = "utf-8-sig", table: RawTable | None = None) -> WideTable:
     """Read a CBS StatLine CSV: "CSV met statistische symbolen" (decimal point, padded cells), the plain
     "CSV" (decimal comma, empty cells for unknown) and the older layout (title line, topic rows with
     '|', a units row). Hierarchical headers become indicator names, "(eenheid)" the unit."""
@@ -97,21 +107,23 @@ def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None
     wbi = _int_column(table, wbi_col) if wbi_col else None
     names = {h: (STATLINE_UNIT.match(h)["naam"] if STATLINE_UNIT.match(h) else h)
              for h in indicator_cols}
-    df = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=wbi,
-                  eenheden=eenheden, bron=bron or f"CBS StatLine ({table.bestand})",
-                  decimal_comma=_decimal_comma(table, indicator_cols), per_year_codes=periode_col is not None)
-    df["indicator"] = df["indicator"].cat.rename_categories(
-        [names[c] for c in df["indicator"].cat.categories])
-    return df
+    wide = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=wbi,
+                    eenheden=eenheden, bron=bron or f"CBS StatLine ({table.bestand})",
+                    decimal_comma=_decimal_comma(table, indicator_cols), per_year_codes=periode_col is not None)
+    wide.indicatoren = [names[c] for c in indicator_cols]
+    return wide
 
 
 def _decimal_comma(table: RawTable, columns: list[str]) -> bool:
     """StatLine's plain CSV writes 0,6 and the CSV with symbols 0.6: count which one the cells use."""
+    if table.decimal_comma is not None:  # the CSV parser counted already
+        return table.decimal_comma
     comma = point = 0
+    sample = table.sample(300)
     for name in columns[:40]:
         idx = table.header.index(name)
-        for row in table.rows[:300]:
-            cell = str(row[idx]).strip() if idx < len(row) else ""
+        for row in sample:
+            cell = str(row[idx]).strip() if idx < len(row) and row[idx] is not None else ""
             comma += bool(DECIMAL_COMMA.match(cell))
             point += bool(DECIMAL_POINT.match(cell))
     return comma > point
@@ -120,7 +132,7 @@ def _decimal_comma(table: RawTable, columns: list[str]) -> bool:
 def _no_codes_problem(table: RawTable) -> Probleem:
     """One message for a file with region names but no codes (not one per row)."""
     first = table.header[0] if table.header else ""
-    names = [str(r[0]).strip() for r in table.rows[:3] if r]
+    names = [str(r[0]).strip() for r in table.sample(3) if r]
     layout = " (oudere StatLine-indeling)" if table.titel else ""
     return Probleem(table.bestand, schema.GEEN_CODES, rij=1, kolom=first or None,
                     gevonden=f"alleen namen{layout}: {', '.join(names)}")
@@ -129,7 +141,7 @@ def _no_codes_problem(table: RawTable) -> Probleem:
 @register("gemeentelijk")
 def read_municipal(path: str | Path, mapping: Mapping | None = None, *,
                    jaar: int | None = None, bron: str | None = None,
-                   encoding: str = "utf-8-sig") -> pd.DataFrame:
+                   encoding: str = "utf-8-sig") -> WideTable:
     """Read a municipal CSV/XLSX with one row per gebied (and per jaar).
 
     ``mapping`` names the columns: ``gebied`` (CBS code, required), ``jaar`` (a column
@@ -169,13 +181,11 @@ def read_municipal(path: str | Path, mapping: Mapping | None = None, *,
         raise WijkkitInputError([missing_column_problem(table, c, f"de kolom '{c}' (uit de koppeling)")
                                  for c in missing])
     eenheden = {c: mapping.get("eenheden", {}).get(renames.get(c, c), "") for c in indicator_cols}
-    df = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=None,
-                   eenheden=eenheden, bron=bron or mapping.get("bron") or f"Gemeente ({table.bestand})",
-                   decimal_comma=table.delimiter == ";", per_year_codes=per_year)
-    if renames:
-        df["indicator"] = df["indicator"].cat.rename_categories(
-            [renames.get(c, c) for c in df["indicator"].cat.categories])
-    return df
+    wide = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=None,
+                    eenheden=eenheden, bron=bron or mapping.get("bron") or f"Gemeente ({table.bestand})",
+                    decimal_comma=table.delimiter == ";", per_year_codes=per_year)
+    wide.indicatoren = [renames.get(c, c) for c in indicator_cols]
+    return wide
 
 
 # ---------------------------------------------------------------------------
@@ -191,61 +201,59 @@ def _resolve_year(jaar: int | None, path, bestand: str) -> int:
     return int(jaar)
 
 
-def _text_column(table: RawTable, name: str) -> list[str]:
-    idx = table.header.index(name)
-    out = []
-    for row in table.rows:
-        cell = row[idx] if idx < len(row) else None
-        if isinstance(cell, float) and cell.is_integer():
-            cell = int(cell)
-        out.append("" if cell is None else str(cell).strip())
-    return out
+def _text_column(table: RawTable, name: str):
+    """Trimmed text of a column as an Arrow array (codes and names of 18,000 gebieden stay out of Python)."""
+    return table.text_array(table.header.index(name))
 
 
-def _code_column(table: RawTable, name: str) -> list[str]:
+def _code_column(table: RawTable, name: str):
     """Gebied codes as CBS writes them: trimmed and in capitals (wk0363aa is WK0363AA)."""
-    return [c.upper() for c in _text_column(table, name)]
+    import pyarrow.compute as pc
+
+    return pc.utf8_upper(_text_column(table, name))
 
 
 def _int_column(table: RawTable, name: str) -> np.ndarray:
     """CBS's ind_wbi: 1 (unchanged), 2 or 3 (boundary changed); empty or '.' where not given."""
-    values, status, bad = schema.parse_values([r[table.header.index(name)] for r in table.rows])
+    values, status, bad = schema.parse_values(table.column(table.header.index(name)))
     outside = np.flatnonzero(~np.isnan(values) & ~np.isin(values, (1, 2, 3)))
     _raise_bad(table, name, np.union1d(bad, outside).astype(np.intp), "een geheel getal (1, 2 of 3)")
     return values
 
 
 def _period_years(table: RawTable, name: str) -> np.ndarray:
+    """Years as StatLine and spreadsheets write them: 2023, 2023JJ00, 2024* (provisional) or 2023.0."""
+    import pyarrow.compute as pc
+
     idx = table.header.index(name)
-    years, problemen = [], []
-    for offset, row in enumerate(table.rows):
-        text = str(row[idx]).strip()
-        match = re.match(r"^((?:19|20)\d{2})(?:\.0)?(?:JJ00)?\*?$", text)
-        if match:
-            years.append(int(match[1]))
-        else:
-            years.append(0)
-            problemen.append(Probleem(table.bestand, "een jaartal zoals 2023 of 2023JJ00",
-                                      offset + table.first_row, name, excel_column_letter(idx), text))
-    if problemen:
-        raise WijkkitInputError(problemen)
-    return np.array(years, dtype=np.int16)
+    text = table.text_array(idx)
+    found = pc.extract_regex(text, r"^(?P<jaar>(?:19|20)\d{2})(?:\.0)?(?:JJ00)?\*?$")
+    years = pc.struct_field(found, "jaar")
+    bad = np.flatnonzero(pc.is_null(years).to_numpy(zero_copy_only=False))
+    if len(bad):
+        raise WijkkitInputError([Probleem(table.bestand, "een jaartal zoals 2023 of 2023JJ00", int(i) + table.first_row,
+                                          name, excel_column_letter(idx), text[int(i)].as_py()) for i in bad])
+    return pc.cast(years, "int16").to_numpy(zero_copy_only=False)
 
 
 def _find_code_column(table: RawTable) -> int | None:
     """The column that holds CBS gebied codes: the one whose filled cells all are codes, else the one
     named for codes ("...Codering", "gwb_code") if most of its cells are codes. None: no codes at all."""
-    sample = table.rows[:300]
+    import pyarrow.compute as pc
 
     def share(idx: int) -> float:
-        cells = [str(r[idx]).strip() for r in sample if idx < len(r) and str(r[idx]).strip()]
-        return sum(bool(schema.niveau_of(c)) for c in cells) / len(cells) if cells else 0.0
+        cells = table.text_array(idx, limit=300)
+        filled = pc.sum(pc.not_equal(cells, "")).as_py() or 0
+        codes = pc.sum(pc.match_substring_regex(cells, schema.ANY_CODE)).as_py() or 0
+        return codes / filled if filled else 0.0
 
+    shares = {}
     for idx, _ in enumerate(table.header):
-        if share(idx) == 1.0:
+        shares[idx] = share(idx)
+        if shares[idx] == 1.0:
             return idx
     for idx, h in enumerate(table.header):
-        if ("codering" in h.lower() or h.lower() in ("gwb_code", "regiocode")) and share(idx) >= 0.5:
+        if ("codering" in h.lower() or h.lower() in ("gwb_code", "regiocode")) and shares[idx] >= 0.5:
             return idx
     return None
 
@@ -255,15 +263,15 @@ def _raise_bad(table: RawTable, column: str, bad: np.ndarray, verwacht: str) -> 
         idx = table.header.index(column)
         raise WijkkitInputError([
             Probleem(table.bestand, verwacht, int(i) + table.first_row, column, excel_column_letter(idx),
-                     str(table.rows[i][idx])) for i in bad[:50]])
+                     table.cell(int(i), idx)) for i in bad[:50]])
 
 
 def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
               indicator_cols: list[str], *, jaar, wbi, eenheden: dict | None, bron: str,
-              decimal_comma: bool, per_year_codes: bool = False) -> pd.DataFrame:
-    """Validate codes and cells, then melt the wide sheet into the tidy long table."""
+              decimal_comma: bool, per_year_codes: bool = False) -> WideTable:
+    """Validate codes and cells into the wide table (melted into the long one only where it is used)."""
     problemen: list[Probleem] = []
-    if not table.rows:
+    if not table.n_rows:
         raise WijkkitInputError(Probleem(table.bestand, "minstens één rij met gegevens onder de kopregel",
                                          rij=2, gevonden="geen gegevens"))
     problemen += schema.check_codes(codes, table.bestand, code_col, table.header.index(code_col),
@@ -275,49 +283,44 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
                                       1, h, excel_column_letter(idx), h))
         seen_cols.setdefault(h, idx)
 
-    n_rows, n_ind = len(table.rows), len(indicator_cols)
-    waarde = np.empty((n_rows, n_ind), dtype=np.float64)
-    status = np.empty((n_rows, n_ind), dtype=np.int8)
-    columns = list(zip(*table.rows)) if table.rows else []
+    n_rows, n_ind = table.n_rows, len(indicator_cols)
+    # column-major: each indicator is written, cached and read back as one contiguous block
+    waarde = np.empty((n_rows, n_ind), dtype=np.float64, order="F")
+    status = np.empty((n_rows, n_ind), dtype=np.int8, order="F")
     for j, col in enumerate(indicator_cols):
         idx = table.header.index(col)
-        values, codes_j, bad = schema.parse_values(columns[idx], decimal_comma=decimal_comma)
-        waarde[:, j] = values
-        status[:, j] = codes_j
+        # a column the CSV parser already read as numbers is written straight into the wide table
+        bad = schema.fill_numbers(table.column(idx), waarde[:, j], status[:, j])
+        if bad is None:
+            values, codes_j, bad = schema.parse_values(table.column(idx), decimal_comma=decimal_comma)
+            waarde[:, j] = values
+            status[:, j] = codes_j
         for i in bad[: max(0, 50 - len(problemen))]:
             problemen.append(Probleem(table.bestand, schema.VERWACHT_WAARDE, int(i) + table.first_row, col,
-                                      excel_column_letter(idx), str(columns[idx][i]).strip()))
+                                      excel_column_letter(idx), table.cell(int(i), idx)))
         if len(bad) and len(problemen) >= 50:
             break
     if problemen:
         raise WijkkitInputError(problemen)
 
-    # Build per-row categoricals once and repeat their integer codes: 2 million rows
-    # of a national file must not go through Python objects again.
-    rows_idx = np.repeat(np.arange(n_rows), n_ind)
-
-    def per_row(values: list, categories=None) -> pd.Categorical:
-        cat = pd.Categorical(values, categories=categories)
-        return pd.Categorical.from_codes(cat.codes[rows_idx], categories=cat.categories)
-
-    def per_column(values: list) -> pd.Categorical:
-        cat = pd.Categorical(values)
-        return pd.Categorical.from_codes(np.tile(cat.codes, n_rows), categories=cat.categories)
-
     jaren = np.broadcast_to(np.asarray(jaar, dtype=np.int16), (n_rows,))
-    wbi_rows = np.full(n_rows, np.nan) if wbi is None else np.asarray(wbi, dtype=np.float64)
-    wbi_mask = np.isnan(wbi_rows)
-    return schema.finalize({
-        "gebied_code": per_row(codes),
-        "gebied_naam": per_row(namen),
-        "niveau": per_row([schema.niveau_of(c) for c in codes], list(schema.NIVEAUS)),
-        "gemeente_code": per_row([schema.gemeente_of(c) for c in codes]),
-        "jaar": jaren[rows_idx],
-        "indicator": per_column(indicator_cols),
-        "waarde": waarde.ravel(),
-        "status": pd.Categorical.from_codes(status.ravel(), categories=schema.STATUS_CODES),
-        "eenheid": per_column([(eenheden or {}).get(c, "") for c in indicator_cols]),
-        "ind_wbi": pd.arrays.IntegerArray(np.where(wbi_mask, 0, wbi_rows).astype(np.int16)[rows_idx],
-                                          wbi_mask[rows_idx]),
-        "bron": pd.Categorical.from_codes(np.zeros(n_rows * n_ind, dtype=np.int8), categories=[bron]),
+    rows = pd.DataFrame({
+        "gebied_code": _strings(codes),
+        "gebied_naam": _strings(namen),
+        "niveau": schema.niveaus_of(codes),
+        "gemeente_code": _strings(schema.gemeenten_of(codes)),
+        "jaar": np.array(jaren),
+        "ind_wbi": pd.array(np.full(n_rows, np.nan) if wbi is None else np.asarray(wbi, dtype=np.float64),
+                            dtype="Int16"),
     })
+    return WideTable(rows, list(indicator_cols), [(eenheden or {}).get(c, "") for c in indicator_cols],
+                     waarde, status, bron)
+
+
+def _strings(values) -> pd.Series:
+    """Text per row as pandas keeps it (Arrow-backed): the codes and names of 18,000 gebieden are never
+    Python objects; only the rows a project uses become categories (in ``WideTable.tidy``)."""
+    import pyarrow as pa
+
+    array = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+    return array.to_pandas()

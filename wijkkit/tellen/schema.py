@@ -82,12 +82,53 @@ def wijk_of(code: str) -> str | None:
     return None
 
 
+ANY_CODE = "^(?:" + "|".join(p.pattern.strip("^$") for p in CODE_PATTERNS.values()) + ")$"
+
+
+def _strings(values):
+    """An Arrow string array of codes, from a list or as it is."""
+    import pyarrow as pa
+
+    return values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+
+
+def niveaus_of(codes) -> pd.Categorical:
+    """The niveau of many valid codes at once (by their prefix, in Arrow rather than a Python loop)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    prefix = pc.utf8_slice_codeunits(_strings(codes), 0, 2)
+    index = pc.index_in(prefix, value_set=pa.array(list(PREFIX_NIVEAU))).to_numpy(zero_copy_only=False)
+    names = [PREFIX_NIVEAU[p] for p in PREFIX_NIVEAU]
+    lookup = np.array([NIVEAUS.index(n) for n in names], dtype=np.int8)
+    return pd.Categorical.from_codes(lookup[index.astype(np.int64)], categories=list(NIVEAUS))
+
+
+def gemeenten_of(codes):
+    """``gemeente_of`` for many codes at once."""
+    import pyarrow.compute as pc
+
+    array = _strings(codes)
+    gemeente = pc.binary_join_element_wise("GM", pc.utf8_slice_codeunits(array, 2, 6), "")
+    return pc.if_else(pc.starts_with(array, "NL"), "", gemeente)
+
+
 def check_codes(codes: list, bestand: str, kolom: str, kolom_index: int,
                 jaren=None, first_row: int = 2) -> list[Probleem]:
     """Problems for empty, malformed or duplicate gebied codes (row numbers as in the file).
 
-    With ``jaren`` (files holding several years) a code must be unique per year.
+    With ``jaren`` (files holding several years) a code must be unique per year. The common case (all
+    codes fine) is checked at once; only a file with a problem is walked row by row to name each one.
     """
+    import pyarrow.compute as pc
+
+    array = _strings(codes)
+    valid = pc.match_substring_regex(array, ANY_CODE)
+    keys = pd.DataFrame({"code": array.to_pandas()} if jaren is None
+                        else {"code": array.to_pandas(), "jaar": np.asarray(jaren)})
+    if pc.all(valid).as_py() and not keys.duplicated().any():
+        return []
+    codes = array.to_pylist()
     problemen: list[Probleem] = []
     seen: dict[tuple, int] = {}
     letter = excel_column_letter(kolom_index)
@@ -117,7 +158,9 @@ def parse_values(values: list | np.ndarray, *, decimal_comma: bool = False
     """
     n = len(values)
     status = np.zeros(n, dtype=np.int8)
-    if n and type(values[0]) is str:  # a CSV column: parse it in Arrow, not cell by cell
+    if hasattr(values, "type"):  # an Arrow column from the CSV parser
+        return _sentinels(*_parse_arrow(values, decimal_comma))
+    if n and type(values[0]) is str:  # text cells: parse them in Arrow, not cell by cell
         parsed = _parse_text(values, decimal_comma)
         if parsed is not None:
             return _sentinels(*parsed)
@@ -135,7 +178,7 @@ def parse_values(values: list | np.ndarray, *, decimal_comma: bool = False
 def _sentinels(waarde: np.ndarray, status: np.ndarray, bad_index: np.ndarray):
     sentinel = waarde <= SENTINEL_LIMIT
     if sentinel.any():
-        waarde[sentinel] = np.nan
+        waarde = np.where(sentinel, np.nan, waarde)
         status[sentinel] = STATUS_CODES.index("afgeschermd")
     return waarde, status, bad_index
 
@@ -143,18 +186,90 @@ def _sentinels(waarde: np.ndarray, status: np.ndarray, bad_index: np.ndarray):
 NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 
-def _parse_text(values: list[str], decimal_comma: bool):
+def fill_numbers(column, waarde: np.ndarray, status: np.ndarray) -> np.ndarray | None:
+    """Write a column Arrow's CSV parser already read as numbers (or left empty) into ``waarde`` and
+    ``status`` (views of one column of the wide table) and return the positions of cells that are no figure;
+    None for any other column (it is parsed from its text)."""
+    import pyarrow as pa
+
+    if not hasattr(column, "type"):
+        return None
+    if pa.types.is_null(column.type):
+        waarde[:] = np.nan
+        status[:] = _LEEG
+        return np.empty(0, dtype=np.intp)
+    if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)):
+        return None
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    waarde[:] = column.to_numpy(zero_copy_only=False)  # an empty cell is null, and becomes NaN
+    status[:] = 0
+    if column.null_count:
+        status[column.is_null().to_numpy(zero_copy_only=False)] = _LEEG
+    odd = ~np.isfinite(waarde) & (status == 0)  # 'nan', 'inf' and 1e309 are no figures
+    sentinel = waarde <= SENTINEL_LIMIT
+    if sentinel.any():
+        waarde[sentinel] = np.nan
+        status[sentinel] = STATUS_CODES.index("afgeschermd")
+    return np.flatnonzero(odd).astype(np.intp)
+
+
+def _parse_arrow(column, decimal_comma: bool):
+    """A column as Arrow's CSV parser left it: numbers already (an empty cell is null), or text where a cell
+    holds a CBS symbol or anything else."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_null(column.type):  # a column without a single filled cell
+        n = len(column)
+        return np.full(n, np.nan), np.full(n, _LEEG, dtype=np.int8), np.empty(0, dtype=np.intp)
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        waarde = column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)  # nulls become NaN
+        if not column.null_count:
+            status = np.zeros(len(waarde), dtype=np.int8)
+            odd = ~np.isfinite(waarde)
+        else:
+            empty = column.is_null().to_numpy(zero_copy_only=False)
+            status = np.where(empty, _LEEG, 0).astype(np.int8)
+            odd = ~empty & ~np.isfinite(waarde)  # 'nan', 'inf' and 1e309 are no figures
+        if odd.any():
+            waarde = np.where(odd, np.nan, waarde)
+        return waarde, status, np.flatnonzero(odd).astype(np.intp)
+    text = column if pa.types.is_string(column.type) else pc.cast(column, pa.string())
+    return _parse_text(text, decimal_comma)
+
+
+def _parse_text(values, decimal_comma: bool):
     """All cells are text: trim, swap the decimal comma, cast and look up CBS symbols in Arrow.
 
-    Returns None when the column is not all text (then it is parsed cell by cell).
+    The common column (numbers and symbols only) takes one cast; a column with a bad cell is matched against
+    the number pattern to find it. Returns None when the column is not all text (then it is parsed cell by cell).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        trimmed = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+        trimmed = pc.utf8_trim_whitespace(values if hasattr(values, "type") else pa.array(values, type=pa.string()))
     except (pa.ArrowTypeError, pa.ArrowInvalid):
         return None
+    trimmed = pc.fill_null(trimmed, "")
+    symbol = pc.index_in(trimmed, value_set=_symbol_values())
+    candidates = pc.if_else(pc.is_null(symbol), trimmed, pa.scalar(None, pa.string()))
+    if decimal_comma:
+        candidates = pc.replace_substring(candidates, ",", ".")
+    try:
+        waarde = pc.cast(candidates, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        waarde = None
+    if waarde is not None:
+        waarde = waarde.to_numpy(zero_copy_only=False).astype(np.float64, copy=True)
+        symbol = pc.fill_null(symbol, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        status = np.where(symbol >= 0, _SYMBOL_STATUS[np.maximum(symbol, 0)], 0).astype(np.int8)
+        bad = (symbol < 0) & ~np.isfinite(waarde)
+        waarde[bad] = np.nan
+        return waarde, status, np.flatnonzero(bad).astype(np.intp)
     text = pc.replace_substring(trimmed, ",", ".") if decimal_comma else trimmed
     is_number = pc.match_substring_regex(text, NUMBER)
     waarde = pc.cast(pc.if_else(is_number, text, pa.scalar(None, pa.string())), pa.float64())
@@ -226,7 +341,7 @@ def empty_table() -> pd.DataFrame:
 
 def finalize(columns: dict) -> pd.DataFrame:
     """Build the tidy table with the agreed dtypes (categoricals keep it small and fast)."""
-    df = pd.DataFrame(columns)[COLUMNS]
+    df = pd.DataFrame({c: columns[c] for c in COLUMNS}, copy=False)
     for column in CATEGORICAL:
         if not isinstance(df[column].dtype, pd.CategoricalDtype):
             df[column] = df[column].astype("category")

@@ -78,7 +78,7 @@ def read_markdown(path: Path, defaults: Mapping | None = None, **_) -> list[Reco
 @register(".csv", ".xlsx", ".xls", ".ods")
 def read_table(path: Path, defaults: Mapping | None = None, mapping: Mapping | None = None, **_) -> list[Record]:
     """One story per row; ``mapping`` names the column for each field (default: same name)."""
-    table = read_raw(path)
+    table = read_raw(path, tekst=True)
     given = mapping or {}
     mapping = {field: find_column(table, given.get(field, field)) or given.get(field, field) for field in STORY_FIELDS}
     problemen = [missing_column_problem(table, column, f"een kolom '{column}' met de tekst van het verhaal (of een "
