@@ -27,6 +27,8 @@ ONGUNSTIG = {-1: "#F4A582", -2: "#B2182B"}
 ROND = "#F0F0F0"  # "rond gemiddeld": near white, never the grey of "geen gegevens"
 GEEN_GEGEVENS = "#9E9E9E"
 NEUTRAAL = "#6F6F6F"  # indicators that do not judge (diamond)
+# a map of figures without a verdict (population, age): one hue, light = low, dark = high (ColorBrewer Purples)
+NEUTRAAL_SCHAAL = ("#EFEDF5", "#9E9AC8", "#54278F")
 KRACHT = "#1B9E77"
 KNELPUNT = "#E6AB02"
 VALENTIE_KLEUR = {"kracht": KRACHT, "knelpunt": KNELPUNT, "neutraal": "#B0B0B0"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 import uuid
@@ -22,7 +23,8 @@ class ProjectInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str | None = Field(default=None, pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
     naam: str
-    gemeente: str = Field(pattern=r"^GM\d{4}$")
+    # the project's own gemeente: every figure, list and reference is about it ("" until it is chosen)
+    gemeente: str = Field(default="", pattern=r"^(GM\d{4})?$")
     gebieden: list[str] = Field(default_factory=list)  # gebieden in focus
 
 
@@ -50,6 +52,8 @@ class Tellen(BaseModel):
     catalogus: str | None = None
     bestanden: list[Bestand] = Field(default_factory=list)
     online: list[int] = Field(default_factory=list)  # KWB years fetched with 'wijkkit tellen ophalen'
+    # gebieden of other gemeenten kept for comparison (a national file holds them all; the project keeps these)
+    vergelijk: list[str] = Field(default_factory=list)
 
 
 
@@ -150,12 +154,23 @@ class Project:
         codebook = self.codebook_path if self.codebook_path.exists() else None
         return load_catalogus(own, codebook=codebook)
 
+    def scope(self):
+        """The rows of the figures this project works on: its gemeente, the country, and what it compares with."""
+        from wijkkit.tellen.laden import Scope
+
+        ref = self.referentie()
+        extra = {*self.config.tellen.vergelijk, *self.config.project.gebieden, *ref.gebieden}
+        return Scope(self.config.project.gemeente, frozenset(extra))
+
     def load_indicators(self) -> pd.DataFrame:
-        """All figures of the project: CBS files in data/ plus the configured municipal files."""
+        """The project's figures: CBS files in data/ plus the configured municipal files, for its own gemeente.
+
+        A national or provincial download is read (and cached) whole, but only the project's own gemeente, the
+        country and the gebieden it compares with become the table: a caption that names the gemeente is
+        computed from that gemeente, and lists never offer another.
+        """
         from wijkkit.tellen.catalogus import concat_tables
         from wijkkit.tellen.laden import DATA_SUFFIXES, check_overlap, load_indicators
-
-        from wijkkit.errors import Probleem, WijkkitInputError
 
         if not self.data_dir.is_dir():
             raise WijkkitInputError(Probleem(
@@ -171,13 +186,14 @@ class Project:
         cbs_files = sorted(p for p in self.data_dir.iterdir()
                            if p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in mapped
                            and not p.name.startswith((".", "~$")))
+        scope = self.scope()
         tables, names = [], []
         if cbs_files:
-            tables.append(load_indicators(cbs_files, catalogus=self.catalogus, cache_dir=self.cache_dir))
+            tables.append(load_indicators(cbs_files, catalogus=self.catalogus, cache_dir=self.cache_dir, scope=scope))
             names.append("de CBS-bestanden in " + self.config.tellen.data)
         for path, bestand in mapped.items():
             tables.append(load_indicators(path, format="gemeentelijk", mapping=bestand.mapping(),
-                                          catalogus=self.catalogus, cache_dir=self.cache_dir))
+                                          catalogus=self.catalogus, cache_dir=self.cache_dir, scope=scope))
             names.append(path.name)
         for jaar in self.config.tellen.online:
             from wijkkit.tellen.online import fetch_kwb
@@ -188,7 +204,33 @@ class Project:
         combined = concat_tables(tables)
         if len(tables) > 1:
             check_overlap(tables, names)
+        if len(combined) and not (scope.gemeente and (combined["gemeente_code"] == scope.gemeente).any()):
+            raise WijkkitInputError(self._which_gemeente(cbs_files + list(mapped)))
         return combined
+
+    def _which_gemeente(self, files: list[Path]) -> Probleem:
+        """The project's gemeente is not set, or not in its files: name the gemeenten that are, nearest first."""
+        from wijkkit.tellen.laden import gemeenten_in
+
+        found = gemeenten_in(files, cache_dir=self.cache_dir, mapped={
+            (self.data_dir / b.pad).resolve(): b.mapping() for b in self.config.tellen.bestanden})
+        gemeente = self.config.project.gemeente
+        naam = self.config.project.naam.casefold()
+
+        def nearness(item) -> float:
+            import difflib
+
+            code, label = item
+            return -max(difflib.SequenceMatcher(None, naam, label.casefold()).ratio(),
+                        1.0 if code == gemeente else 0.0)
+
+        listed = sorted(found.items(), key=lambda item: (nearness(item), item[1]))
+        shown = ", ".join(f"{label} ({code})" for code, label in listed[:8])
+        more = f" en {len(listed) - 8} andere" if len(listed) > 8 else ""
+        wat = ("de CBS-code van de gemeente van dit project, bijvoorbeeld gemeente = \"" + (listed[0][0] if listed
+               else "GM0344") + "\" (in de cijfers staan: " + (shown + more if listed else "geen gemeenten") + ")")
+        return Probleem("wijkkit.toml", wat, kolom="[project] gemeente", soort="veld",
+                        gevonden=gemeente or "nog niet ingevuld")
 
     def referentie(self):
         from wijkkit.tellen.profiel import Referentie
@@ -200,12 +242,13 @@ TEMPLATE_TOML = """# Instellingen van dit wijkkit-project.
 [project]
 id = "{id}"  # vaste id: de sleutel van de originelen hoort hierbij
 naam = "{naam}"
-gemeente = "{gemeente}"        # CBS-code van de gemeente (GM + 4 cijfers)
+gemeente = "{gemeente}"{gemeente_uitleg}
 gebieden = []                  # wijken/buurten in focus, bv. ["WK034403"]
 
 [tellen]
-data = "data"                  # map met CBS-bestanden (kwb-JAAR.xlsx, StatLine-CSV)
-referentie = "gemeente"        # gemeente | basisjaar:2020 | gebieden:CODE,CODE
+data = "data"                  # map met CBS-bestanden (kwb-JAAR.xlsx, StatLine-CSV; ook heel Nederland)
+referentie = "gemeente"        # gemeente | basisjaar:2020 | gebieden:CODE,CODE | nederland
+# vergelijk = ["GM0363"]       # gebieden van andere gemeenten om mee te vergelijken (uit een landelijk bestand)
 # catalogus = "indicatoren.yml"  # eigen indicatoren (vult de standaardcatalogus aan)
 
 # Eigen gemeentelijke bestanden: noem de kolommen.
@@ -214,6 +257,7 @@ referentie = "gemeente"        # gemeente | basisjaar:2020 | gebieden:CODE,CODE
 # gebied = "buurtcode"
 # jaar = "jaar"
 
+{kaart}
 [privacy]
 drempel = 5                    # kleinere aantallen verhalen worden niet getoond in openbare pagina's
 originelen_bewaren = false     # originele (niet-gepseudonimiseerde) teksten bewaren?
@@ -257,19 +301,64 @@ TEMPLATE_THEORIE = """\
 """
 
 
-def init_project(root: str | Path, *, naam: str | None = None, gemeente: str = "GM0000") -> Path:
+KAART_VOORBEELD = """# Buurtkaart: de wijk- en buurtkaart van CBS/PDOK (GeoPackage, GeoJSON of shapefile, elk
+# coördinatenstelsel; ook een landelijk bestand: alleen de vlakken van de gemeente worden gelezen).
+# Haal de # weg en noem het bestand in data/; zonder kaart toont het dashboard de buurten als staven.
+# [kaart]
+# bestand = "data/wijkenbuurten.gpkg"
+# code = "buurtcode"            # kolom met de CBS-code (buurtcode, wijkcode, statcode, ...)
+# naam = "buurtnaam"
+"""
+KAART_GEVONDEN = """# Buurtkaart: gevonden in data/ bij het aanmaken van het project.
+[kaart]
+bestand = "{bestand}"
+code = "{code}"{naam}
+"""
+BOUNDARY_SUFFIXES = (".gpkg", ".geojson", ".shp")
+
+
+def _kaart_section(root: Path) -> str:
+    """A [kaart] section for a boundary file already in data/ (its code and name columns read from it), else
+    a commented example."""
+    from wijkkit.verbinden.kaart import CODE_COLUMNS, NAME_COLUMNS
+
+    for path in sorted((root / "data").iterdir()) if (root / "data").is_dir() else []:
+        if path.suffix.lower() not in BOUNDARY_SUFFIXES:
+            continue
+        try:
+            import pyogrio
+
+            fields = {str(f).casefold(): str(f) for f in pyogrio.read_info(path)["fields"]}
+        except Exception:  # not a readable boundary file: leave the example
+            continue
+        code = next((fields[c] for c in CODE_COLUMNS if c in fields), None)
+        if code:
+            naam = next((fields[c] for c in NAME_COLUMNS if c in fields), None)
+            return KAART_GEVONDEN.format(bestand=f"data/{path.name}", code=code,
+                                         naam=f'\nnaam = "{naam}"' if naam else "")
+    return KAART_VOORBEELD
+
+
+def init_project(root: str | Path, *, naam: str | None = None, gemeente: str | None = None) -> Path:
     root = Path(root)
     if (root / CONFIG_NAME).exists():
         raise WijkkitInputError(Probleem(CONFIG_NAME, "een map zonder bestaand project",
                                          gevonden=str(root / CONFIG_NAME)))
+    if gemeente and not re.fullmatch(r"GM\d{4}", gemeente):
+        raise WijkkitInputError(Probleem("--gemeente", "een CBS-gemeentecode: GM en vier cijfers, bv. GM0344",
+                                         gevonden=gemeente, plek="optie"))
     for sub in ("data", "stories", "notebooks"):
         (root / sub).mkdir(parents=True, exist_ok=True)
+    uitleg = ("                 # CBS-code van de gemeente (GM + 4 cijfers)" if gemeente else
+              "                         # vul in: CBS-code van de gemeente, bv. \"GM0344\" (Utrecht)")
     (root / CONFIG_NAME).write_text(
-        TEMPLATE_TOML.format(id=uuid.uuid4(), naam=naam or root.resolve().name, gemeente=gemeente), encoding="utf-8")
+        TEMPLATE_TOML.format(id=uuid.uuid4(), naam=naam or root.resolve().name, gemeente=gemeente or "",
+                             gemeente_uitleg=uitleg, kaart=_kaart_section(root)), encoding="utf-8")
     from wijkkit.codebook import default_codebook_path
 
     shutil.copyfile(default_codebook_path(), root / "codebook.yml")
-    (root / "verandertheorie.yml").write_text(TEMPLATE_THEORIE.format(gemeente=gemeente), encoding="utf-8")
+    (root / "verandertheorie.yml").write_text(TEMPLATE_THEORIE.format(gemeente=gemeente or "GM0344"),
+                                               encoding="utf-8")
     templates = template_notebooks()
     if templates:
         for notebook in sorted(templates.glob("*.ipynb")):

@@ -16,7 +16,8 @@ demo_app = groep("Het demoproject Lindehoven: de cijfers opnieuw maken, twee ges
 
 def init(map: Path = typer.Argument(..., help="Nieuwe projectmap."),
          naam: Optional[str] = typer.Option(None, help="Naam van het project."),
-         gemeente: str = typer.Option("GM0000", help="CBS-code van de gemeente, bv. GM0344.")) -> None:
+         gemeente: Optional[str] = typer.Option(None, help="CBS-code van de gemeente, bv. GM0344 (Utrecht).")
+         ) -> None:
     """Maak een nieuwe projectmap (wijkkit.toml, codebook.yml, data/, stories/, notebooks/)."""
     from wijkkit.config import init_project
 
@@ -24,7 +25,11 @@ def init(map: Path = typer.Argument(..., help="Nieuwe projectmap."),
         root = init_project(map, naam=naam, gemeente=gemeente)
     except WijkkitInputError as exc:
         fail(exc)
-    console.print(f"Project aangemaakt in [bold]{root}[/]. Zet CBS-bestanden (kwb-JAAR.xlsx) in {root / 'data'}.")
+    console.print(f"Project aangemaakt in {root}. Zet CBS-bestanden (kwb-JAAR.xlsx, StatLine-CSV, ook heel "
+                  f"Nederland) in {root / 'data'}.", markup=False, highlight=False)
+    if not gemeente:
+        console.print("Vul in wijkkit.toml bij [project] de gemeente in (de CBS-code, bv. gemeente = \"GM0344\"); "
+                      "'wijkkit tellen cijfers' noemt de gemeenten in je bestanden.", markup=False, highlight=False)
 
 
 @demo_app.command("cijfers")

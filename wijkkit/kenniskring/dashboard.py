@@ -24,7 +24,7 @@ from datetime import date
 import altair as alt
 import ipywidgets as w
 
-from wijkkit.charts import KNELPUNT, KRACHT, ROND, style, svg
+from wijkkit.charts import KNELPUNT, KRACHT, NEUTRAAL_SCHAAL, ROND, style, svg
 from wijkkit.kenniskring.duiding import ROLLEN, VELDEN, aanwezigen_tekst, add_duiding, duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.kenniskring.kaartwidget import KlikbareKaart
@@ -355,7 +355,13 @@ class Dashboard(w.VBox):
         maat = self.kaart_maat.value
         focus, gekozen = self.kring.kaartfocus(self.gebied)
         waarden = self.kring.kaartwaarden(self.thema, maat, focus if self.kring.geometrie is None else None)
-        if maat == "cijfers":
+        neutraal = self.kring.neutrale_indicator(self.thema) if maat == "cijfers" else None
+        if neutraal:  # figures without a verdict: one hue from low to high, never red or blue
+            known = waarden["waarde"].dropna()
+            low, high = (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
+            legenda = f"{self.kring.project.catalogus[neutraal].label} ({self.kring.project.catalogus[neutraal].eenheid}) · geen oordeel"
+            domein, kleuren = (low, (low + high) / 2, high if high > low else low + 1), NEUTRAAL_SCHAAL
+        elif maat == "cijfers":
             legenda, domein, kleuren = "← ongunstiger · gunstiger →", (60, 100, 140), None
         else:
             legenda, domein, kleuren = "% krachten (← knelpunten · krachten →)", (0, 50, 100), (KNELPUNT, ROND, KRACHT)
@@ -373,14 +379,15 @@ class Dashboard(w.VBox):
         if self.kring.geometrie is None:  # the sorted bars already name every gebied
             self.kaart_lijst.value = ""
             self.kaart_lijst.layout.display = "none"
-            self.kaart_noten.value = ""
+            self.kaart_noten.value = "".join(f"<p class='wk-tekst'>{esc(m)}</p>" for m in self.kring.kaartmeldingen)
             return
         self.kaart_lijst.layout.display = None
         shown = waarden[waarden["gebied_code"].isin(focus)] if focus is not None else waarden
         shown = shown.sort_values("waarde", ascending=False, na_position="last")
         rows = "".join(f"<tr class='{'gekozen' if r.gebied_code in gekozen else ''}'><td>{esc(r.gebied_naam)}</td>"
                        f"<td>{esc(r.tekst)}</td></tr>" for r in shown.itertuples())
-        self.kaart_lijst.value = ("<div class='wk-lijst'><p class='wk-tekst'><b>Van gunstig naar ongunstig</b> "
+        volgorde = "Van hoog naar laag" if neutraal else "Van gunstig naar ongunstig"
+        self.kaart_lijst.value = (f"<div class='wk-lijst'><p class='wk-tekst'><b>{volgorde}</b> "
                                   "(klik op de kaart om een gebied te kiezen)</p><table>" + rows + "</table></div>")
         self.kaart_noten.value = "".join(f"<p class='wk-tekst'>{esc(m)}</p>" for m in self.kring.kaartmeldingen)
 

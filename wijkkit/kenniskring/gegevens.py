@@ -109,11 +109,14 @@ class Kenniskring:
         self.referentie = self.project.referentie()
         self.store = self.project.open_store()
         self.labels = {t.id: t.label for t in self.codebook.themas}
-        names = (self.cijfers[["gebied_code", "gebied_naam", "niveau"]].drop_duplicates("gebied_code")
-                 .astype(str).sort_values("gebied_code"))
-        self.namen = dict(zip(names["gebied_code"], names["gebied_naam"]))
-        self.niveaus = dict(zip(names["gebied_code"], names["niveau"]))
         self.gemeente = self.project.config.project.gemeente
+        names = (self.cijfers[["gebied_code", "gebied_naam", "niveau", "gemeente_code"]]
+                 .drop_duplicates("gebied_code").astype(str).sort_values("gebied_code"))
+        # what a kenniskring chooses from is its own gemeente; other rows (the country, gebieden it compares
+        # with) are references, never a choice
+        eigen = names[names["gemeente_code"] == self.gemeente]
+        self.namen = dict(zip(eigen["gebied_code"], eigen["gebied_naam"]))
+        self.niveaus = dict(zip(eigen["gebied_code"], eigen["niveau"]))
         self._profielen: dict[str, pd.DataFrame] = {}
         self._kaart: dict[tuple[str, str], pd.DataFrame] = {}
 
@@ -166,8 +169,13 @@ class Kenniskring:
         return tabel["thema"].iloc[0] if len(tabel) else self.thema_keuzes()[0][1]
 
     def standaard_gebied(self) -> str:
-        focus = self.project.config.project.gebieden
-        return focus[0] if focus else self.gebied_keuzes()[0][1]
+        """The first gebied in focus; without one the gemeente's first wijk (the gemeente against itself is 100
+        everywhere), else the gemeente."""
+        focus = [g for g in self.project.config.project.gebieden if g in self.namen]
+        if focus:
+            return focus[0]
+        wijken = [c for c, n in self.niveaus.items() if n == "wijk"]
+        return wijken[0] if wijken else (self.gemeente if self.gemeente in self.namen else self.gebied_keuzes()[0][1])
 
     # ------------------------------------------------------------------ figures
     def profiel(self, gebied: str) -> pd.DataFrame:
@@ -306,9 +314,35 @@ class Kenniskring:
             gebieden = self.kaartgebieden()
         return alle[alle["gebied_code"].isin(gebieden)].reset_index(drop=True)
 
+    def neutrale_indicator(self, thema: str) -> str | None:
+        """For a theme whose figures carry no verdict (population, age: neither better nor worse), the first
+        share with figures, which the map shows as it is instead of grey; None where figures judge."""
+        alle = self.profielen
+        deel = alle[(alle["domein"] == thema) & alle["waarde"].notna()]
+        if (deel["richting"] != "neutraal").any():
+            return None
+        catalogus = self.project.catalogus
+        present = set(deel["indicator"])
+        return next((i.id for i in catalogus.indicatoren if i.id in present and i.domein == thema and not i.absoluut
+                     and not i.hulp), None)
+
     def _kaartwaarden(self, thema: str, maat: str) -> pd.DataFrame:
         codes = [c for c, n in self.niveaus.items() if n in ("wijk", "buurt")]
-        if maat == "cijfers":
+        neutraal = self.neutrale_indicator(thema) if maat == "cijfers" else None
+        if neutraal:
+            from wijkkit.weergave import getal
+
+            deel = self.profielen[self.profielen["indicator"] == neutraal].set_index("gebied_code")
+            rows = []
+            for code in codes:
+                row = deel.loc[code] if code in deel.index else None
+                if row is None or pd.isna(row["waarde"]):
+                    rows.append((code, np.nan, "geen cijfers"))
+                else:
+                    eenheid = "%" if row["eenheid"] == "%" else f" {row['eenheid']}"
+                    rows.append((code, float(row["waarde"]),
+                                 f"{row['label']}: {getal(row['waarde'], 1)}{eenheid} ({int(row['jaar'])})"))
+        elif maat == "cijfers":
             alle = self.profielen
             judged = alle[(alle["domein"] == thema) & (alle["richting"] != "neutraal")].dropna(subset=["band_code"])
             grouped = judged.groupby("gebied_code")["band_code"].agg(["mean", "size"])
@@ -344,6 +378,16 @@ class Kenniskring:
                      "Bron: verhalen in de projectstore (codes van het team; nog niet gecodeerd: suggesties)."]
             return [part for line in lines for part in textwrap.wrap(line, 72)]
         alle = self.profielen
+        neutraal = self.neutrale_indicator(thema)
+        if neutraal:
+            deel = alle[(alle["indicator"] == neutraal) & alle["waarde"].notna()]
+            label = str(deel["label"].iloc[0]) if len(deel) else neutraal
+            years = sorted({int(j) for j in deel["jaar"].dropna()})
+            jaren = (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}") if years else "onbekend"
+            bronnen = sorted({str(b) for b in deel["bron"].dropna()})
+            lines = [f"Geen oordeel: hoger is niet beter of slechter. De kleur is {label.lower()}, van laag (licht) "
+                     "naar hoog (donker).", f"Bron: {'; '.join(bronnen)}; cijfers uit {jaren}."]
+            return [part for line in lines for part in textwrap.wrap(line, 72)]
         judged = alle[(alle["domein"] == thema) & (alle["richting"] != "neutraal") & alle["band_code"].notna()]
         if judged.empty:
             return ["Voor dit thema zijn er geen cijfers met een oordeel."]
@@ -388,13 +432,19 @@ class Kenniskring:
             return None
         from wijkkit.verbinden.kaart import read_geometry
 
-        return read_geometry(self.project.root / kaart.bestand, kaart.code, kaart.naam)
+        frame = read_geometry(self.project.root / kaart.bestand, kaart.code, kaart.naam, gemeente=self.gemeente)
+        if frame.empty:  # a map of another gemeente: the bars, and a sentence why
+            self._kaart_elders = kaart.bestand
+            return None
+        return frame
 
     @cached_property
     def kaartmeldingen(self) -> list[str]:
         """Dutch notes on the boundary file: how it was read, and what does not line up with the figures."""
         if self.geometrie is None:
-            return []
+            elders = getattr(self, "_kaart_elders", None)
+            return [f"Het kaartbestand {elders} heeft geen vlakken van gemeente {self.namen.get(self.gemeente, '')} "
+                    f"({self.gemeente}); de buurten staan daarom als staven."] if elders else []
         from wijkkit.verbinden.kaart import matching
 
         return self.geometrie.attrs.get("waarschuwingen", []) + matching(self.geometrie, self.kaartgebieden(),

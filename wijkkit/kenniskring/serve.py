@@ -133,6 +133,9 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     if not notebook.exists():
         raise WijkkitInputError(Probleem(notebook_name, "het notebook in notebooks/ van het project",
                                          gevonden=str(notebook)))
+    # read (and cache) the figures once here: a national file is read whole once, before any visitor, and a
+    # file that is wrong is a Dutch message in this terminal instead of a page that cannot be prepared
+    proj.load_indicators()
     data_dir = offline_template(proj.cache_dir / "jupyter")
     port = choose_port(port)
     ready = proj.cache_dir / f"klaar-{port}"

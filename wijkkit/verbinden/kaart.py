@@ -26,7 +26,8 @@ NAME_COLUMNS = ("buurtnaam", "wijknaam", "regio", "statnaam", "bu_naam", "wk_naa
 RD_BOUNDS = (-7_000, 289_000, 300_000, 629_000)  # RD New (EPSG:28992) around the Netherlands
 
 
-def read_geometry(path: str | Path, code: str | None = "buurtcode", naam: str | None = None):
+def read_geometry(path: str | Path, code: str | None = "buurtcode", naam: str | None = None,
+                  gemeente: str | None = None):
     """A GeoDataFrame with gebied_code, gebied_naam and geometry in WGS84, ready for Vega-Lite.
 
     Takes what CBS and PDOK publish (GeoPackage, GeoJSON, shapefile; RD New or WGS84; wijk or
@@ -34,14 +35,15 @@ def read_geometry(path: str | Path, code: str | None = "buurtcode", naam: str | 
     in RD coordinates without a declared coordinate system is recognised and reprojected (the
     warning says so), and every ring is turned clockwise, the way Vega-Lite's projection expects
     (counter-clockwise rings are painted as "everything outside": one filled square).
-    ``frame.attrs["waarschuwingen"]`` holds the Dutch warnings.
+    ``frame.attrs["waarschuwingen"]`` holds the Dutch warnings. With ``gemeente`` only that gemeente's shapes
+    are read (a national buurtkaart holds 14,000 of them; the filter runs in the file's own driver).
     """
     import geopandas as gpd
 
     path = Path(path)
     warnings: list[str] = []
     try:
-        frame = gpd.read_file(path)
+        frame = gpd.read_file(path, where=_gemeente_filter(path, code, gemeente))
     except Exception as exc:  # pyogrio raises its own types for every driver problem
         raise WijkkitInputError(Probleem(bestandsnaam(path), "een GeoJSON-, GeoPackage- of shapefile-bestand met "
                                          "buurt- of wijkvlakken", gevonden=str(exc).splitlines()[0][:80])) from None
@@ -67,6 +69,23 @@ def read_geometry(path: str | Path, code: str | None = "buurtcode", naam: str | 
     out = out[[c for c in ("gebied_code", "gebied_naam", "geometry") if c in out.columns]].reset_index(drop=True)
     out.attrs["waarschuwingen"] = warnings
     return out
+
+
+def _gemeente_filter(path: Path, code: str | None, gemeente: str | None) -> str | None:
+    """An OGR SQL filter for one gemeente's codes (GM0361 keeps BU0361…, WK0361…), or None to read all."""
+    if not gemeente:
+        return None
+    import pyogrio
+
+    try:
+        fields = [str(f) for f in pyogrio.read_info(path)["fields"]]
+    except Exception:  # the full read below says what is wrong with the file
+        return None
+    lower = {f.casefold(): f for f in fields}
+    column = code if code in fields else next((lower[c] for c in CODE_COLUMNS if c in lower), None)
+    if column is None or not re.fullmatch(r"\w+", column):
+        return None
+    return f"SUBSTR({column}, 3, 4) = '{gemeente[2:6]}'"
 
 
 def _degrees_claimed_but_metres(frame) -> bool:
@@ -193,8 +212,7 @@ def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breed
     labels = _fitting_labels(shown, breedte, hoogte)
     if len(labels):
         labels = labels.merge(pd.DataFrame(shown[["gebied_code", waarde]]), on="gebied_code")
-        dark = (f"isValid(datum['{waarde}']) && abs(datum['{waarde}'] - {domein[1]}) > "
-                f"{0.6 * (domein[2] - domein[1])}")
+        dark = _dark_fill(waarde, domein, kleuren)
         layers.append(alt.Chart(labels).mark_text(fontSize=FONT_SIZE, lineBreak="|").encode(
             longitude="lon:Q", latitude="lat:Q", text="label:N",
             color=alt.condition(dark, alt.value("#ffffff"), alt.value("#000000"))))
@@ -202,6 +220,22 @@ def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breed
         {"type": "Feature", "properties": {}, "geometry": geom.__geo_interface__} for geom in shown.geometry]}
     return (alt.layer(*layers).project(type="mercator", fit=fit)
             .resolve_scale(color="independent").properties(width=breedte, height=hoogte))
+
+
+def _dark_fill(waarde: str, domein, kleuren) -> str:
+    """Where a shape's fill is dark enough for white type: near an end of the scale whose colour is dark
+    (both ends of red-blue, only the high end of a light-to-dark scale)."""
+    def dark(colour: str) -> bool:
+        r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45
+
+    low, middle, high = domein
+    sides = []
+    if dark(kleuren[0]):
+        sides.append(f"datum['{waarde}'] < {middle - 0.6 * (middle - low)}")
+    if dark(kleuren[2]):
+        sides.append(f"datum['{waarde}'] > {middle + 0.6 * (high - middle)}")
+    return f"isValid(datum['{waarde}']) && ({' || '.join(sides) or 'false'})"
 
 
 def _fitting_labels(shapes, breedte: int, hoogte: int) -> pd.DataFrame:
