@@ -8,6 +8,10 @@ visible and a chart has been drawn (dashboard), or the slider is visible (bare p
 
 Run: ``python benchmarks/bench_dashboard.py [PROJECT]`` (default: the demo project, which needs
 ``make demo`` once or an imported store). Needs Debian chromium and Playwright.
+
+``python benchmarks/bench_dashboard.py --landelijk``: the same page for a project on a national StatLine
+download (18,000+ rows, tests/landelijk.py) and for the same project with that file cut down to its own
+gemeente (Alkmaar), in one run, cold and preheated; goal: landelijk / gemeente <= 1.2.
 """
 
 from __future__ import annotations
@@ -95,8 +99,53 @@ def run(kind: str, notebook: Path, project: Project, preheat: bool, browser, war
     return times
 
 
+def national_projects(folder: Path) -> tuple[Project, Project]:
+    """Two projects for Alkmaar: one with the national file in data/, one with only Alkmaar's rows of it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.landelijk import _write, build
+    from wijkkit.config import init_project
+
+    projects = []
+    for name in ("landelijk", "gemeente"):
+        root = init_project(folder / name, naam="Alkmaar", gemeente="GM0361")
+        target = root / "data" / "kwb-2024-statline.csv"
+        landelijk = build(target)
+        if name == "gemeente":
+            _write(target, [r for r in landelijk.rijen if r["gemeente"] == "GM0361"], "symbolen")
+        project = Project.load(root)
+        project.load_indicators()  # as 'wijkkit kenniskring dashboard' does before it serves: the cache is warm
+        projects.append(project)
+    return projects[0], projects[1]
+
+
+def main_national() -> None:
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        landelijk, gemeente = national_projects(Path(tmp))
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        for preheat in (False, True):
+            for label, project in (("landelijk", landelijk), ("gemeente", gemeente)):
+                notebook = project.root / "notebooks" / "04_kenniskring.ipynb"
+                times = run("dashboard", notebook, project, preheat, browser, 25)
+                key = f"{label} {'voorverwarmd' if preheat else 'koud'}"
+                results[key] = statistics.median(times)
+                print(f"{key:<24} mediaan {results[key]:5.2f} s  (rondes: {', '.join(f'{t:.2f}' for t in times)})",
+                      flush=True)
+        browser.close()
+    print()
+    for mode in ("koud", "voorverwarmd"):
+        print(f"ratio tijd tot interactief landelijk / gemeente ({mode}) = "
+              f"{results[f'landelijk {mode}'] / results[f'gemeente {mode}']:.2f}  (doel: <= 1,2)")
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
+
+    if "--landelijk" in sys.argv:
+        main_national()
+        return
 
     project = Project.load(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[1])
     dashboard = project.root / "notebooks" / "04_kenniskring.ipynb"
