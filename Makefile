@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install notebooks bench clean
+.PHONY: demo test install notebooks bench server clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +30,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# De teamserver uitproberen op het demoproject (als root): http://127.0.0.1:8000
+server: $(STAMP)
+	$(BIN)/python -m wijkkit.server.proef
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_tellen.py
 	$(BIN)/python benchmarks/bench_tagger.py
 	$(BIN)/python benchmarks/bench_malformed.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_kenniskring_load.py
+	$(BIN)/python benchmarks/bench_server.py
 
 clean:
 	rm -rf $(VENV) .wijkkit-cache .pytest_cache

@@ -39,9 +39,16 @@ def toewijzen(codeur: str = typer.Argument(..., help="Naam van de (tweede) codeu
     """Wijs een steekproef van verhalen toe aan een codeur (voor de betrouwbaarheidscontrole)."""
     from wijkkit.coderen.beslissingen import assign_sample
 
+    from wijkkit.server.hub import check_teamlid, ingelogd
+
+    try:
+        codeur = check_teamlid(codeur)  # on a team server: a hub user who codes
+    except WijkkitInputError as exc:
+        fail(exc)
     _, store, _ = project_store_codebook(project)
-    chosen = assign_sample(store, codeur=codeur, aantal=aantal, aandeel=aandeel, van=van, door=door, seed=seed)
-    console.print(f"{len(chosen)} verhalen toegewezen aan {codeur}.")
+    chosen = assign_sample(store, codeur=codeur, aantal=aantal, aandeel=aandeel, van=van, door=door or ingelogd(),
+                           seed=seed)
+    console.print(f"{len(chosen)} verhalen toegewezen aan {codeur}.", markup=False, highlight=False)
 
 
 @app.command()

@@ -23,7 +23,7 @@ VERTALINGEN: list[tuple[re.Pattern, str]] = [(re.compile(a, re.M), b) for a, b i
     (r"^Commands:", "Opdrachten:"),
     (r"^Arguments:", "Argumenten:"),
     (r"Show this message and exit\.", "Toon deze hulp en stop."),
-    (r"\[default: ([^\]]*)\]", r"[standaard: \1]"),
+    (r"\[default:(\s+)([^\]]*)\]", r"[standaard:\1\2]"),
     (r"\[required\]", "[verplicht]"),
     (r"\[OPTIONS\]", "[OPTIES]"),
     (r"COMMAND \[ARGS\]\.\.\.", "OPDRACHT [ARGUMENTEN]..."),

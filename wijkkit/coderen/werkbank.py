@@ -116,7 +116,11 @@ class Werkbank(w.VBox):
                 select(Story.id, Story.gebied, Story.methode, Story.verteller_rol, Story.datum, Story.toestemming)
                 .where(Story.toestemming != "none").order_by(Story.id)).all(),
                 columns=["id", "gebied", "methode", "verteller_rol", "datum", "toestemming"])
-        self._build(codeur if codeur is not None else os.environ.get("WIJKKIT_CODEUR", ""), blind)
+        # on a team server the coder is the person logged in to the hub: shown, never typed (and the store stamps
+        # every decision with that name anyway, see wijkkit.server.rollen)
+        self.hub_gebruiker = os.environ.get("JUPYTERHUB_USER", "")
+        self._build(self.hub_gebruiker or (codeur if codeur is not None else os.environ.get("WIJKKIT_CODEUR", "")),
+                    blind)
         self.add_class("wk-werkbank")
         self._refresh_list()
         from wijkkit.kenniskring.serve import mark_ready
@@ -141,6 +145,9 @@ class Werkbank(w.VBox):
         self.codeur = w.Text(value=codeur, description="Codeur", placeholder="je naam",
                              layout=w.Layout(width="22em"))
         self.codeur.add_class("wk-codeur")
+        if self.hub_gebruiker:
+            self.codeur.disabled = True
+            self.codeur.description = "Codeur (ingelogd)"
         self.blind = w.Checkbox(value=blind, description="Blind coderen", indent=False)
         self.blind.add_class("wk-blind")
         options = lambda col: [ALLE, *sorted(self.stories[col].dropna().unique())]  # noqa: E731

@@ -23,7 +23,9 @@ try:
 except ImportError:  # pragma: no cover - Windows: no turns, every kernel starts at once
     fcntl = None
 
-FOLDER = Path(tempfile.gettempdir()) / "wijkkit-beurten"
+# per Unix user: on a team server the kenniskring page's kernels (one user) take turns among themselves, and
+# nobody else's lock files stand in their way
+FOLDER = Path(tempfile.gettempdir()) / f"wijkkit-beurten-{os.getuid() if hasattr(os, 'getuid') else 0}"
 
 
 @contextlib.contextmanager

@@ -60,7 +60,13 @@ def cache_root() -> Path:
 @contextlib.contextmanager
 def _locked(path: Path, mode: int):
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
+    try:
+        handle = open(path, "a+b")
+    except PermissionError:  # a shared, read-only model (a team server): reading needs only a shared lock
+        if mode != fcntl.LOCK_SH:
+            raise
+        handle = open(path, "rb")
+    with handle:
         fcntl.flock(handle.fileno(), mode)
         try:
             yield

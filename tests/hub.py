@@ -1,0 +1,219 @@
+"""A real wijkkit team server for tests: runtime, server folder, PostgreSQL database, a running hub.
+
+Needs root (every team member becomes a Unix user of their own), the system's Python with venv, npm (for
+configurable-http-proxy) and the local PostgreSQL server. Everything is reached at 127.0.0.1. The test
+database gets a peer line in pg_hba.conf for as long as the hub runs; every Unix user, role, database and
+folder made here is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from tests.conftest import ROOT, require
+
+RUNTIME = Path(os.environ.get("WIJKKIT_HUB_RUNTIME", "/opt/wijkkit-test"))
+DATABASE = "wijkkit_hub_test"
+WACHTWOORD = "kenniskring-2026!"
+
+
+def require_hub() -> None:
+    reasons = []
+    if os.geteuid() != 0:
+        reasons.append("geen root (een teamlid wordt een eigen systeemgebruiker)")
+    if not Path("/usr/bin/python3").exists():
+        reasons.append("geen /usr/bin/python3")
+    if shutil.which("npm") is None:
+        reasons.append("geen npm (voor configurable-http-proxy)")
+    if shutil.which("runuser") is None or subprocess.run(
+            ["runuser", "-u", "postgres", "--", "psql", "-X", "-tAc", "SELECT 1", "-d", "postgres"],
+            capture_output=True, cwd="/").returncode != 0:
+        reasons.append("geen lokale PostgreSQL-server")
+    if reasons:
+        require("WIJKKIT_REQUIRE_HUB", "teamserver-test overgeslagen: " + "; ".join(reasons))
+
+
+def free_base_port() -> int:
+    """A port p with p..p+3 free (hub, hub API, proxy API, kenniskring service)."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            base = sock.getsockname()[1]
+        if base < 60000 and all(_free(base + k) for k in range(4)):
+            return base
+    raise RuntimeError("no four free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def wijkkit(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "wijkkit.cli", *args], capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"wijkkit {' '.join(args)}: {result.stdout}{result.stderr}")
+    return result
+
+
+class Hub:
+    """The server of the demo project, started; ``url`` is the hub's address at 127.0.0.1."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.project = base / "project"
+        self.map = base / "server"
+        self.port = free_base_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = base / "hub.log"
+
+    # ---------------------------------------------------------------------------------------- lifecycle
+    def setup(self) -> "Hub":
+        from wijkkit.server.proef import demo_project, import_stories
+
+        wijkkit("server", "installeer", "--map", str(RUNTIME))
+        self.base.mkdir(parents=True)
+        self.base.chmod(0o755)
+        demo_project(ROOT, self.project, DATABASE)
+        wijkkit("server", "maak", "--map", str(self.map), "--project", str(self.project), "--runtime", str(RUNTIME),
+                "--poort", str(self.port), "--pg-hba")
+        import_stories(self.project, self.map / "sleutels")
+        return self
+
+    def start(self) -> "Hub":
+        log = open(self.log, "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", "server", "start", "--map", str(self.map)],
+                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.started = time.perf_counter()
+        deadline = time.time() + 120
+        import requests
+
+        while time.time() < deadline:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{self.url}/hub/login", timeout=3).status_code == 200:
+                    self.ready_after = time.perf_counter() - self.started
+                    return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(self.log.read_text())
+            time.sleep(0.5)
+        raise TimeoutError(self.log.read_text())
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+    def teardown(self) -> None:
+        from wijkkit.server.opzet import remove_hba
+
+        self.stop()
+        if self.log.exists():  # for whoever reads a failure afterwards
+            shutil.copy(self.log, Path(os.environ.get("TMPDIR", "/tmp")) / "wijkkit-hubtest-laatste.log")
+        for user in [u.split(":")[0] for u in Path("/etc/passwd").read_text().splitlines()]:
+            if user.startswith("wk-"):
+                subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
+                subprocess.run(["userdel", user], capture_output=True)
+        remove_hba(DATABASE)
+        roles = f"SELECT rolname FROM pg_roles WHERE rolname LIKE 'wk-%' OR rolname LIKE '{DATABASE}_%'"
+        names = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tAc", roles, "-d", "postgres"],
+                               capture_output=True, text=True, cwd="/").stdout.split()
+        sql = f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE);\n' + "".join(
+            f'DROP ROLE IF EXISTS "{n}";\n' for n in names)
+        subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-d", "postgres"], input=sql, text=True,
+                       capture_output=True, cwd="/")
+        for group in ("wijkkit-team", "wijkkit-coordinatoren"):
+            subprocess.run(["groupdel", group], capture_output=True)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    # ------------------------------------------------------------------------------------------- people
+    def add(self, naam: str, rol: str) -> None:
+        wijkkit("server", "gebruiker", naam, "--rol", rol, "--map", str(self.map), "--wachtwoord", WACHTWOORD)
+
+    def login(self, naam: str):
+        """A requests session logged in to the hub as ``naam`` (through the proxy)."""
+        import requests
+
+        session = requests.Session()
+        page = session.get(f"{self.url}/hub/login", timeout=30)
+        xsrf = session.cookies.get("_xsrf")
+        response = session.post(f"{self.url}/hub/login", data={"username": naam, "password": WACHTWOORD,
+                                                               "_xsrf": xsrf}, timeout=30, allow_redirects=False)
+        assert response.status_code == 302 and "login" not in response.headers.get("location", ""), page.text[:200]
+        session.headers["X-XSRFToken"] = session.cookies.get("_xsrf") or xsrf
+        return session
+
+    def token(self, session, naam: str) -> str:
+        response = session.post(f"{self.url}/hub/api/users/{naam}/tokens", json={"note": "test"}, timeout=30)
+        assert response.status_code in (200, 201), response.text
+        return response.json()["token"]
+
+    def spawn(self, naam: str, token: str, timeout: float = 180) -> None:
+        import requests
+
+        headers = {"Authorization": f"token {token}"}
+        response = requests.post(f"{self.url}/hub/api/users/{naam}/server", headers=headers, timeout=60)
+        assert response.status_code in (201, 202, 400), response.text  # 400: already running
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            model = requests.get(f"{self.url}/hub/api/users/{naam}", headers=headers, timeout=30).json()
+            server = model.get("servers", {}).get("", {})
+            if server.get("ready"):
+                return
+            time.sleep(1)
+        raise TimeoutError(self.log.read_text()[-4000:])
+
+    def run(self, naam: str, token: str, code: str, timeout: float = 300) -> str:
+        """Run ``code`` in a new kernel of ``naam``'s own server; its printed output (stdout) comes back."""
+        import requests
+        import websocket
+
+        base = f"{self.url}/user/{naam}"
+        headers = {"Authorization": f"token {token}"}
+        kernel = requests.post(f"{base}/api/kernels", headers=headers, json={"name": "python3"}, timeout=60)
+        assert kernel.status_code == 201, kernel.text
+        kid = kernel.json()["id"]
+        ws = websocket.create_connection(f"ws://127.0.0.1:{self.port}/user/{naam}/api/kernels/{kid}/channels",
+                                         header=[f"Authorization: token {token}"], timeout=timeout)
+        msg_id = uuid.uuid4().hex
+        ws.send(json.dumps({"header": {"msg_id": msg_id, "msg_type": "execute_request", "username": naam,
+                                       "session": uuid.uuid4().hex, "version": "5.3"},
+                            "parent_header": {}, "metadata": {}, "channel": "shell",
+                            "content": {"code": code, "silent": False, "store_history": False,
+                                        "user_expressions": {}, "allow_stdin": False}}))
+        out, error = [], None
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            message = json.loads(ws.recv())
+            if message.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind = message["msg_type"]
+            if kind == "stream" and message["content"]["name"] == "stdout":
+                out.append(message["content"]["text"])
+            elif kind == "error":
+                error = "\n".join(message["content"]["traceback"])
+            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                break
+        ws.close()
+        requests.delete(f"{base}/api/kernels/{kid}", headers=headers, timeout=30)
+        if error:
+            raise AssertionError(error)
+        return "".join(out)

@@ -1,0 +1,146 @@
+"""wijkkit server and wijkkit store: a team server (JupyterHub + PostgreSQL) and the store's back-ups."""
+
+from __future__ import annotations
+
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from wijkkit.cli.gemeen import ProjectOpt, console, fail
+from wijkkit.cli.nederlands import groep
+from wijkkit.errors import Probleem, WijkkitInputError
+
+app = groep("Teamserver: JupyterHub met een eigen JupyterLab per codeur, inloggen, rollen en PostgreSQL.")
+store_app = groep("De store van het project: een back-up maken en terugzetten.")
+
+MapOpt = typer.Option(..., "--map", help="De servermap van het project (bv. /srv/wijkkit/overvecht).")
+
+
+def _say(text: str) -> None:
+    console.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def installeer(map: Path = typer.Option(Path("/opt/wijkkit"), "--map",
+                                        help="Waar de gedeelde Python-omgeving komt."),
+               python: str = typer.Option("/usr/bin/python3", help="De Python van het systeem (voor iedereen leesbaar).")
+               ) -> None:
+    """Installeer wijkkit, JupyterHub en de naamherkenning op een plek die elk teamlid kan gebruiken (als root)."""
+    from wijkkit.server.opzet import installeer as doe
+
+    try:
+        doe(map, python=python, log=_say)
+    except WijkkitInputError as exc:
+        fail(exc)
+
+
+@app.command()
+def maak(map: Path = MapOpt, project: Path = ProjectOpt,
+         runtime: Path = typer.Option(Path("/opt/wijkkit"), help="De map van 'wijkkit server installeer'."),
+         poort: int = typer.Option(8000, help="Poort van de hub (de hub gebruikt ook de drie poorten erna)."),
+         ip: str = typer.Option("127.0.0.1", help="Adres van de hub; 0.0.0.0 alleen achter HTTPS."),
+         pg_hba: bool = typer.Option(False, "--pg-hba", help="Zet zelf de peer-regel in pg_hba.conf.")) -> None:
+    """Richt de servermap van een project in: instellingen, geheimen, groepen en de PostgreSQL-rechten (als root)."""
+    from wijkkit.server.opzet import maak as doe
+
+    try:
+        doe(project, map, runtime, poort=poort, ip=ip, pg_hba=pg_hba, log=_say)
+    except WijkkitInputError as exc:
+        fail(exc)
+
+
+@app.command()
+def start(map: Path = MapOpt) -> None:
+    """Start de hub, de proxy en de kenniskring-dienst; Ctrl+C of SIGTERM stopt alles."""
+    from wijkkit.server.opzet import ServerMap, hub_url, start_command
+
+    try:
+        server = ServerMap(map.resolve())
+        command, url = start_command(server), hub_url(server)
+    except WijkkitInputError as exc:
+        fail(exc)
+    _say(f"wijkkit-server: {url}/hub/login  (stoppen: Ctrl+C)")
+    proc = subprocess.Popen(command, cwd=server.map / "hub")
+
+    def stop(signum, _frame):
+        proc.send_signal(signal.SIGTERM)  # the hub stops its proxy, the labs and the services itself
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = proc.wait()
+    _say("wijkkit-server gestopt.")
+    sys.exit(0 if code in (0, -signal.SIGTERM) else code)
+
+
+@app.command()
+def gebruiker(naam: str = typer.Argument(..., help="Gebruikersnaam, bv. anna."),
+              rol: str = typer.Option(..., "--rol", help="coördinator, codeur of gast."),
+              map: Path = MapOpt,
+              wachtwoord: Optional[str] = typer.Option(
+                  None, help="Wachtwoord (leeg: wijkkit maakt er een en toont het één keer).")) -> None:
+    """Maak een account (of geef iemand een andere rol of een nieuw wachtwoord); de hub moet draaien."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from wijkkit.server.opzet import ServerMap, hub_url
+    from wijkkit.server.rollen import ROL_LABEL, hub_naam
+    from wijkkit.server.rollen import rol as check_rol
+
+    try:
+        naam, soort = hub_naam(naam), check_rol(rol)
+        server = ServerMap(map.resolve())
+        token, url = server.geheim("beheer_token"), hub_url(server)
+    except (WijkkitInputError, OSError) as exc:
+        fail(exc if isinstance(exc, WijkkitInputError) else WijkkitInputError(
+            Probleem(str(map), "een servermap van 'wijkkit server maak' (als root)", gevonden=str(exc), plek="map")))
+    gemaakt = wachtwoord is None
+    wachtwoord = wachtwoord or secrets.token_urlsafe(12)
+    request = urllib.request.Request(f"{url}/hub/api/wijkkit/gebruikers", method="POST",
+                                     data=json.dumps({"naam": naam, "rol": soort, "wachtwoord": wachtwoord}).encode(),
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+    except urllib.error.HTTPError as exc:
+        reden = json.loads(exc.read() or b"{}").get("message", exc.reason)
+        fail(WijkkitInputError(Probleem("de hub", "een account dat de hub kan maken", gevonden=str(reden),
+                                        plek="dienst")))
+    except OSError as exc:
+        fail(WijkkitInputError(Probleem(url, "een draaiende hub (start hem met 'wijkkit server start --map ...')",
+                                        gevonden=str(exc), plek="dienst")))
+    _say(f"Account {naam}: {ROL_LABEL[soort]}." + (f" Wachtwoord (één keer getoond): {wachtwoord}" if gemaakt else ""))
+
+
+@store_app.command("backup")
+def store_backup(uitvoer: Path = typer.Option(..., "--uitvoer", help="Bestand voor de back-up."),
+                 project: Path = ProjectOpt) -> None:
+    """Maak een back-up van de store (PostgreSQL: pg_dump; SQLite: de backup-API) met een controlebestand."""
+    from wijkkit.config import Project
+    from wijkkit.store.backup import backup
+
+    try:
+        verslag = backup(Project.load(project), uitvoer)
+    except WijkkitInputError as exc:
+        fail(exc)
+    _say(verslag.regel("Bewaard"))
+
+
+@store_app.command("herstel")
+def store_herstel(bestand: Path = typer.Argument(..., help="De back-up van 'wijkkit store backup'."),
+                  project: Path = ProjectOpt) -> None:
+    """Zet een back-up terug (de store wordt vervangen) en controleer elke tabel tegen de back-up."""
+    from wijkkit.config import Project
+    from wijkkit.store.backup import herstel
+
+    try:
+        verslag = herstel(Project.load(project), bestand)
+    except WijkkitInputError as exc:
+        fail(exc)
+    _say(verslag.regel("Hersteld en gecontroleerd"))
+

@@ -1,0 +1,436 @@
+"""Setting up the team server: the shared runtime, and the server folder of one project.
+
+Everything here runs as root, once (and again after an upgrade: it is idempotent). It writes, it never
+guesses: a project that is not on PostgreSQL, a PostgreSQL that lets anyone in under any name, or a project
+folder the team cannot reach, is a Dutch message saying what to change.
+"""
+
+from __future__ import annotations
+
+import grp
+import hashlib
+import os
+import pwd
+import secrets
+import shutil
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from wijkkit.errors import Probleem, WijkkitInputError
+from wijkkit.server import rollen
+from wijkkit.server.spawner import COORDINATOR_GROEP, TEAM_GROEP, psql
+
+SOCKET_DIRS = ("/var/run/postgresql", "/run/postgresql", "/tmp")
+SERVER_TOML = "server.toml"
+CONFIG = "jupyterhub_config.py"
+
+
+def require_root(wat: str) -> None:
+    if os.geteuid() != 0:
+        raise WijkkitInputError(Probleem(
+            wat, "root (sudo): de server maakt voor elke codeur een eigen systeemgebruiker, zodat niemand werkt "
+            "onder de naam van een ander of bij de sleutel van de originelen kan", gevonden=pwd.getpwuid(os.geteuid()).pw_name,
+            plek="opdracht"))
+
+
+def socket_dir() -> str:
+    """Where the local PostgreSQL server listens (Debian: /var/run/postgresql)."""
+    found = next((d for d in SOCKET_DIRS if any(Path(d).glob(".s.PGSQL.*"))), None)
+    if found is None:
+        raise WijkkitInputError(Probleem("PostgreSQL", "een PostgreSQL-server op deze machine (Debian: "
+                                         "apt-get install postgresql)", gevonden="geen socket in "
+                                         + ", ".join(SOCKET_DIRS), plek="dienst"))
+    return found
+
+
+def team_url(database: str) -> str:
+    """The store URL for a team: no user and no password (each process is its own Unix user), the socket."""
+    return f"postgresql+psycopg:///{database}?host={socket_dir()}"
+
+
+# ------------------------------------------------------------------------------------------------ runtime
+@dataclass
+class Runtime:
+    map: Path
+
+    @property
+    def venv(self) -> Path:
+        return self.map / "venv"
+
+    @property
+    def python(self) -> Path:
+        return self.venv / "bin" / "python"
+
+    @property
+    def naammodel(self) -> Path:
+        return self.map / "naammodel"
+
+    @property
+    def proxy(self) -> Path:
+        return self.map / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def source_root() -> Path:
+    """The wijkkit source this command runs from (a checkout with pyproject.toml)."""
+    root = Path(str(resources.files("wijkkit"))).parent
+    if not (root / "pyproject.toml").exists():
+        raise WijkkitInputError(Probleem("wijkkit", "een uitgepakte wijkkit-bron (met pyproject.toml) om te "
+                                         "installeren", gevonden=str(root), plek="installatie"))
+    return root
+
+
+def installeer(map_: Path, *, python: str = "/usr/bin/python3", log=print) -> Runtime:
+    """A venv of the system's Python in ``map_`` (readable by every team member) with wijkkit, JupyterHub,
+    configurable-http-proxy (npm) and the name model. Dependencies are only installed again when
+    pyproject.toml or constraints.txt changed; wijkkit itself every time."""
+    require_root("wijkkit server installeer")
+    runtime = Runtime(Path(map_).resolve())
+    source = source_root()
+    os.umask(0o022)
+    runtime.map.mkdir(parents=True, exist_ok=True)
+    if not runtime.python.exists():
+        log(f"Python-omgeving maken in {runtime.venv} …")
+        subprocess.run([python, "-m", "venv", str(runtime.venv)], check=True)
+        subprocess.run([str(runtime.python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    # Debian 12's Python is 3.11.2; the pinned soupsieve asks for 3.11.5 (its only package that does): the pins were
+    # made and tested on 3.11, so they are installed as pinned
+    pip = [str(runtime.python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+           "--ignore-requires-python"]
+    stamp = runtime.map / ".afhankelijkheden"
+    wanted = hashlib.sha256(b"".join((source / n).read_bytes() for n in ("pyproject.toml", "constraints.txt")))
+    if not stamp.exists() or stamp.read_text() != wanted.hexdigest():
+        log("Pakketten installeren (eenmalig, een paar minuten) …")
+        subprocess.run(pip + ["-c", str(source / "constraints.txt"), f"{source}[server]"], check=True)
+        stamp.write_text(wanted.hexdigest())
+    subprocess.run(pip + ["--no-deps", "--force-reinstall", str(source)], check=True)
+    if not runtime.proxy.exists():
+        log("configurable-http-proxy installeren (npm) …")
+        subprocess.run(["npm", "install", "--silent", "--no-fund", "--no-audit", "--prefix", str(runtime.map),
+                        "configurable-http-proxy@5"], check=True)
+    _naammodel(runtime, log)
+    for path in [runtime.map, *runtime.map.rglob("*")]:  # every team member must read and run it
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o044 | (0o011 if path.is_dir() or path.stat().st_mode & 0o100 else 0))
+    log(f"Klaar: {runtime.venv} (wijkkit, JupyterHub), naamherkenning in {runtime.naammodel}.")
+    return runtime
+
+
+def _naammodel(runtime: Runtime, log) -> None:
+    """The name model for everyone: copied when this machine already built it for the same deduce version."""
+    env = {**os.environ, "WIJKKIT_NAAMMODEL": str(runtime.naammodel)}
+    version = subprocess.run([str(runtime.python), "-c", "import deduce; print(deduce.__version__)"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    target = runtime.naammodel / f"deduce-{version}"
+    built = Path(os.environ.get("WIJKKIT_NAAMMODEL") or Path.home() / ".cache" / "wijkkit" / "naammodel")
+    if not target.exists() and (built / f"deduce-{version}").is_dir():
+        shutil.copytree(built / f"deduce-{version}", target)
+    if not any(target.rglob("lookup_structs.pickle")):
+        log("Naamherkenning opbouwen (eenmalig, ongeveer 2 minuten) …")
+    subprocess.run([str(runtime.python), "-m", "wijkkit.privacy.model"], check=True, env=env)
+
+
+# ------------------------------------------------------------------------------------------- server folder
+@dataclass
+class ServerMap:
+    map: Path
+
+    @property
+    def geheimen(self) -> Path:
+        return self.map / "geheimen"
+
+    def geheim(self, naam: str) -> str:
+        return (self.geheimen / naam).read_text().strip()
+
+    def instellingen(self) -> dict:
+        path = self.map / SERVER_TOML
+        if not path.exists():
+            raise WijkkitInputError(Probleem(SERVER_TOML, "een servermap gemaakt met 'wijkkit server maak'",
+                                             gevonden=str(self.map)))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000, ip: str = "127.0.0.1",
+         pg_hba: bool = False, log=print) -> ServerMap:
+    """The server folder of one project: configuration, secrets, Unix groups, the database and its rights."""
+    from wijkkit.config import Project
+
+    require_root("wijkkit server maak")
+    project = Project.load(project_root)
+    runtime = Runtime(Path(runtime_map).resolve())
+    if not runtime.python.exists():
+        raise WijkkitInputError(Probleem(str(runtime.map), "een runtime gemaakt met 'wijkkit server installeer "
+                                         f"--map {runtime.map}'", gevonden="geen venv", plek="map"))
+    database = _team_database(project)
+    server = ServerMap(Path(map_).resolve())
+    os.umask(0o022)
+    for group in (TEAM_GROEP, COORDINATOR_GROEP):
+        subprocess.run(["groupadd", "--force", "--system", group], check=True)
+    for sub, mode in (("geheimen", 0o700), ("hub", 0o700), ("thuis", 0o755), ("logboek", 0o750)):
+        (server.map / sub).mkdir(parents=True, exist_ok=True)
+        (server.map / sub).chmod(mode)
+    _secrets(server)
+    sleutels = server.map / "sleutels"
+    sleutels.mkdir(exist_ok=True)
+    os.chown(sleutels, 0, grp.getgrnam(COORDINATOR_GROEP).gr_gid)
+    sleutels.chmod(0o2770)  # the key of the originals: the coördinatoren only
+    dienst = _service_user(server)
+    _share_project(project.root)
+    _database(project, database, runtime, log)
+    psql(database, rollen.lid_sql(database, rollen.DIENST, "gast"))  # the page reads, and adds duidingen
+    _require_peer(database, dienst, pg_hba, log)
+    _write_config(server, project, runtime, database, poort, ip)
+    log(f"Servermap klaar: {server.map}. Start met 'wijkkit server start --map {server.map}'; voeg mensen toe met "
+        f"'wijkkit server gebruiker NAAM --rol codeur --map {server.map}'.")
+    return server
+
+
+def _team_database(project) -> str:
+    """The database named in wijkkit.toml, if it is PostgreSQL in the form a team needs; else a Dutch message."""
+    from sqlalchemy.engine import make_url
+
+    url = project.config.store.url
+    if url.startswith("sqlite"):
+        naam = "wijkkit_" + "".join(c if c.isalnum() else "_" for c in project.config.project.naam.lower())[:40]
+        raise WijkkitInputError(Probleem(
+            "wijkkit.toml", "een PostgreSQL-store voor een team (een SQLite-bestand is voor één laptop: het "
+            f"kent geen gebruikers en geen rechten). Zet bij [store]: url = \"{team_url(naam)}\"",
+            kolom="[store] url", soort="veld", gevonden=url))
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql") or parsed.username or parsed.password or not parsed.database:
+        raise WijkkitInputError(Probleem(
+            "wijkkit.toml", "een PostgreSQL-store zonder gebruikersnaam en wachtwoord, via de socket van deze "
+            f"machine, zodat elk teamlid als zichzelf binnenkomt: url = \"{team_url(parsed.database or 'wijkkit')}\"",
+            kolom="[store] url", soort="veld", gevonden=parsed.render_as_string(hide_password=True)))
+    return parsed.database
+
+
+def _secrets(server: ServerMap) -> None:
+    for naam in ("cookie_secret", "proxy_token", "beheer_token"):
+        path = server.geheimen / naam
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+        path.chmod(0o600)
+
+
+def _service_user(server: ServerMap) -> str:
+    """The kenniskring page runs as a Unix user of its own: a gast's visit can read, and add a duiding."""
+    unix = rollen.unix_naam(rollen.DIENST)
+    home = server.map / "dienst"
+    try:
+        pwd.getpwnam(unix)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--home-dir", str(home), "--create-home", "--shell", "/usr/sbin/nologin",
+                        "--gid", TEAM_GROEP, "--comment", "wijkkit kenniskring", unix], check=True)
+    home.mkdir(exist_ok=True)
+    user = pwd.getpwnam(unix)
+    os.chown(home, user.pw_uid, user.pw_gid)
+    home.chmod(0o750)
+    return unix
+
+
+def _share_project(root: Path) -> None:
+    """The project folder: the coördinatoren write its settings, codebook and stories; every team member (and
+    the kenniskring page) reads it and writes the figures' cache and the reports."""
+    for parent in [root, *root.parents]:
+        if not parent.stat().st_mode & 0o001:
+            raise WijkkitInputError(Probleem(
+                str(root), "een projectmap die het team kan bereiken (elke map erboven doorzoekbaar voor anderen; "
+                "zet het project bv. in /srv/wijkkit/)", gevonden=f"{parent} is afgeschermd", plek="map"))
+    team, coord = grp.getgrnam(TEAM_GROEP).gr_gid, grp.getgrnam(COORDINATOR_GROEP).gr_gid
+    for sub in (".wijkkit-cache", "reports"):
+        (root / sub).mkdir(exist_ok=True)
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        shared = any(part in (".wijkkit-cache", "reports") for part in path.relative_to(root).parts)
+        os.chown(path, -1, team if shared else coord)
+        mode = path.stat().st_mode
+        path.chmod((mode | 0o2070 | 0o005 if path.is_dir() else mode | 0o064) & ~0o002)
+
+
+def _database(project, database: str, runtime: Runtime, log) -> None:
+    """The database (made if missing), its schema (migrated by PostgreSQL's administrator) and the rights."""
+    found = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-d", "postgres", "-c",
+                            f"SELECT 1 FROM pg_database WHERE datname = {rollen.literal(database)}"],
+                           capture_output=True, text=True, check=True, cwd="/").stdout.strip()
+    if not found:
+        psql("postgres", f"CREATE DATABASE {rollen.ident(database)};\n")
+        log(f"Database {database} gemaakt.")
+    subprocess.run(["runuser", "-u", "postgres", "--", str(runtime.python), "-c",
+                    "import sys; from wijkkit.store import open_store; open_store(sys.argv[1])", team_url(database)],
+                   check=True, cwd="/", capture_output=True)
+    tables = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-d", database, "-c",
+                             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"],
+                            capture_output=True, text=True, check=True, cwd="/").stdout.split()
+    psql(database, rollen.database_sql(database, tables))
+
+
+def _require_peer(database: str, dienst: str, pg_hba: bool, log) -> None:
+    """PostgreSQL must let a Unix user in only under its own name; with ``pg_hba`` that line is written."""
+    if _anyone_can_be_anyone(database, dienst):
+        if not pg_hba:
+            raise WijkkitInputError(Probleem(
+                "pg_hba.conf", f"dat PostgreSQL elk teamlid alleen onder de eigen naam toelaat: zet bovenaan "
+                f"pg_hba.conf de regel '{hba_line(database)}' en herlaad PostgreSQL (of geef --pg-hba, dan doet "
+                "wijkkit het)", gevonden="iedereen mag elke naam gebruiken (trust)", plek="instelling"))
+        add_hba(database)
+        log(f"pg_hba.conf: '{hba_line(database)}' toegevoegd en PostgreSQL herladen.")
+        if _anyone_can_be_anyone(database, dienst):
+            raise WijkkitInputError(Probleem("pg_hba.conf", f"de regel '{hba_line(database)}' werkzaam",
+                                             gevonden="na herladen nog steeds trust", plek="instelling"))
+
+
+def _anyone_can_be_anyone(database: str, unix: str) -> bool:
+    probe = subprocess.run(["runuser", "-u", unix, "--", "psql", "-X", "-tA", "-h", socket_dir(), "-U", "postgres",
+                            "-d", database, "-c", "SELECT 1"], capture_output=True, text=True, cwd="/")
+    return probe.returncode == 0
+
+
+HBA_MARK = "# wijkkit:"
+
+
+def hba_line(database: str) -> str:
+    return f"local {database} all peer"
+
+
+def hba_file() -> Path:
+    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-d", "postgres", "-c",
+                          "SHOW hba_file"], capture_output=True, text=True, check=True, cwd="/").stdout.strip()
+    return Path(out)
+
+
+def add_hba(database: str) -> None:
+    path = hba_file()
+    text = path.read_text()
+    line = f"{hba_line(database)}  {HBA_MARK} {database}\n"
+    if line not in text:
+        path.write_text(line + text)
+    _reload()
+
+
+def remove_hba(database: str) -> None:
+    path = hba_file()
+    text = path.read_text()
+    kept = "".join(line for line in text.splitlines(keepends=True) if not line.rstrip().endswith(f"{HBA_MARK} {database}"))
+    if kept != text:
+        path.write_text(kept)
+        _reload()
+
+
+def _reload() -> None:
+    subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-d", "postgres", "-c",
+                    "SELECT pg_reload_conf()"], check=True, capture_output=True, cwd="/")
+    import time
+
+    time.sleep(0.5)  # the postmaster rereads pg_hba.conf on SIGHUP
+
+
+# -------------------------------------------------------------------------------------------------- config
+CONFIG_TEMPLATE = '''\
+# JupyterHub voor het wijkkit-project "{naam}": geschreven door 'wijkkit server maak' ({datum}).
+# Gewone toewijzingen, om na te lezen; geheimen staan in {geheimen} (alleen root).
+# Opnieuw 'wijkkit server maak' schrijft dit bestand opnieuw: pas de projectinstellingen daar aan.
+from pathlib import Path
+
+# --- waar en hoe de hub luistert -----------------------------------------------------------------
+c.JupyterHub.ip = "{ip}"                      # 0.0.0.0 alleen achter een webserver met HTTPS
+c.JupyterHub.port = {poort}
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_poort}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_poort}"
+c.ConfigurableHTTPProxy.command = ["{proxy}"]
+c.ConfigurableHTTPProxy.auth_token = Path("{geheimen}/proxy_token").read_text().strip()
+c.JupyterHub.cookie_secret_file = "{geheimen}/cookie_secret"
+c.JupyterHub.db_url = "sqlite:///{map}/hub/jupyterhub.sqlite"   # de hub zelf: accounts, sessies
+c.JupyterHub.pid_file = "{map}/hub/jupyterhub.pid"
+c.JupyterHub.template_paths = ["{sjablonen}"]   # Nederlandse inlogpagina
+c.JupyterHub.default_url = "/hub/home"
+c.JupyterHub.shutdown_on_logout = False
+
+# --- inloggen: accounts in de hub, een beheerder keurt nieuwe aanmeldingen goed ------------------
+c.JupyterHub.authenticator_class = "wijkkit.server.authenticator.WijkkitAuthenticator"
+c.Authenticator.allow_all = True              # wie een goedgekeurd account heeft, mag binnen
+c.NativeAuthenticator.open_signup = False     # aanmelden kan, maar een coördinator keurt goed
+c.NativeAuthenticator.minimum_password_length = 10
+c.NativeAuthenticator.check_common_password = True
+c.NativeAuthenticator.allowed_failed_logins = 5
+c.NativeAuthenticator.seconds_before_next_try = 300
+
+# --- rollen: wat een gast, een codeur en een coördinator mogen ------------------------------------
+c.JupyterHub.load_groups = {{"coordinator": {{"users": []}}, "codeur": {{"users": []}}, "gast": {{"users": []}}}}
+c.JupyterHub.load_roles = [
+    {{"name": "user", "description": "gast: alleen de kenniskring-pagina", "scopes": {gast}}},
+    {{"name": "wijkkit-codeur", "groups": ["codeur"], "scopes": {codeur}}},
+    {{"name": "wijkkit-coordinator", "groups": ["coordinator"], "scopes": {coordinator}}},
+    {{"name": "wijkkit-beheer", "services": ["wijkkit-beheer"],
+     "scopes": ["admin:users", "admin:groups", "list:users", "read:users", "list:groups", "read:groups"]}},
+    {{"name": "wijkkit-opruimer", "services": ["opruimen"],
+     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}},
+]
+
+# --- ieders JupyterLab: als eigen systeemgebruiker, met het gedeelde project ----------------------
+c.JupyterHub.spawner_class = "wijkkit.server.spawner.WijkkitSpawner"
+c.WijkkitSpawner.project = "{project}"
+c.WijkkitSpawner.runtime = "{venv}"
+c.WijkkitSpawner.thuis = "{map}/thuis"
+c.WijkkitSpawner.sleutels = "{map}/sleutels"
+c.WijkkitSpawner.naammodel = "{naammodel}"
+c.WijkkitSpawner.database = "{database}"
+c.Spawner.server_token_scopes = ["inherit"]   # een lab mag wat zijn gebruiker mag (bv. de groepen lezen)
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 90
+c.Spawner.mem_limit = "2G"
+
+# --- diensten: de kenniskring-pagina achter de inlog, opruimen van stille servers, beheer ---------
+c.JupyterHub.services = [
+    {{
+        "name": "kenniskring",
+        "url": "http://127.0.0.1:{dienst_poort}",
+        "user": "{dienst_gebruiker}",
+        "cwd": "{map}/dienst",
+        "command": ["{venv}/bin/python", "-m", "wijkkit.server.kenniskring", "--port={dienst_poort}"],
+        "environment": {{"WIJKKIT_PROJECT": "{project}", "WIJKKIT_NAAMMODEL": "{naammodel}",
+                        "WIJKKIT_CACHE": "{map}/dienst/cache", "HOME": "{map}/dienst",
+                        "PATH": "{venv}/bin:/usr/bin:/bin"}},
+        "oauth_no_confirm": True,
+    }},
+    {{
+        "name": "opruimen",
+        "command": ["{venv}/bin/python", "-m", "jupyterhub_idle_culler", "--timeout=3600"],
+    }},
+    {{"name": "wijkkit-beheer", "api_token": Path("{geheimen}/beheer_token").read_text().strip()}},
+]
+'''
+
+
+def _write_config(server: ServerMap, project, runtime: Runtime, database: str, poort: int, ip: str) -> None:
+    from datetime import date
+
+    sjablonen = Path(str(resources.files("wijkkit") / "server" / "sjablonen"))
+    values = dict(naam=project.config.project.naam.replace('"', "'"), datum=date.today().strftime("%d-%m-%Y"),
+                  geheimen=server.geheimen, ip=ip, poort=poort, hub_poort=poort + 1, proxy_poort=poort + 2,
+                  dienst_poort=poort + 3, proxy=runtime.proxy, map=server.map, sjablonen=sjablonen,
+                  project=project.root, venv=runtime.venv, naammodel=runtime.naammodel, database=database,
+                  dienst_gebruiker=rollen.unix_naam(rollen.DIENST),
+                  gast=rollen.HUB_SCOPES["gast"], codeur=rollen.HUB_SCOPES["codeur"],
+                  coordinator=rollen.HUB_SCOPES["coordinator"])
+    (server.map / CONFIG).write_text(CONFIG_TEMPLATE.format(**values), encoding="utf-8")
+    (server.map / SERVER_TOML).write_text(
+        f'# Door wijkkit server maak.\nproject = "{project.root}"\nruntime = "{runtime.map}"\n'
+        f'database = "{database}"\npoort = {poort}\nip = "{ip}"\n', encoding="utf-8")
+
+
+def start_command(server: ServerMap) -> list[str]:
+    runtime = Runtime(Path(server.instellingen()["runtime"]))
+    return [str(runtime.venv / "bin" / "jupyterhub"), "-f", str(server.map / CONFIG)]
+
+
+def hub_url(server: ServerMap) -> str:
+    settings = server.instellingen()
+    return f"http://127.0.0.1:{settings['poort']}"
+
