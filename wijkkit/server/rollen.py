@@ -32,7 +32,7 @@ HUB_SCOPES = {
 SCHRIJVEN = {
     "coordinator": None,  # everything
     "codeur": ("codings", "memos", "afgerond"),
-    "gast": ("duidingen",),
+    "gast": ("duidingen", "prioriteiten", "bijeenkomsten", "bekeken"),
 }
 GESTEMPELD = ("codings", "memos", "afgerond")  # tables whose codeur column is the person who wrote the row
 

@@ -144,6 +144,45 @@ class Duiding(Base):
     wat_willen_we: Mapped[str] = mapped_column(Text, default="")
     aanwezigen: Mapped[dict] = mapped_column(JSON, default=dict)  # role -> number of people present
     ingevoerd_door: Mapped[str] = mapped_column(String(200), default="")
+    bijeenkomst_id: Mapped[int | None] = mapped_column(ForeignKey("bijeenkomsten.id", ondelete="SET NULL"),
+                                                       nullable=True, index=True)
     # "licht": pseudonymised by patterns and name lists only; "volledig": also by deduce
     pseudo_niveau: Mapped[str] = mapped_column(String(10), default="licht", server_default="licht")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Bijeenkomst(Base):
+    """One evening of a kenniskring in a room (``wijkkit kenniskring dashboard --zaal``): what was looked at,
+    what was written, which priorities were set."""
+
+    __tablename__ = "bijeenkomsten"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    titel: Mapped[str] = mapped_column(String(200), default="")
+    gestart: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gestopt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Prioriteit(Base):
+    """A participant's mark "verdient aandacht" on one gebied and theme, with one sentence why (agenderen)."""
+
+    __tablename__ = "prioriteiten"
+    __table_args__ = (UniqueConstraint("bijeenkomst_id", "deelnemer", "gebied", "thema"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bijeenkomst_id: Mapped[int | None] = mapped_column(ForeignKey("bijeenkomsten.id", ondelete="CASCADE"),
+                                                       nullable=True, index=True)
+    deelnemer: Mapped[str] = mapped_column(String(64))  # a random id per page: counts, never a person
+    gebied: Mapped[str] = mapped_column(String(20))
+    thema: Mapped[str] = mapped_column(String(80))
+    zin: Mapped[str] = mapped_column(Text, default="")
+    pseudo_niveau: Mapped[str] = mapped_column(String(10), default="licht", server_default="licht")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Bekeken(Base):
+    """How often a gebied and theme were opened during a bijeenkomst (for the record of the evening)."""
+
+    __tablename__ = "bekeken"
+    bijeenkomst_id: Mapped[int] = mapped_column(ForeignKey("bijeenkomsten.id", ondelete="CASCADE"), primary_key=True)
+    gebied: Mapped[str] = mapped_column(String(20), primary_key=True)
+    thema: Mapped[str] = mapped_column(String(80), primary_key=True)
+    aantal: Mapped[int] = mapped_column(Integer, default=0)
