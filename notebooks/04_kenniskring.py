@@ -33,21 +33,21 @@ from wijkkit.kenniskring.beurt import een_voor_een
 
 # Visitors arriving at once take turns for the heavy setup (see wijkkit/kenniskring/beurt.py).
 with een_voor_een():
-    from wijkkit.kenniskring.gegevens import Kenniskring
-
-    kring = Kenniskring(os.environ.get("WIJKKIT_PROJECT", PROJECT))
+    project = os.environ.get("WIJKKIT_PROJECT", PROJECT)
     if STATISCH:
         # Without a browser the interactive page has nobody to talk to: show what it would export.
+        from wijkkit.kenniskring.gegevens import Kenniskring
         from wijkkit.kenniskring.samenvatting import figure_charts, summary_fragment
 
+        kring = Kenniskring(project)
         gebied = GEBIED or kring.standaard_gebied()
         thema = THEMA or kring.standaard_thema(gebied)
         display(HTML(summary_fragment(kring, gebied, thema, charts=figure_charts(kring, gebied, thema))))
         display(HTML("<p><i>Het interactieve kenniskring-dashboard (andere gebieden en thema's, de kaart en de "
                      "duiding vastleggen) open je met <code>wijkkit kenniskring dashboard</code>.</i></p>"))
     else:
-        from wijkkit.charts import enable_offline
+        # served: the page's answers come from the server's rekenaar; in JupyterLab they are computed here
         from wijkkit.kenniskring.dashboard import Dashboard
+        from wijkkit.kenniskring.rekenaar import bron_voor
 
-        enable_offline()
-        display(Dashboard(kring, gebied=GEBIED or None, thema=THEMA or None))
+        display(Dashboard(bron_voor(project), gebied=GEBIED or None, thema=THEMA or None))

@@ -19,21 +19,9 @@ from wijkkit.weergave import getal as nl_number  # noqa: F401  (charts format nu
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 FONT_SIZE = 16  # the smallest type on a 1280x720 beamer
 
-# One meaning per colour on every page (colour-blind safe, and always with words beside it):
-# figures judged against a reference run blue (favourable) to red (unfavourable), ColorBrewer RdBu;
-# stories are green (kracht) or amber (knelpunt); the gebied in focus is black, a reference grey.
-GUNSTIG = {2: "#2166AC", 1: "#92C5DE"}
-ONGUNSTIG = {-1: "#F4A582", -2: "#B2182B"}
-ROND = "#F0F0F0"  # "rond gemiddeld": near white, never the grey of "geen gegevens"
-GEEN_GEGEVENS = "#9E9E9E"
-NEUTRAAL = "#6F6F6F"  # indicators that do not judge (diamond)
-# a map of figures without a verdict (population, age): one hue, light = low, dark = high (ColorBrewer Purples)
-NEUTRAAL_SCHAAL = ("#EFEDF5", "#9E9AC8", "#54278F")
-KRACHT = "#1B9E77"
-KNELPUNT = "#E6AB02"
-VALENTIE_KLEUR = {"kracht": KRACHT, "knelpunt": KNELPUNT, "neutraal": "#B0B0B0"}
-GEBIED = "#000000"
-REFERENTIE = "#8C8C8C"
+from wijkkit.kleuren import (  # noqa: F401  (re-exported: charts use them by these names)
+    GEBIED, GEEN_GEGEVENS, GUNSTIG, KNELPUNT, KRACHT, NEUTRAAL, NEUTRAAL_SCHAAL, ONGUNSTIG, REFERENTIE, ROND,
+    VALENTIE_KLEUR)
 
 NL_LOCALE = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]},

@@ -17,20 +17,23 @@ app = groep("Kenniskring: het dashboard voor de warme duiding en de samenvatting
 
 
 @app.command()
-def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="Poort op 127.0.0.1."),
+def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="Poort."),
               open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser."),
               preheat: bool = typer.Option(True, "--voorverwarmd/--koud",
                                            help="Kernel vooraf laten rekenen, zodat de pagina direct klaar is."),
               opruimen: int = typer.Option(120, help="Seconden waarna de kernel van een gesloten pagina stopt."),
-              max_kernels: int = typer.Option(12, "--max-kernels",
-                                              help="Hoeveel pagina's (kernels) er tegelijk open mogen zijn.")
+              max_kernels: Optional[int] = typer.Option(
+                  None, "--max-kernels", help="Hoeveel pagina's (kernels) er tegelijk open mogen zijn (standaard: "
+                                              "zoveel als het vrije geheugen toelaat)."),
+              zaal: bool = typer.Option(False, "--zaal", help="Ook voor telefoons in het netwerk van de zaal, met een "
+                                                              "code en een QR-code op het scherm.")
               ) -> None:
-    """Start het kenniskring-dashboard (Voila) op 127.0.0.1, zonder code of foutmeldingen in beeld."""
+    """Start het kenniskring-dashboard (Voila) op 127.0.0.1, of met --zaal voor de telefoons in de zaal."""
     from wijkkit.kenniskring.serve import serve
 
     try:
         sys.exit(serve(project, port=port, open_browser=open_browser, preheat=preheat, opruimen=opruimen,
-                       max_kernels=max_kernels))
+                       max_kernels=max_kernels, zaal=zaal))
     except WijkkitInputError as exc:
         fail(exc)
 
@@ -58,3 +61,31 @@ def samenvatting(gebied: str = typer.Option(..., "--gebied", "-g", help="Gebieds
     except WijkkitInputError as exc:
         fail(exc)
     console.print(f"Samenvatting: {path}", markup=False, highlight=False)
+
+
+@app.command()
+def verslag(bijeenkomst: Optional[int] = typer.Option(None, "--bijeenkomst",
+                                                      help="Nummer van de avond (standaard: de laatste)."),
+            uitvoer: Optional[Path] = typer.Option(None, "--uitvoer",
+                                                   help="Map voor het verslag (standaard reports/kenniskring/)."),
+            project: Path = ProjectOpt) -> None:
+    """Schrijf het verslag van een kenniskring-avond (zaalmodus) als één HTML-bestand om af te drukken."""
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.nabewerking import nabewerken
+    from wijkkit.kenniskring.verslag import kies_bijeenkomst, write_verslag
+
+    try:
+        kring = Kenniskring(project)
+        nabewerken(kring.project)  # duidingen and sentences pass the full pseudonymiser first
+        avond = kies_bijeenkomst(kring.store, bijeenkomst)
+        if avond is None:
+            raise WijkkitInputError(Probleem(
+                "--bijeenkomst", "een kenniskring-avond in dit project (die begint met 'wijkkit kenniskring dashboard "
+                "--zaal')", gevonden=str(bijeenkomst) if bijeenkomst else "nog geen avond", plek="optie"))
+        path, voorstel = write_verslag(kring, avond, uitvoer)
+    except WijkkitInputError as exc:
+        fail(exc)
+    console.print(f"Verslag: {path}", markup=False, highlight=False)
+    if voorstel:
+        console.print(f"Voorstel voor verandertheorie.yml (niet overgenomen): {voorstel}", markup=False,
+                      highlight=False)

@@ -17,14 +17,12 @@ from sqlalchemy import func, select, update
 from wijkkit.store import Store
 from wijkkit.store.models import Duiding
 
-ROLLEN = ("bewoner", "ondernemer", "professional", "jongere", "anders")
-VELDEN = {"wat_zien_we": "Wat zien we?", "verklaring": "Wat verklaart dit volgens ons?",
-          "wat_willen_we": "Wat willen we doen?"}
+from wijkkit.kenniskring.velden import ROLLEN, VELDEN  # noqa: F401  (re-exported)
 
 
 def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_we: str = "", verklaring: str = "",
                 wat_willen_we: str = "", aanwezigen: dict[str, int] | None = None, ingevoerd_door: str = "",
-                pseudonimiseerder=None) -> int:
+                pseudonimiseerder=None, bijeenkomst_id: int | None = None) -> int:
     """Store one duiding (one transaction); texts pass the pseudonymiser when one is given.
 
     The note is marked ``volledig`` only when that pseudonymiser uses the full name model;
@@ -43,6 +41,7 @@ def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_
         full = pseudonimiseerder is not None and getattr(pseudonimiseerder, "use_deduce", False)
         record = Duiding(gebied=gebied, thema=thema, datum=datum, aanwezigen=aanwezigen,
                          ingevoerd_door=ingevoerd_door.strip(), pseudo_niveau="volledig" if full else "licht",
+                         bijeenkomst_id=bijeenkomst_id,
                          **{k: v.strip() for k, v in texts.items()})
         session.add(record)
         session.flush()
@@ -50,9 +49,12 @@ def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_
 
 
 def wachtend(store: Store) -> int:
-    """How many duidingen still wait for the full pseudonymiser."""
+    """How many duidingen and priority sentences still wait for the full pseudonymiser."""
+    from wijkkit.store.models import Prioriteit
+
     with store.read() as session:
-        return session.scalar(select(func.count()).select_from(Duiding).where(Duiding.pseudo_niveau != "volledig"))
+        return sum(session.scalar(select(func.count()).select_from(table).where(table.pseudo_niveau != "volledig"))
+                   for table in (Duiding, Prioriteit))
 
 
 def pseudonimiseer_volledig(store: Store, pseudonimiseerder) -> int:
@@ -73,6 +75,23 @@ def pseudonimiseer_volledig(store: Store, pseudonimiseerder) -> int:
             same = [getattr(Duiding, veld) == tekst for veld, tekst in texts.items()]
             result = session.execute(update(Duiding).where(Duiding.id == ident, Duiding.pseudo_niveau != "volledig",
                                                            *same).values(pseudo_niveau="volledig", **new))
+            done += result.rowcount
+    return done + _pseudonimiseer_prioriteiten(store, pseudonimiseerder)
+
+
+def _pseudonimiseer_prioriteiten(store: Store, pseudonimiseerder) -> int:
+    """The same full pass over the sentences of priorities set during an evening."""
+    from wijkkit.store.models import Prioriteit
+
+    with store.read() as session:
+        waiting = [(p.id, p.zin) for p in session.scalars(select(Prioriteit).where(Prioriteit.pseudo_niveau != "volledig"))]
+    done = 0
+    for ident, zin in waiting:
+        new = pseudonimiseerder.pseudonymise(zin).tekst if zin.strip() else zin
+        with store.session() as session:
+            result = session.execute(update(Prioriteit).where(Prioriteit.id == ident, Prioriteit.zin == zin,
+                                                              Prioriteit.pseudo_niveau != "volledig")
+                                     .values(pseudo_niveau="volledig", zin=new))
             done += result.rowcount
     return done
 

@@ -40,3 +40,22 @@ class KlikbareKaart(anywidget.AnyWidget):
     """
     svg = traitlets.Unicode("").tag(sync=True)
     gekozen = traitlets.Unicode("").tag(sync=True)
+
+
+class Scherm(anywidget.AnyWidget):
+    """Invisible: tells the kernel how wide the visitor's screen is (``breedte``, CSS pixels), so a phone gets
+    charts drawn at its own width instead of a beamer's, shrunk."""
+
+    _esm = r"""
+    function render({ model, el }) {
+      el.style.display = "none";
+      const report = () => {
+        const width = Math.round(window.innerWidth || document.documentElement.clientWidth || 0);
+        if (width && width !== model.get("breedte")) { model.set("breedte", width); model.save_changes(); }
+      };
+      report();
+      window.addEventListener("resize", report);
+    }
+    export default { render };
+    """
+    breedte = traitlets.Int(0).tag(sync=True)

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     done = nabewerken(Project.load(args[0] if args else "."))
     if done:
-        print(f"{done} duiding(en) volledig gepseudonimiseerd.", flush=True)
+        print(f"{done} duiding(en) en zin(nen) van de kenniskring volledig gepseudonimiseerd.", flush=True)
     return 0
 
 

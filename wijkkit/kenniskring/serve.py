@@ -14,9 +14,11 @@ What keeps an evening of forty visits boring:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -26,6 +28,7 @@ import webbrowser
 from pathlib import Path
 
 from wijkkit.config import Project
+from wijkkit.kenniskring.klaar import mark_ready  # noqa: F401  (pages import it from here too)
 from wijkkit.errors import Probleem, WijkkitInputError
 
 DASHBOARD = "04_kenniskring.ipynb"
@@ -78,45 +81,60 @@ def offline_template(target: Path) -> Path:
         (dest / name).write_text(text, encoding="utf-8")
     for name in ("error.html", "404.html", "503.html"):
         (dest / name).write_text(ERROR_PAGE, encoding="utf-8")
+    from wijkkit.kenniskring.zaal import LOGIN_PAGE
+
+    (dest / "login.html").write_text(LOGIN_PAGE, encoding="utf-8")  # zaalmodus: the code, in Dutch
     (dest / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
     return target
 
 
 def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: bool = True,
-                  opruimen: int = 120, max_kernels: int = 12) -> list[str]:
+                  opruimen: int = 120, max_kernels: int = 12, ip: str = "127.0.0.1", token: str | None = None,
+                  pool: int = 1) -> list[str]:
     """Voila with sources stripped and tracebacks hidden: residents never see code.
 
     With ``preheat`` a kernel has already run the notebook before anyone opens the page
     (notebooks/voila.json sets a pool of one; each visitor takes it and a new one warms up).
     A kernel without a page for ``opruimen`` seconds is shut down; the pool's kernel is kept.
+    With ``token`` (the room's session code) nobody gets anything without it, not even the loading page.
+    A visitor's browser may send its kernel widget messages only: no code.
     """
+    from wijkkit.server.kenniskring import WIDGET_MESSAGES
+
     interval = max(1, min(30, opruimen // 2))
-    return [sys.executable, "-m", "wijkkit.kenniskring.voila_app", str(notebook), "--Voila.ip=127.0.0.1",
+    return [sys.executable, "-m", "wijkkit.kenniskring.voila_app", str(notebook), f"--Voila.ip={ip}",
             f"--port={port}", "--Voila.port_retries=0", f"--preheat_kernel={preheat}",
             "--strip_sources=True", "--show_tracebacks=False", "--theme=light", f"--template={TEMPLATE}",
             "--HTMLExporter.language_code=nl",
+            # a busy laptop (a room arriving at once) delivers a cell's output seconds after the cell finished;
+            # waiting only nbclient's 4 s lost the page's widgets, which then never appeared
+            "--VoilaExecutor.iopub_timeout=60",
             # editor-only extensions have no place in a page and fail to load in Voila's frontend
             "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
             "--VoilaConfiguration.multi_kernel_manager_class=wijkkit.kenniskring.voila_app.BegrensdeKernels",
             f"--BegrensdeKernels.max_kernels={max_kernels}",
+            f"--BegrensdeKernels.allowed_message_types={WIDGET_MESSAGES}",
             f"--MappingKernelManager.cull_idle_timeout={opruimen}", f"--MappingKernelManager.cull_interval={interval}",
             "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
+            *([f"--token={token}"] if token else []),
+            # kernels already computed before a visitor asks: one for a laptop, more when a room arrives at once
+            '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": %d}}' % pool,
             *([] if open_browser else ["--no-browser"])]
 
 
-def port_is_free(port: int) -> bool:
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         try:
-            sock.bind(("127.0.0.1", port))
+            sock.bind((host, port))
         except OSError:
             return False
     return True
 
 
-def choose_port(port: int, tries: int = 20) -> int:
+def choose_port(port: int, tries: int = 20, host: str = "127.0.0.1") -> int:
     """``port`` if it is free, else the next free one (and say so)."""
     for candidate in range(port, port + tries):
-        if port_is_free(candidate):
+        if port_is_free(candidate, host):
             if candidate != port:
                 print(f"Poort {port} is al in gebruik (draait er al een dashboard of werkbank?); "
                       f"deze pagina gebruikt poort {candidate}.", flush=True)
@@ -127,7 +145,9 @@ def choose_port(port: int, tries: int = 20) -> int:
 
 def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = True,
           notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard", preheat: bool = True,
-          opruimen: int = 120, max_kernels: int = 12, nabewerken: bool = True) -> int:
+          opruimen: int = 120, max_kernels: int | None = None, nabewerken: bool = True, zaal: bool = False) -> int:
+    """Serve a page until Ctrl+C or SIGTERM; then Voila, every kernel and the rekenaar stop, and waiting
+    duidingen get their full pseudonymisation once more."""
     proj = Project.load(project)
     notebook = proj.root / "notebooks" / notebook_name
     if not notebook.exists():
@@ -137,28 +157,137 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     # file that is wrong is a Dutch message in this terminal instead of a page that cannot be prepared
     proj.load_indicators()
     data_dir = offline_template(proj.cache_dir / "jupyter")
-    port = choose_port(port)
+    port = choose_port(port, host="0.0.0.0" if zaal else "127.0.0.1")
     ready = proj.cache_dir / f"klaar-{port}"
     ready.unlink(missing_ok=True)
     env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root), "WIJKKIT_READY_FILE": str(ready),
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
-    url = f"http://127.0.0.1:{port}/"
-    print(f"{titel}: {url}  (stoppen: Ctrl+C)", flush=True)
-    if open_browser and preheat:
-        # Open the browser once the preheated kernel has drawn the page, not while it is still
-        # computing: the first visitor then gets a finished page at once.
-        threading.Thread(target=_open_when_ready, args=(ready, url), daemon=True).start()
-    stop = threading.Event()
-    if nabewerken and notebook_name == DASHBOARD:
-        threading.Thread(target=_full_pass_loop, args=(proj.root, stop), daemon=True).start()
+    stopping = threading.Event()
+    started: list[subprocess.Popen] = []
+    bijeenkomst, code = None, None
+
+    def stop(signum, _frame) -> None:
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(voila_command(notebook, port=port, open_browser=open_browser and not preheat,
-                                             preheat=preheat, opruimen=opruimen, max_kernels=max_kernels),
-                               env=env, cwd=notebook.parent)
-    except KeyboardInterrupt:
-        return 0
+        url = f"http://127.0.0.1:{port}/"
+        if zaal:
+            from wijkkit.kenniskring.agenda import start_bijeenkomst
+            from wijkkit.kenniskring.zaal import lan_address, qr_svg, session_code
+
+            code, adres = session_code(), lan_address()
+            url = f"http://{adres}:{port}/?token={code}"
+            bijeenkomst = start_bijeenkomst(proj.open_store(), titel=f"{titel} {time.strftime('%d-%m-%Y')}")
+            env["WIJKKIT_ZAAL"] = json.dumps({"url": url, "adres": f"{adres}:{port}", "code": code,
+                                              "qr": qr_svg(url)})
+        if notebook_name == DASHBOARD:
+            rekenaar, (rekenaar_port, token) = _start_rekenaar(proj.root, env, bijeenkomst)
+            started.append(rekenaar)
+            env.update(WIJKKIT_REKENAAR=f"http://127.0.0.1:{rekenaar_port}", WIJKKIT_REKENAAR_TOKEN=token)
+        limit = max_kernels if max_kernels is not None else kernel_limit()
+        print(f"{titel}: {url}  (stoppen: Ctrl+C)", flush=True)
+        if zaal:
+            print(f"Zaalmodus: telefoons in dit netwerk openen de pagina met de QR-code op het scherm, of met de "
+                  f"code {code}. Hoogstens {limit} bezoekers tegelijk.", flush=True)
+        if open_browser and preheat:
+            # Open the browser once the preheated kernel has drawn the page, not while it is still
+            # computing: the first visitor then gets a finished page at once.
+            threading.Thread(target=_open_when_ready, args=(ready, url), daemon=True).start()
+        if nabewerken and notebook_name == DASHBOARD:
+            threading.Thread(target=_full_pass_loop, args=(proj.root, stopping), daemon=True).start()
+        voila = subprocess.Popen(voila_command(notebook, port=port, open_browser=open_browser and not preheat,
+                                               preheat=preheat, opruimen=opruimen, max_kernels=limit,
+                                               ip="0.0.0.0" if zaal else "127.0.0.1", token=code,
+                                               pool=zaal_pool(limit) if zaal else 1),
+                                 env=env, cwd=notebook.parent, start_new_session=True)
+        started.insert(0, voila)
+        while voila.poll() is None and not stopping.wait(0.5):
+            pass
+        return 0 if stopping.is_set() else voila.returncode
     finally:
-        stop.set()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        kernels = _stop_all(started)
+        stopping.set()
+        if bijeenkomst is not None:
+            from wijkkit.kenniskring.agenda import stop_bijeenkomst
+
+            stop_bijeenkomst(proj.open_store(), bijeenkomst)
+        if nabewerken and notebook_name == DASHBOARD:
+            _full_pass_once(proj.root)
+        if started:
+            print(f"{titel} gestopt: de pagina, {kernels} kernel(s)" + (" en de rekenaar" if len(started) > 1 else "")
+                  + " zijn uit.", flush=True)
+
+
+def zaal_pool(limit: int) -> int:
+    """Preheated kernels for a room: phones arrive in groups when the QR code goes up. A visitor's kernel holds
+    widgets only (about 60 MB), so ten waiting ones cost less than one kernel did before the rekenaar."""
+    return max(1, min(10, limit // 4))
+
+
+def kernel_limit(per_kernel_mb: int = 150, reserve_mb: int = 2500) -> int:
+    """How many visitors at once, from this machine's memory: what is free after a reserve for the server and the
+    rekenaar, divided by what one visitor's kernel was measured to take (benchmarks/bench_kenniskring_load.py)."""
+    try:
+        import psutil
+
+        available = psutil.virtual_memory().available / 1e6
+    except Exception:  # without psutil: the earlier fixed number
+        return 12
+    return max(4, min(100, int((available - reserve_mb) // per_kernel_mb)))
+
+
+def _start_rekenaar(root: Path, env: dict, bijeenkomst: int | None) -> tuple[subprocess.Popen, tuple[int, str]]:
+    """The rekenaar process; its first line says its port and secret."""
+    import secrets
+
+    token = secrets.token_urlsafe(24)
+    args = [sys.executable, "-m", "wijkkit.kenniskring.rekenaar", str(root)]
+    if bijeenkomst is not None:
+        args += ["--bijeenkomst", str(bijeenkomst)]
+    proc = subprocess.Popen(args, env={**env, "WIJKKIT_REKENAAR_TOKEN": token}, stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    line = proc.stdout.readline().split()
+    if len(line) != 2:
+        proc.kill()
+        raise WijkkitInputError(Probleem("rekenaar", "een rekenaar die de cijfers en verhalen van het project kan "
+                                         "klaarzetten (zie de melding hierboven)", gevonden="gestopt", plek="dienst"))
+    return proc, (int(line[0]), line[1])
+
+
+def _stop_all(processes: list[subprocess.Popen], timeout: float = 20) -> int:
+    """SIGTERM to each process group (Voila stops its kernels itself), then SIGKILL what is left; returns how many
+    kernels there were."""
+    import psutil
+
+    kernels = 0
+    for proc in processes:
+        try:
+            kernels += sum("ipykernel_launcher" in " ".join(c.cmdline())
+                           for c in psutil.Process(proc.pid).children(recursive=True))
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    for proc in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.time() + timeout
+    for proc in processes:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever of its group did not stop
+    return kernels
+
+
+def _full_pass_once(root: Path) -> None:
+    try:
+        subprocess.run([sys.executable, "-m", "wijkkit.kenniskring.nabewerking", str(root)], check=False, timeout=600)
+    except Exception as exc:  # stopping must not hang on it
+        print(f"Nabewerking van duidingen mislukt: {exc}", file=sys.stderr, flush=True)
 
 
 def _open_when_ready(ready: Path, url: str, timeout: float = 90) -> None:
@@ -182,8 +311,3 @@ def _full_pass_loop(root: Path, stop: threading.Event, every: float = 30) -> Non
             print(f"Nabewerking van duidingen mislukt: {exc}", file=sys.stderr, flush=True)
 
 
-def mark_ready() -> None:
-    """Called by a page at the end of building itself (see ``serve``)."""
-    target = os.environ.get("WIJKKIT_READY_FILE")
-    if target:
-        Path(target).touch()

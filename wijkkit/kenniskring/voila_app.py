@@ -24,9 +24,26 @@ TE_DRUK = ("Er zijn nu te veel bezoekers tegelijk op deze kenniskring-pagina. Sl
 
 
 class BegrensdeKernels(AsyncMappingKernelManager):
-    """A kernel manager that starts at most ``max_kernels`` kernels at a time."""
+    """A kernel manager that starts at most ``max_kernels`` kernels at a time, and shuts a kernel down
+    ``sluiten_na`` seconds after its page's last connection closed (a closed tab, a phone put away for good), in
+    every browser: the close beacon is not sent by every browser, a websocket's end is seen by the server itself.
+    A reload reconnects within that time and keeps its kernel; the preheated pool was never connected and stays.
+    """
 
     max_kernels = Integer(12, config=True, help="Maximum number of kernels running at once (pool included).")
+    sluiten_na = Integer(10, config=True, help="Seconds after the last connection closed before the kernel stops.")
+
+    def notify_disconnect(self, kernel_id):
+        super().notify_disconnect(kernel_id)
+        if self._kernel_connections.get(kernel_id) == 0:
+            from tornado.ioloop import IOLoop
+
+            IOLoop.current().call_later(self.sluiten_na, self._close_if_still_gone, kernel_id)
+
+    async def _close_if_still_gone(self, kernel_id) -> None:
+        if kernel_id in self and self._kernel_connections.get(kernel_id, 1) == 0:
+            self.log.info("Kernel %s: pagina gesloten, kernel gestopt", kernel_id)
+            await self.shutdown_kernel(kernel_id)
 
     async def start_kernel(self, *args, **kwargs):
         if kwargs.get("kernel_id") is None and len(self.list_kernel_ids()) >= self.max_kernels:
@@ -46,8 +63,26 @@ def _accept_same_origin_beacon() -> None:
     VoilaShutdownKernelHandler.check_xsrf_cookie = check_xsrf_cookie
 
 
+def _dutch_login() -> None:
+    """Zaalmodus: the page that asks for the room's code is Dutch and plain (jupyter_server's is English)."""
+    import jinja2
+    from tornado.escape import url_escape
+    from voila.voila_identity_provider import VoilaLoginHandler
+
+    from wijkkit.kenniskring.zaal import LOGIN_PAGE
+
+    page = jinja2.Environment(autoescape=True).from_string(LOGIN_PAGE)
+
+    def _render(self, message=None) -> None:
+        self.write(page.render(next=url_escape(self.get_argument("next", default=self.base_url)), message=message,
+                               base_url=self.base_url, xsrf_form_html=self.xsrf_form_html))
+
+    VoilaLoginHandler._render = _render
+
+
 def main(argv: list[str] | None = None) -> int:
     _accept_same_origin_beacon()
+    _dutch_login()
     from voila.app import Voila
 
     Voila.launch_instance(argv=argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,311 @@
+"""What the kenniskring page shows, as ready HTML: one answer per tab, gebied and theme.
+
+Everything heavy lives here (the project's figures and stories, pandas, Altair and vl-convert, the map's
+shapes, the light pseudonymiser): :class:`Panelen` is made once per server by the rekenaar
+(:mod:`wijkkit.kenniskring.rekenaar`) and answers every visitor from a cache, so a visitor's kernel holds
+widgets and nothing else. In a notebook the dashboard uses it directly. Every method returns plain data
+(strings, lists, dicts) that crosses a process boundary as JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from wijkkit.charts import KNELPUNT, KRACHT, NEUTRAAL_SCHAAL, ROND, style, svg
+from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, add_duiding, duidingen
+from wijkkit.kenniskring.gegevens import Kenniskring
+from wijkkit.kenniskring.samenvatting import development_chart, figure_charts, profile_chart, write_summary
+from wijkkit.weergave import esc
+
+log = logging.getLogger(__name__)
+MAX_PRIORITEITEN = 3  # marks "verdient aandacht" per participant
+MAX_ZIN = 300  # characters of the sentence why
+
+
+class Panelen:
+    """``Panelen(Kenniskring(project))``: the page's answers, each computed once."""
+
+    def __init__(self, kring: Kenniskring, *, bijeenkomst: int | None = None, zaal: dict | None = None):
+        self.kring = kring
+        self.bijeenkomst = bijeenkomst
+        self.zaal = zaal  # {"url": ..., "code": ...} when the page is served to a room
+        self._cache: dict[tuple, dict] = {}
+        self._lock = threading.RLock()  # pandas and vl-convert work for one visitor at a time; answers are cached
+        self._pseudo = None
+
+    # ------------------------------------------------------------------ choices
+    def keuzes(self, gebied: str | None = None, thema: str | None = None) -> dict:
+        with self._lock:
+            kring = self.kring
+            gebied = gebied if gebied in kring.namen else kring.standaard_gebied()
+            thema = thema if thema in kring.labels else kring.standaard_thema(gebied)
+            return {"titel": kring.project.config.project.naam, "gebied": gebied, "thema": thema,
+                    "wijken": kring.wijk_keuzes(), "themas": kring.thema_keuzes(), "zoek": kring.zoek_keuzes(),
+                    "namen": kring.namen, "niveaus": kring.niveaus, "labels": kring.labels,
+                    "gemeente": kring.gemeente, "referentie": kring.referentie_label()[:-6],
+                    "zaal": self.zaal, "max_prioriteiten": MAX_PRIORITEITEN, "max_zin": MAX_ZIN}
+
+    def buurten(self, wijk: str) -> list:
+        with self._lock:
+            return self.kring.buurt_keuzes(wijk)
+
+    def standaard_thema(self, gebied: str) -> str:
+        with self._lock:
+            return self.kring.standaard_thema(gebied)
+
+    # ------------------------------------------------------------------ tabs
+    def paneel(self, tab: str, gebied: str, thema: str, maat: str = "cijfers", smal: bool = False) -> dict:
+        """One tab's answer: ``html`` (and for the map ``svg``, ``lijst``, ``noten``). ``smal``: for a phone
+        (charts drawn at the phone's width with 16 px type, the profile as a list)."""
+        if tab == "Duiding":  # changes while the evening goes on: never cached
+            return {"html": self._duidingen_html(gebied, thema)}
+        key = (tab, gebied, thema, maat if tab == "Kaart" else None, smal)
+        with self._lock:
+            if key not in self._cache:
+                if tab == "Cijfers":
+                    self._bekeken(gebied, thema)
+                try:
+                    self._cache[key] = {"Cijfers": self._cijfers, "Verhalen": self._verhalen,
+                                        "Samen bekeken": self._samen, "Kaart": self._kaart}[tab](gebied, thema, maat,
+                                                                                                 smal)
+                except Exception:  # a visitor sees one Dutch sentence; the details go to the server's log
+                    log.exception("Tab %s mislukt voor %s / %s", tab, gebied, thema)
+                    return {"fout": True, "html": FOUT, "svg": "", "lijst": "", "noten": FOUT}
+            return self._cache[key]
+
+    def _names(self, gebied: str, thema: str) -> tuple[str, str]:
+        return self.kring.namen.get(gebied, gebied), self.kring.labels.get(thema, thema)
+
+    def _cijfers(self, gebied: str, thema: str, _maat, smal: bool = False) -> dict:
+        naam, label = self._names(gebied, thema)
+        if smal:
+            return {"html": self._cijfers_lijst(gebied, thema)}
+        profiel = profile_chart(self.kring, gebied, thema)
+        if profiel is None:
+            return {"html": f"<p class='wk-tekst'>Voor {esc(label.lower())} zijn er geen cijfers voor {esc(naam)}. "
+                            "Wat vertellen de verhalen?</p>"}
+        intro = (f"<p class='wk-tekst'>Hoe staat {esc(naam)} ervoor op {esc(label.lower())}? Elk punt is een cijfer; "
+                 f"100 = {esc(self.kring.referentie_label()[:-6])}. Bij elk cijfer staat het jaar; wijs een punt aan "
+                 "voor de uitleg.</p>") + f"<div class='wk-grafiek'>{svg(profiel)}</div>"
+        verloop = development_chart(self.kring, gebied, thema)
+        return {"html": intro + (f"<div class='wk-grafiek'>{svg(verloop)}</div>" if verloop is not None else "")}
+
+    def _cijfers_lijst(self, gebied: str, thema: str) -> str:
+        """The profile on a phone: one line per figure, its colour, its year and how it changed."""
+        from wijkkit.tellen.profiel import band_colour
+        from wijkkit.weergave import getal, met_eenheid
+
+        naam, label = self._names(gebied, thema)
+        deel = self.kring.profiel(gebied)
+        deel = deel[(deel["domein"] == thema) & deel["waarde"].notna()]
+        if deel.empty:
+            return (f"<p class='wk-tekst'>Voor {esc(label.lower())} zijn er geen cijfers voor {esc(naam)}. Wat "
+                    "vertellen de verhalen?</p>")
+        items = []
+        for r in deel.itertuples():
+            kleur = band_colour(r.band_code, r.richting)
+            verandering = ("" if pd.isna(r.verandering) or pd.isna(r.vorige_jaar) else
+                           f"; {'+' if r.verandering > 0 else ''}{getal(r.verandering, 1)} sinds {int(r.vorige_jaar)}")
+            items.append(f"<li class='wk-cijfer'><span class='wk-stip' style='background:{kleur}'></span>"
+                         f"<b>{esc(r.label)}</b>: {esc(met_eenheid(getal(r.waarde, 0 if abs(r.waarde) >= 100 else 1), r.eenheid))}"
+                         f" ({int(r.jaar)}){esc(verandering)}<br><span class='wk-oordeel'>{esc(r.band)}</span></li>")
+        return (f"<p class='wk-tekst'>Hoe staat {esc(naam)} ervoor op {esc(label.lower())}? Vergeleken met "
+                f"{esc(self.kring.referentie_label()[:-6])}.</p><ul class='wk-cijfers'>{''.join(items)}</ul>")
+
+    def _verhalen(self, gebied: str, thema: str, _maat, smal: bool = False) -> dict:
+        naam, label = self._names(gebied, thema)
+        beeld = self.kring.verhalen(gebied, thema)
+        if not beeld.genoeg:
+            return {"html": f"<p class='wk-tekst'>Over {esc(label.lower())} in {esc(naam)} zijn <b>{esc(beeld.publiek)}"
+                            "</b> verhalen. Dat is te weinig om te laten zien zonder dat vertellers herkenbaar "
+                            "worden.</p>"}
+        parts = [f"<p class='wk-tekst'>Over {esc(label.lower())} in {esc(naam)}: {esc(beeld.samenvatting)} "
+                 f"{esc(beeld.suggestie_zin)}</p>"]
+        if len(beeld.citaten):
+            parts.append("<p class='wk-tekst'><b>Wat vertellen bewoners en professionals?</b></p>")
+            parts += [f"<blockquote class='{esc(q.valentie)}'>{esc(q.citaat)}<span class='wie'>{esc(q.verteller_rol)}, "
+                      f"{esc(q.methode)} · {esc(q.valentie)}</span></blockquote>" for q in beeld.citaten.itertuples()]
+        else:
+            parts.append("<p class='wk-tekst'>Geen citaten: geen van deze vertellers gaf toestemming om te "
+                         "citeren, of geen fragment zegt genoeg over dit thema.</p>")
+        if len(beeld.per_periode):
+            chart = period_chart(beeld.per_periode, label, width=280 if smal else 560)
+            parts.append(f"<div class='wk-grafiek'>{svg(chart)}</div>")
+        if beeld.weggelaten_periodes:
+            parts.append(f"<p class='wk-tekst'>{beeld.weggelaten_periodes} periode(s) met minder dan {beeld.drempel} "
+                         "fragmenten staan niet in de grafiek.</p>")
+        return {"html": "".join(parts)}
+
+    def _samen(self, gebied: str, thema: str, _maat, _smal: bool = False) -> dict:
+        naam, _ = self._names(gebied, thema)
+        tabel = self.kring.kruistabel(gebied)
+        rij = tabel[tabel["thema"] == thema]
+        parts = []
+        if len(rij):
+            r = rij.iloc[0]
+            parts.append(f"<p class='{'wk-spanning' if r['spanning'] else 'wk-rustig'}'>{esc(r['uitleg'])}</p>")
+        rows = "".join(
+            f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td>{esc(r.cijfers)}</td>"
+            f"<td>{esc(r.verhalen_zeggen)}</td><td>{esc(r.verhalen_publiek)}</td></tr>" for r in tabel.itertuples())
+        parts.append(f"<p class='wk-tekst'>Alle thema's in {esc(naam)}: waar wijzen cijfers en verhalen dezelfde "
+                     "kant op, en waar niet (⚠)?</p><table class='wk-tabel'><tr><th>thema</th><th>wat de cijfers "
+                     "zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th></tr>" + rows + "</table>")
+        return {"html": "".join(parts)}
+
+    def _kaart(self, gebied: str, thema: str, maat: str, smal: bool = False) -> dict:
+        from wijkkit.verbinden.kaart import buurtkaart
+
+        kring = self.kring
+        naam, label = self._names(gebied, thema)
+        focus, gekozen = kring.kaartfocus(gebied)
+        waarden = kring.kaartwaarden(thema, maat, focus if kring.geometrie is None else None)
+        neutraal = kring.neutrale_indicator(thema) if maat == "cijfers" else None
+        if neutraal:  # figures without a verdict: one hue from low to high, never red or blue
+            known = waarden["waarde"].dropna()
+            low, high = (float(known.min()), float(known.max())) if len(known) else (0.0, 1.0)
+            indicator = kring.project.catalogus[neutraal]
+            legenda = f"{indicator.label} ({indicator.eenheid}) · geen oordeel"
+            domein, kleuren = (low, (low + high) / 2, high if high > low else low + 1), NEUTRAAL_SCHAAL
+        elif maat == "cijfers":
+            legenda, domein, kleuren = "← ongunstiger · gunstiger →", (60, 100, 140), None
+        else:
+            legenda, domein, kleuren = "% krachten (← knelpunten · krachten →)", (0, 50, 100), (KNELPUNT, ROND, KRACHT)
+        plaats = naam if focus is not None else kring.namen.get(kring.gemeente, naam)
+        uitleg = kring.kaart_uitleg(thema, maat)
+        # on a phone the explanation is text beside the map, which is drawn at the phone's width
+        chart = buurtkaart(waarden, waarde="waarde", titel=f"{label}: {maat} in {plaats}", legenda=legenda,
+                           geometry=kring.geometrie, domein=domein, kleuren=kleuren, focus=focus, gekozen=gekozen,
+                           ondertitel=[] if smal else uitleg,
+                           breedte=(320 if smal else 620) if kring.geometrie is not None else (560 if smal else 1100),
+                           hoogte=300 if smal else 340)
+        noten = (f"<p class='wk-tekst'>{esc(' '.join(uitleg))}</p>" if smal else "") + "".join(
+            f"<p class='wk-tekst'>{esc(m)}</p>" for m in kring.kaartmeldingen)
+        if kring.geometrie is None:  # the sorted bars already name every gebied
+            return {"svg": svg(chart), "lijst": "", "noten": noten}
+        shown = waarden[waarden["gebied_code"].isin(focus)] if focus is not None else waarden
+        shown = shown.sort_values("waarde", ascending=False, na_position="last")
+        rows = "".join(f"<tr class='{'gekozen' if r.gebied_code in gekozen else ''}'><td>{esc(r.gebied_naam)}</td>"
+                       f"<td>{esc(r.tekst)}</td></tr>" for r in shown.itertuples())
+        volgorde = "Van hoog naar laag" if neutraal else "Van gunstig naar ongunstig"
+        lijst = (f"<div class='wk-lijst'><p class='wk-tekst'><b>{volgorde}</b> (klik op de kaart om een gebied te "
+                 "kiezen)</p><table>" + rows + "</table></div>")
+        return {"svg": svg(chart), "lijst": lijst, "noten": noten}
+
+    def figure_charts(self, gebied: str, thema: str) -> list:
+        with self._lock:
+            return figure_charts(self.kring, gebied, thema)
+
+    # ------------------------------------------------------------------ duiding
+    def _duidingen_html(self, gebied: str, thema: str) -> str:
+        naam, label = self._names(gebied, thema)
+        notes = duidingen(self.kring.store, gebied=gebied, thema=thema)
+        items = "".join(
+            f"<div class='wk-tekst wk-duiding'><b>{d.datum:%d-%m-%Y}</b> · aanwezig: "
+            f"{esc(aanwezigen_tekst(d.aanwezigen))}"
+            + "".join(f"<br><b>{esc(vraag)}</b> {esc(getattr(d, veld))}"
+                      for veld, vraag in VELDEN.items() if getattr(d, veld)) + "</div>"
+            for d in notes.itertuples())
+        return (f"<p class='wk-tekst'><b>Eerdere duidingen over {esc(label.lower())} in {esc(naam)}</b></p>{items}"
+                if items else "<p class='wk-tekst'>Nog geen duiding vastgelegd voor dit gebied en thema.</p>")
+
+    def pseudonimiseerder(self):
+        """The light pseudonymiser (patterns and name lists), loaded once per server; the full pass with the name
+        model follows in a process of its own (see kenniskring.serve)."""
+        with self._lock:
+            if self._pseudo is None:
+                from wijkkit.privacy import Pseudonimiseerder
+
+                self._pseudo = Pseudonimiseerder(set(self.kring.namen.values())
+                                                 | {self.kring.project.config.project.naam}, use_deduce=False)
+            return self._pseudo
+
+    def bewaar_duiding(self, gebied: str, thema: str, datum: str, velden: dict, aanwezigen: dict) -> dict:
+        try:
+            add_duiding(self.kring.store, gebied=gebied, thema=thema, datum=date.fromisoformat(datum),
+                        aanwezigen=aanwezigen, pseudonimiseerder=self.pseudonimiseerder(),
+                        bijeenkomst_id=self.bijeenkomst, **{k: str(velden.get(k, "")) for k in VELDEN})
+        except ValueError as exc:
+            return {"ok": False, "melding": f"<p class='wk-fout'>Niet bewaard: {esc(str(exc))}</p>"}
+        except Exception:  # never a traceback on the beamer; the details go to the server's log
+            log.exception("Duiding bewaren mislukt voor %s / %s", gebied, thema)
+            return {"ok": False, "melding": "<p class='wk-fout'>Niet bewaard: er ging iets mis bij het opslaan. "
+                                            "Bewaar de tekst zelf en vraag de begeleider om het logboek van de server.</p>"}
+        return {"ok": True, "melding": "<p class='wk-melding'>De duiding is bewaard.</p>"}
+
+    def samenvatting(self, gebied: str, thema: str) -> dict:
+        try:
+            with self._lock:
+                path = write_summary(self.kring, gebied, thema, charts=figure_charts(self.kring, gebied, thema))
+        except Exception:  # a visitor sees one Dutch sentence; the details go to the server's log
+            log.exception("Samenvatting maken mislukt voor %s / %s", gebied, thema)
+            return {"ok": False}
+        return {"ok": True, "naam": path.name, "data": base64.b64encode(path.read_bytes()).decode("ascii"),
+                "pad": str(path)}
+
+    # ------------------------------------------------------------------ agenderen
+    def zet_prioriteit(self, deelnemer: str, gebied: str, thema: str, zin: str) -> dict:
+        from wijkkit.kenniskring.agenda import add_prioriteit
+
+        try:
+            add_prioriteit(self.kring.store, bijeenkomst_id=self.bijeenkomst, deelnemer=deelnemer, gebied=gebied,
+                           thema=thema, zin=zin[:MAX_ZIN], pseudonimiseerder=self.pseudonimiseerder(),
+                           maximum=MAX_PRIORITEITEN)
+        except ValueError as exc:
+            return {"ok": False, "melding": f"<p class='wk-fout'>{esc(str(exc))}</p>"}
+        return {"ok": True, "melding": "<p class='wk-melding'>Op de lijst gezet.</p>"}
+
+    def haal_prioriteit_weg(self, deelnemer: str, gebied: str, thema: str) -> dict:
+        from wijkkit.kenniskring.agenda import remove_prioriteit
+
+        remove_prioriteit(self.kring.store, bijeenkomst_id=self.bijeenkomst, deelnemer=deelnemer, gebied=gebied,
+                          thema=thema)
+        return {"ok": True}
+
+    def mijn_prioriteiten(self, deelnemer: str) -> list:
+        from wijkkit.kenniskring.agenda import prioriteiten
+
+        rows = prioriteiten(self.kring.store, bijeenkomst_id=self.bijeenkomst)
+        mine = rows[rows["deelnemer"] == deelnemer]
+        return [[r.gebied, r.thema, self._names(r.gebied, r.thema)[0], self._names(r.gebied, r.thema)[1], r.zin]
+                for r in mine.itertuples()]
+
+    def telling(self) -> dict:
+        """The room's tally, most marks first; sentences only where the privacy threshold is reached."""
+        from wijkkit.kenniskring.agenda import tally_html
+
+        return {"html": tally_html(self.kring, bijeenkomst_id=self.bijeenkomst)}
+
+    def _bekeken(self, gebied: str, thema: str) -> None:
+        if self.bijeenkomst is None:
+            return
+        from wijkkit.kenniskring.agenda import record_view
+
+        try:
+            record_view(self.kring.store, self.bijeenkomst, gebied, thema)
+        except Exception:  # a read-only store still shows the page
+            log.exception("Bekeken niet bijgehouden")
+
+
+FOUT = ("<p class='wk-fout'>Dit deel kon niet worden getoond. Vraag de begeleider van de kenniskring om in het "
+        "logboek van de server te kijken.</p>")
+
+
+def period_chart(periode: pd.DataFrame, label: str, width: int = 560) -> alt.Chart:
+    data = periode.assign(beschrijving=[f"{p}: {n} fragmenten {v}" for p, v, n in
+                                        zip(periode["periode"], periode["valentie"], periode["fragmenten"])])
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("periode:N", title="halfjaar van het gesprek", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("fragmenten:Q", title="fragmenten"),
+        color=alt.Color("valentie:N", title="", scale=alt.Scale(domain=["kracht", "knelpunt"], range=[KRACHT, KNELPUNT]),
+                        legend=alt.Legend(orient="top")),
+        xOffset="valentie:N", description="beschrijving:N")
+    title = alt.TitleParams(f"Krachten en knelpunten over {label.lower()} door de tijd",
+                            subtitle="Bron: verhalen in de projectstore, per halfjaar van het gesprek.")
+    return style(chart.properties(width=width, height=200, title=title))
+

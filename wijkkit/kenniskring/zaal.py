@@ -1,0 +1,54 @@
+"""Zaalmodus: the kenniskring page on the room's network, behind a short session code shown as a QR code.
+
+``wijkkit kenniskring dashboard --zaal`` (never the default) serves Voila on all interfaces of this laptop;
+the beamer shows the code and a QR code of the address with it, and a phone that scans it opens the page.
+Without the code there is nothing: no page, no loading screen, no figures. The code is eight lower-case
+letters (no i, l or o): easy to type on a phone, too many to guess in an evening (23^8).
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+
+LETTERS = "abcdefghjkmnpqrstuvwxyz"
+LOGIN_PAGE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kenniskring: code</title>
+<style>body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 20px; max-width: 30em; margin: 8vh auto;
+padding: 0 20px; color: #1a1a1a; line-height: 1.5; } h1 { font-size: 26px; }
+input { font-size: 24px; padding: 8px; width: 100%; box-sizing: border-box; min-height: 48px; letter-spacing: 0.1em; }
+button { font-size: 22px; min-height: 48px; padding: 6px 20px; margin-top: 12px; }
+.fout { color: #a00000; }</style></head>
+<body><h1>Kenniskring</h1>
+<p>Typ de code die op het scherm in de zaal staat (of scan de QR-code met je telefoon).</p>
+{% if message %}<p class="fout">Die code klopt niet. Kijk nog eens op het scherm.</p>{% endif %}
+<form action="{{ base_url }}login?next={{ next }}" method="post">
+{{ xsrf_form_html() | safe }}
+<label for="code">Code</label>
+<input id="code" type="text" name="password" autocomplete="off" autocapitalize="off" autocorrect="off"
+ spellcheck="false" inputmode="text" autofocus>
+<button type="submit">Meedoen</button></form></body></html>
+"""
+
+
+def session_code(length: int = 8) -> str:
+    return "".join(secrets.choice(LETTERS) for _ in range(length))
+
+
+def lan_address() -> str:
+    """This laptop's address in the room's network. Connecting a UDP socket only chooses the route: nothing is
+    sent (the address asked is TEST-NET-1, documentation only). Without a network: 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))
+            return sock.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def qr_svg(url: str) -> str:
+    """The address as a QR code, inline SVG (segno: no network, no images)."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=4, dark="#000000", light="#ffffff")
