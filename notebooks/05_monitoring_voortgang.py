@@ -124,6 +124,25 @@ for d in eigen.itertuples():
                  f"Verklaring: {tekst_html(d.verklaring)}<br>Wat willen we doen? {tekst_html(d.wat_willen_we)}</p>"))
 
 # %% [markdown]
+# ## Wat de kenniskring aandacht waard vond
+# De onderwerpen die deelnemers in de zaal op de lijst zetten (alle avonden samen).
+
+# %%
+from wijkkit.kenniskring.agenda import prioriteiten, telling  # noqa: E402
+
+lijst = telling(prioriteiten(kring.store, alle=True))
+if lijst.empty:
+    display(HTML("<p><i>Nog geen onderwerpen op de lijst gezet (dat gebeurt op een avond met "
+                 "<code>wijkkit kenniskring dashboard --zaal</code>).</i></p>"))
+else:
+    rows = "".join(
+        f"<tr><td>{esc(kring.labels.get(r.thema, r.thema))}</td><td>{esc(kring.namen.get(r.gebied, r.gebied))}</td>"
+        f"<td>{r.stemmen}</td><td>{'<br>'.join(esc(z) for z in r.zinnen) if r.stemmen >= kring.drempel else ''}</td></tr>"
+        for r in lijst.itertuples())
+    display(HTML("<table><tr><th>thema</th><th>gebied</th><th>keer gekozen</th><th>waarom (vanaf "
+                 f"{kring.drempel} keer)</th></tr>{rows}</table>"))
+
+# %% [markdown]
 # ## Bijlage: bronnen, jaren en methode
 
 # %%
