@@ -1,7 +1,7 @@
 """Time until the kenniskring dashboard is interactive in headless Chromium, against a bare page.
 
 Baseline: a Voila notebook that only shows one ipywidget, served the same way (same template,
-same Voila options), in the same run. Each page is loaded 5 times cold (a new kernel runs the
+same Voila options), in the same run. The dashboard is served with its rekenaar, as the command does. Each page is loaded 5 times cold (a new kernel runs the
 notebook when the page is requested) and 5 times preheated (a kernel from the pool already ran
 it); the median of each is compared. "Interactive" means: the gebied and theme choices are
 visible and a chart has been drawn (dashboard), or the slider is visible (bare page).
@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from wijkkit.config import Project
-from wijkkit.kenniskring.serve import offline_template, voila_command
+from wijkkit.kenniskring.serve import DASHBOARD, _start_rekenaar, offline_template, voila_command
 
 ROUNDS = 5
 CHROMIUM = "/usr/bin/chromium"
@@ -54,18 +54,25 @@ def bare_notebook(folder: Path) -> Path:
     return path
 
 
-def start(notebook: Path, project: Project, preheat: bool) -> tuple[subprocess.Popen, str]:
+def start(notebook: Path, project: Project, preheat: bool) -> tuple[list[subprocess.Popen], str]:
+    """Voila as ``wijkkit kenniskring dashboard`` serves it: for the dashboard with the project's rekenaar (started
+    first, as the command does before any visitor), so a visitor's kernel only builds widgets."""
     port = free_port()
     data_dir = offline_template(project.cache_dir / "jupyter")
     env = {**os.environ, "WIJKKIT_PROJECT": str(project.root), "JUPYTER_PATH": str(data_dir)}
-    proc = subprocess.Popen(voila_command(notebook, port=port, open_browser=False, preheat=preheat), env=env,
-                            cwd=notebook.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    started = []
+    if notebook.name == DASHBOARD:
+        rekenaar, (rekenaar_port, token) = _start_rekenaar(project.root, env, None)
+        started.append(rekenaar)
+        env.update(WIJKKIT_REKENAAR=f"http://127.0.0.1:{rekenaar_port}", WIJKKIT_REKENAAR_TOKEN=token)
+    started.insert(0, subprocess.Popen(voila_command(notebook, port=port, open_browser=False, preheat=preheat),
+                                       env=env, cwd=notebook.parent, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True))
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, f"http://127.0.0.1:{port}/"
+            return started, f"http://127.0.0.1:{port}/"
         except OSError:
             time.sleep(0.2)
     raise TimeoutError("Voila did not start")
@@ -84,7 +91,7 @@ def measure(browser, url: str, ready: str) -> float:
 
 
 def run(kind: str, notebook: Path, project: Project, preheat: bool, browser, warm_wait: float) -> list[float]:
-    proc, url = start(notebook, project, preheat)
+    procs, url = start(notebook, project, preheat)
     times = []
     try:
         if preheat:
@@ -94,8 +101,9 @@ def run(kind: str, notebook: Path, project: Project, preheat: bool, browser, war
             if preheat:
                 time.sleep(warm_wait)  # the pool refills after each visitor
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+        for proc in procs:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=30)
     return times
 
 
@@ -165,8 +173,8 @@ def main() -> None:
     print()
     for key, value in results.items():
         print(f"ratio {key:<24} / kaal koud = {value / base:4.2f}")
-    print(f"ratio dashboard koud / kaal koud = {results['dashboard koud'] / base:.2f} "
-          f"(doel: dashboard zoals geserveerd, voorverwarmd: {results['dashboard voorverwarmd'] / base:.2f} <= 1,5)")
+    print(f"ratio dashboard koud / kaal koud = {results['dashboard koud'] / base:.2f} (doel: <= 2,0); "
+          f"voorverwarmd, zoals geserveerd: {results['dashboard voorverwarmd'] / base:.2f} (doel: <= 1,5)")
 
 
 if __name__ == "__main__":

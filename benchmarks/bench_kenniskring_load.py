@@ -15,8 +15,12 @@ and closes the page. Printed per project:
 - the ratio of the median time to interactive against a bare Voila page (one slider) served
   the same way and measured in the same run: the baseline.
 
-Run: ``python benchmarks/bench_kenniskring_load.py [--alleen-demo]``. Needs Debian chromium and
-Playwright; takes about 10 minutes.
+The room run (zaalmodus, ``--zaal``) comes first: 40 phones (360x740) in waves of 10 at once, each looks at
+a theme, sets one priority and closes its tab without waiting; printed as above, plus how many priorities
+were stored and the kernels left 30 s after the last phone (goal: the preheated pool, 1).
+
+Run: ``python benchmarks/bench_kenniskring_load.py [--alleen-demo] [--alleen-zaal]``. Needs Debian chromium
+and Playwright; takes about 15 minutes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -56,10 +61,10 @@ def free_port() -> int:
 class Server:
     """``wijkkit kenniskring dashboard`` in its own process group, with its process tree's memory sampled."""
 
-    def __init__(self, project: Path, notebook: str | None = None):
+    def __init__(self, project: Path, notebook: str | None = None, extra: tuple[str, ...] = ()):
         self.port = free_port()
         command = [sys.executable, "-m", "wijkkit.cli", "kenniskring", "dashboard", "--project", str(project), "--port",
-                   str(self.port), "--no-open"]
+                   str(self.port), "--no-open", *extra]
         self.log = open(project / "bench-voila.log", "w")
         self.proc = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
                                      env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -72,6 +77,9 @@ class Server:
         while time.time() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                text = (project / "bench-voila.log").read_text(errors="replace")
+                if "?token=" in text:  # zaalmodus: the room's code, reached here at 127.0.0.1
+                    self.url += "?token=" + text.split("?token=", 1)[1].split()[0]
                 return
             except OSError:
                 time.sleep(0.3)
@@ -93,6 +101,17 @@ class Server:
             except psutil.NoSuchProcess:
                 pass
         return out
+
+    def pool(self) -> int:
+        """The preheated pool Voila was started with (the kernels that should stay when every page is closed)."""
+        for proc in self.tree():
+            try:
+                found = re.search(r'"pool_size": (\d+)', " ".join(proc.cmdline()))
+            except psutil.NoSuchProcess:
+                continue
+            if found:
+                return int(found.group(1))
+        return 1
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
@@ -223,7 +242,7 @@ def report(name: str, results: list[dict], server: Server, live_after: int, base
     print(f"[{name}] tijd_tot_interactief_mediaan_s={statistics.median(loaded_all):.2f} p95_s={quantiles[18]:.2f}")
     print(f"[{name}] ratio_mediaan_tot_interactief_tegen_kale_pagina={statistics.median(loaded_all) / baseline:.2f} "
           f"(kale pagina {baseline:.2f} s)")
-    print(f"[{name}] kernels_60s_na_laatste_bezoek={live_after} (doel 1: alleen de voorverwarmde)")
+    print(f"[{name}] kernels_na_laatste_bezoek={live_after} (doel {server.pool()}: alleen de voorverwarmde pool)")
     print(f"[{name}] piek_rss_server_en_kernels_mb={server.peak / 2**20:.0f} "
           f"mediaan_rss_per_kernel_mb={statistics.median(server.kernel_rss) / 2**20:.0f}")
     if switches:
@@ -252,6 +271,66 @@ def run_project(name: str, project: Path, baseline: float) -> None:
         server.stop()
 
 
+async def phone_visit(browser, url: str, theme: str, index: int) -> dict:
+    """A resident's phone: open the page, look at one theme, set one priority, put the phone away (close the tab:
+    no beacon is waited for)."""
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    result = {"interactief": None, "wissel": [], "prioriteit": False}
+    began = time.perf_counter()
+    try:
+        await page.goto(url, timeout=GIVE_UP * 1000)
+        await page.wait_for_function(READY, timeout=GIVE_UP * 1000, polling=50)
+        result["interactief"] = time.perf_counter() - began
+        result["wissel"].append(await _switch(page, ".wk-thema select", theme, theme))
+        await page.click(".lm-TabBar-tab:has-text('Aandacht')")
+        await page.fill(".wk-aandacht-zin textarea", f"Bezoeker {index}: dit moet beter.")
+        await page.click(".wk-aandacht-knop")
+        await page.wait_for_selector(".wk-melding:text-is('Op de lijst gezet.')", timeout=30_000)
+        result["prioriteit"] = True
+    except Exception as exc:  # a visit that fails is counted, not fatal to the evening
+        result["fout"] = str(exc).splitlines()[0][:120]
+    finally:
+        await page.close()
+        await context.close()
+    return result
+
+
+async def room(url: str, themes: list[str]) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=["--no-sandbox", "--disable-gpu"])
+        results = []
+        for start in range(0, VISITS, AT_ONCE):  # four waves of ten phones
+            results += await asyncio.gather(*[phone_visit(browser, url, themes[(start + i) % len(themes)], start + i)
+                                              for i in range(AT_ONCE)])
+        await browser.close()
+    return results
+
+
+def run_room(project: Path, baseline: float) -> None:
+    """Zaalmodus: 40 phones in waves of 10 at once, each looks and sets a priority; kernels 30 s after the last."""
+    from wijkkit.kenniskring.agenda import aantal_stemmen
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    kring = Kenniskring(project)
+    themes = [label for label, _ in kring.thema_keuzes()][:6]
+    server = Server(project, extra=("--zaal",))
+    try:
+        time.sleep(20)
+        results = asyncio.run(room(server.url, themes))
+        time.sleep(30)
+        live = len(server.kernels())
+        report("zaal", results, server, live, baseline)
+        print(f"[zaal] prioriteiten_gezet={sum(r['prioriteit'] for r in results)} van {len(results)}; in de store: "
+              f"{aantal_stemmen(kring.store)}; kernels_30s_na_laatste_telefoon={live} "
+              f"(doel {server.pool()}: de voorverwarmde pool)")
+    finally:
+        server.stop()
+
+
 def main() -> None:
     from tests.kenniskring_project import build as build_demo
     from wijkkit.config import Project
@@ -267,6 +346,9 @@ def main() -> None:
             bare.stop()
         demo, _ = build_demo(tmp / "demo")
         import_stories(Project.load(demo), demo / "stories", door="bench")
+        run_room(demo, baseline)
+        if "--alleen-zaal" in sys.argv:
+            return
         run_project("demo", demo, baseline)
         if "--alleen-demo" not in sys.argv and (ROOT.parent / "shared" / "data" / "cbs").exists():
             from tests.utrecht_project import build as build_utrecht

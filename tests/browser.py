@@ -70,11 +70,15 @@ def served(project: Path, *extra: str, command: str = "dashboard", timeout: floa
         deadline = time.time() + timeout
         while time.time() < deadline:
             text = log_path.read_text(encoding="utf-8", errors="replace")
-            printed = [line for line in text.splitlines() if "http://127.0.0.1:" in line and "Ctrl+C" in line]
+            printed = [line for line in text.splitlines() if "http://" in line and "Ctrl+C" in line]
             if printed:  # the address the command says it serves (it may have moved off a taken port)
-                url = printed[0].split(": ", 1)[1].split()[0]
+                from urllib.parse import urlsplit
+
+                said = urlsplit(printed[0].split(": ", 1)[1].split()[0])
+                # a room's address is this machine in its network: a test reaches the same server at 127.0.0.1
+                url = f"http://127.0.0.1:{said.port}/" + (f"?{said.query}" if said.query else "")
                 try:
-                    socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))), timeout=2).close()
+                    socket.create_connection(("127.0.0.1", said.port), timeout=2).close()
                     break
                 except OSError:
                     pass

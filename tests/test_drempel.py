@@ -46,7 +46,7 @@ def kring(tmp_path_factory):
 
 
 def test_every_story_picture_is_public(kring):
-    from wijkkit.kenniskring.dashboard import Dashboard
+    from wijkkit.kenniskring.panelen import period_chart
 
     gebieden = [code for _, code in kring.gebied_keuzes()]
     themas = [thema for _, thema in kring.thema_keuzes()]
@@ -62,7 +62,7 @@ def test_every_story_picture_is_public(kring):
             data = beeld.per_periode
             assert (data["fragmenten"] >= kring.drempel).all(), (gebied, thema, data)
             if len(data):
-                spec = Dashboard._period_chart(data, thema).to_dict()
+                spec = period_chart(data, thema).to_dict()
                 values = [row["fragmenten"] for ds in spec["datasets"].values() for row in ds]
                 assert min(values) >= kring.drempel
             if not beeld.genoeg:

@@ -173,7 +173,7 @@ def widget_texts(widget) -> str:
 def test_canaries_never_reach_dashboard_export_or_chart_data(kring_project):
     from wijkkit.kenniskring.dashboard import TABS, Dashboard
     from wijkkit.kenniskring.gegevens import Kenniskring
-    from wijkkit.kenniskring.samenvatting import summary_html
+    from wijkkit.kenniskring.samenvatting import figure_charts, summary_html
 
     project, planted = kring_project
     assert len(planted) >= 6
@@ -198,7 +198,7 @@ def test_canaries_never_reach_dashboard_export_or_chart_data(kring_project):
                 for maat in ("cijfers", "verhalen"):
                     board.kaart_maat.value = maat
                     shown.append(widget_texts(board))
-            export = summary_html(kring, gebied, thema, charts=board._figure_charts())
+            export = summary_html(kring, gebied, thema, charts=figure_charts(kring, gebied, thema))
             no_canary(export, f"samenvatting {gebied}/{thema}")
             quoted_canary_sentence |= "voelt zich erg eenzaam" in export
     everything = "\n".join(shown)

@@ -1,0 +1,267 @@
+"""The kenniskring in the room: the session code, phones, priorities set together, the record, stopping.
+
+The page is served with ``--zaal`` on all interfaces; the tests reach it at 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+from wijkkit.config import Project
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    import shutil
+
+    from wijkkit.vertellen.importeren import import_stories
+
+    root = tmp_path_factory.mktemp("zaal") / "demo"
+    root.mkdir()
+    for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml", "verandertheorie.yml"):
+        shutil.copy(ROOT / name, root / name)
+    for folder in ("data", "notebooks", "stories"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    proj = Project.load(root)
+    import_stories(proj, root / "stories", door="test")
+    return proj
+
+
+# ------------------------------------------------------------------------------------------------ agenderen
+def test_a_participant_marks_at_most_three_and_the_tally_counts_pages(project):
+    from wijkkit.kenniskring.agenda import add_prioriteit, prioriteiten, start_bijeenkomst, telling
+
+    store = project.open_store()
+    avond = start_bijeenkomst(store, "test")
+    marks = [("WK999901", "wonen"), ("WK999902", "wonen"), ("WK999903", "veiligheid")]
+    for gebied, thema in marks:
+        add_prioriteit(store, bijeenkomst_id=avond, deelnemer="a", gebied=gebied, thema=thema, zin="want")
+    with pytest.raises(ValueError, match="al 3 onderwerpen"):
+        add_prioriteit(store, bijeenkomst_id=avond, deelnemer="a", gebied="WK999901", thema="veiligheid", zin="")
+    # the same combination again replaces the sentence instead of counting twice
+    add_prioriteit(store, bijeenkomst_id=avond, deelnemer="a", gebied="WK999901", thema="wonen", zin="anders")
+    for deelnemer in "bcd":
+        add_prioriteit(store, bijeenkomst_id=avond, deelnemer=deelnemer, gebied="WK999902", thema="wonen", zin=deelnemer)
+    tally = telling(prioriteiten(store, bijeenkomst_id=avond))
+    assert list(zip(tally["gebied"], tally["thema"], tally["stemmen"]))[0] == ("WK999902", "wonen", 4)
+    assert tally.set_index(["gebied", "thema"]).loc[("WK999901", "wonen"), "zinnen"] == ["anders"]
+    assert tally["stemmen"].sum() == 3 + 3
+
+
+def test_the_tally_shows_sentences_only_from_the_threshold(project):
+    from wijkkit.kenniskring.agenda import add_prioriteit, start_bijeenkomst, tally_html
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    kring = Kenniskring(project)
+    avond = start_bijeenkomst(kring.store, "drempel")
+    for k in range(kring.drempel - 1):
+        add_prioriteit(kring.store, bijeenkomst_id=avond, deelnemer=f"p{k}", gebied="WK999903",
+                       thema="voorzieningen", zin=f"zin nummer {k}")
+    html = tally_html(kring, bijeenkomst_id=avond)
+    assert f">minder dan {kring.drempel}<" in html and f">{kring.drempel - 1}<" not in html
+    assert "zin nummer" not in html
+    add_prioriteit(kring.store, bijeenkomst_id=avond, deelnemer="laatste", gebied="WK999903", thema="voorzieningen",
+                   zin="<b>de buurtkamer</b>")
+    html = tally_html(kring, bijeenkomst_id=avond)
+    assert "zin nummer 0" in html and "&lt;b&gt;de buurtkamer&lt;/b&gt;" in html  # text from people is text
+    assert f">{kring.drempel}<" in html  # from the threshold on, the count itself
+
+
+def test_a_sentence_is_pseudonymised_like_a_duiding(project):
+    from wijkkit.kenniskring.agenda import prioriteiten, start_bijeenkomst
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import Panelen
+
+    kring = Kenniskring(project)
+    panelen = Panelen(kring, bijeenkomst=start_bijeenkomst(kring.store, "privacy"))
+    answer = panelen.zet_prioriteit("x", "WK999902", "armoede_schulden", "Bel Gertrude Vlasbloem op 06-98765432.")
+    assert answer["ok"]
+    zin = prioriteiten(kring.store, bijeenkomst_id=panelen.bijeenkomst)["zin"].iloc[0]
+    assert "06-98765432" not in zin and "Vlasbloem" not in zin
+
+
+# ----------------------------------------------------------------------------------------------- rekenaar
+def test_the_rekenaar_answers_only_with_its_secret(project):
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import Panelen
+    from wijkkit.kenniskring.rekenaar import RekenaarBron, serve
+
+    server, token = serve(Panelen(Kenniskring(project)))
+    import threading
+
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        keuzes = RekenaarBron(url, token).keuzes()
+        assert keuzes["titel"] == "Lindehoven (demo)" and keuzes["gebied"] in keuzes["namen"]
+        answer = RekenaarBron(url, token).paneel("Cijfers", keuzes["gebied"], keuzes["thema"])
+        assert "<svg" in answer["html"]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            RekenaarBron(url, "fout").keuzes()
+        assert refused.value.code == 403
+        request = urllib.request.Request(f"{url}/paneel", data=b"x" * 70_000, method="POST",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with pytest.raises(urllib.error.HTTPError) as too_big:
+            urllib.request.urlopen(request, timeout=30)
+        assert too_big.value.code == 413
+    finally:
+        server.shutdown()
+
+
+def test_a_visitors_kernel_loads_nothing_heavy():
+    """The page's module imports only widgets: a served page gets its answers from the rekenaar."""
+    import subprocess
+    import sys
+
+    code = ("import sys, wijkkit.kenniskring.dashboard, wijkkit.kenniskring.rekenaar; "
+            "print(sorted(m for m in ('pandas', 'altair', 'vl_convert', 'geopandas', 'spacy', 'deduce', 'sqlalchemy') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+# ------------------------------------------------------------------------------------------------ browser
+def _pids(served) -> dict[str, list[int]]:
+    import psutil
+
+    found = {"voila": [], "kernel": [], "rekenaar": []}
+    try:
+        tree = [psutil.Process(served.proc.pid), *psutil.Process(served.proc.pid).children(recursive=True)]
+    except psutil.Error:
+        return found
+    for proc in tree:
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                continue
+            cmd = " ".join(proc.cmdline())
+        except psutil.Error:  # gone while we looked
+            continue
+        if "voila_app" in cmd:
+            found["voila"].append(proc.pid)
+        elif "ipykernel_launcher" in cmd:
+            found["kernel"].append(proc.pid)
+        elif "kenniskring.rekenaar" in cmd:
+            found["rekenaar"].append(proc.pid)
+    return found
+
+
+@pytest.mark.browser
+def test_the_room(project):
+    from tests.browser import require_browser, screenshot, served
+
+    require_browser()
+    import psutil
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    ready = ("() => { const s = document.querySelector('.wk-status'); return s && s.textContent.includes('Te zien'); }")
+    with served(project.root, "--zaal", timeout=180) as server:
+        url = server.url
+        assert "?token=" in url
+        code = url.split("token=")[1]
+        base = url.split("?")[0]
+        # without the code: nothing but the Dutch page that asks for it, not even the loading page
+        with urllib.request.urlopen(base, timeout=30) as response:
+            page = response.read().decode()
+        assert "Typ de code" in page and "Lindehoven" not in page and "klaargezet" not in page
+        for path in ("voila/render/04_kenniskring.ipynb", "api/kernels", "voila/api/shutdown/x", "voila/tree"):
+            try:  # refused, or sent to the code page: never the page, a kernel or a list of notebooks
+                with urllib.request.urlopen(base + path, timeout=30) as response:
+                    assert "Typ de code" in response.read().decode(), path
+            except urllib.error.HTTPError as exc:
+                assert exc.code in (401, 403, 404, 405), (path, exc.code)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+            beamer = browser.new_context(viewport={"width": 1280, "height": 720})
+            p, b = phone.new_page(), beamer.new_page()
+            p.goto(base, timeout=60_000)  # a phone that typed nothing sees the code page
+            screenshot(p, "zaal-code-telefoon.png")
+            p.fill("#code", "fout")
+            p.click("button")
+            p.wait_for_selector("text=Die code klopt niet")
+            p.fill("#code", code)
+            p.click("button")
+            p.wait_for_function(ready, timeout=120_000)
+            b.goto(url, timeout=60_000)  # the QR code's address: with the code
+            b.wait_for_function(ready, timeout=120_000)
+            assert b.is_visible(".wk-meedoen") and code in b.inner_text(".wk-meedoen")
+            assert not p.is_visible(".wk-meedoen")  # a phone needs no QR code
+            screenshot(b, "zaal-beamer-qr.png")
+            # the phone's page: no horizontal scrolling, type of 16 px, touch targets of 44 px
+            assert p.evaluate("document.documentElement.scrollWidth") <= 360
+            tiny = p.evaluate("""() => Array.from(document.querySelectorAll('.wk-kring *')).filter(e =>
+                !e.closest('svg') && e.offsetParent !== null && Array.from(e.childNodes).some(n => n.nodeType === 3
+                && n.textContent.trim())).filter(e => parseFloat(getComputedStyle(e).fontSize) < 16)
+                .map(e => e.textContent.trim().slice(0, 30))""")
+            assert not tiny, tiny
+            small = p.evaluate("""() => Array.from(document.querySelectorAll(
+                '.wk-kring select, .wk-kring button, .wk-kring .lm-TabBar-tab')).filter(e => e.offsetParent !== null
+                && e.getBoundingClientRect().height < 44).map(e => e.tagName + ':' + e.textContent.trim().slice(0, 20))""")
+            assert not small, small
+            p.set_viewport_size({"width": 360, "height": 2600})  # the whole phone page in one picture
+            for k, tab in enumerate(["Cijfers", "Verhalen", "Samen bekeken", "Kaart", "Duiding", "Aandacht"]):
+                for page, size in ((p, "telefoon"), (b, "beamer")):
+                    page.click(f".lm-TabBar-tab:has-text('{tab}')")
+                    page.wait_for_timeout(1500)
+                    screenshot(page, f"zaal-{size}-{k + 1}-{tab.lower().replace(' ', '-')}.png")
+            assert p.evaluate("document.documentElement.scrollWidth") <= 360  # also with the map open
+            p.set_viewport_size({"width": 360, "height": 740})
+            # a priority set on the phone reaches the beamer within 5 seconds, without a reload
+            p.fill(".wk-aandacht-zin textarea", "De speeltuin ligt al een jaar vol glas.")
+            p.click(".wk-aandacht-knop")
+            p.wait_for_selector(".wk-melding:text-is('Op de lijst gezet.')", timeout=30_000)
+            began = time.time()
+            b.wait_for_selector(".wk-telling-vak .wk-balk", timeout=5_000)
+            assert time.time() - began <= 5
+            screenshot(b, "zaal-beamer-telling.png")
+            b.locator(".wk-telling-vak").screenshot(path=str(screenshot(b, "zaal-beamer-telling.png").with_name(
+                "zaal-beamer-telling-vak.png")))
+            kernels_before = len(_pids(server)["kernel"])
+            p.close()  # the phone's tab closes: its kernel stops within seconds
+            deadline = time.time() + 30
+            while time.time() < deadline and len(_pids(server)["kernel"]) >= kernels_before:
+                time.sleep(1)
+            assert len(_pids(server)["kernel"]) < kernels_before
+            browser.close()
+        pids = _pids(server)
+        assert pids["voila"] and pids["rekenaar"]
+        os.kill(server.proc.pid, signal.SIGTERM)
+        server.proc.wait(timeout=60)
+        everything = [pid for group in pids.values() for pid in group]
+        deadline = time.time() + 30
+        while time.time() < deadline and any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"
+                                             for pid in everything):
+            time.sleep(0.5)
+        alive = [pid for pid in everything if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+        assert not alive
+        assert "gestopt" in server.log.read_text(encoding="utf-8")
+    # the record of the evening: offline, Dutch, with the priority of the room
+    from typer.testing import CliRunner
+
+    from wijkkit.cli import app
+
+    result = CliRunner().invoke(app, ["kenniskring", "verslag", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    path = result.output.split("Verslag: ", 1)[1].split("\n")[0].strip()
+    html = open(path, encoding="utf-8").read()
+    assert "Verslag van de kenniskring" in html and "<script" not in html and "http" not in html.replace(
+        "http-equiv", "")
+    assert "minder dan 5 keer gekozen" in html  # one mark in the test, below the threshold of 5
+    from pathlib import Path
+
+    from tests.browser import offline_file_page
+
+    with offline_file_page(Path(path)) as page:
+        screenshot(page, "zaal-verslag.png")
+        assert all(r.startswith("file:") for r in page.requests)
+    theorie = (project.root / "verandertheorie.yml").read_text(encoding="utf-8")
+    assert "kenniskring-1" not in theorie  # the proposal is a separate file, never an edit
