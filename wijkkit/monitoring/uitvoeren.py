@@ -109,14 +109,13 @@ def chart_hashes(executed: Path) -> dict[str, str]:
 
 def check_theory(project: Project) -> None:
     """A progress report needs a filled-in theory of change: say what to add, in one Dutch message."""
-    import yaml
-
     from wijkkit.monitoring.verandertheorie import load_verandertheorie
+    from wijkkit.yamlfile import parse_yaml
 
     path = project.verandertheorie_path
     try:
-        empty = not path.exists() or not yaml.safe_load(path.read_text(encoding="utf-8") or "")
-    except (UnicodeDecodeError, yaml.YAMLError, OSError):
+        empty = not path.exists() or not parse_yaml(path.read_text(encoding="utf-8") or "", path.name)
+    except (UnicodeDecodeError, WijkkitInputError, OSError):
         empty = False  # load_verandertheorie below says what is wrong, with the place
     if empty:
         raise WijkkitInputError(Probleem(

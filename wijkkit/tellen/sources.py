@@ -5,6 +5,7 @@ Readers in :mod:`wijkkit.tellen.readers` build on this; they never open files th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
@@ -172,6 +173,8 @@ def _header_text(cell) -> str:
 def _read_csv(path: Path, bestand: str, encoding: str, delimiter: str | None, *, tekst: bool = False,
               data: bytes | None = None) -> RawTable:
     data = path.read_bytes() if data is None else data
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode-tekst": its BOM says so
+        encoding = "utf-16"
     utf8 = encoding.replace("-sig", "").lower().replace("_", "-") in ("utf-8", "utf8")
     # Arrow checks UTF-8 while it parses; a whole-file decode only where another encoding asks for it, or to
     # name the place of a byte Arrow refused
@@ -192,7 +195,7 @@ def _read_csv(path: Path, bestand: str, encoding: str, delimiter: str | None, *,
         return _read_old_statline(text.replace("\r\n", "\n").replace("\r", "\n"), bestand)
     if delimiter is None:
         delimiter = max(DELIMITERS, key=first_line.count)
-    header = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter, quotechar='"'), [])]
+    header = [h.strip() for h in next(iter(_csv_rows([first_line], bestand, delimiter)), [])]
     broken = _broken_quotes(header, delimiter)
     if broken:
         raise WijkkitInputError(Probleem(bestand, AANHALINGSTEKENS, rij=1, gevonden=broken))
@@ -210,6 +213,19 @@ def _read_csv(path: Path, bestand: str, encoding: str, delimiter: str | None, *,
     if not tekst:
         _check_quotes(arrow, bestand, delimiter)
     return table
+
+
+def _csv_rows(lines, bestand: str, delimiter: str) -> list[list[str]]:
+    """Rows by Python's csv module, its refusals in Dutch with the row (its own reasons are English)."""
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"')
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        te_lang = "field larger" in str(exc)
+        raise WijkkitInputError(Probleem(
+            bestand, f"cellen van hoogstens {csv.field_size_limit():,} tekens".replace(",", ".") if te_lang
+            else "geldige CSV-tekst", rij=reader.line_num or 1,
+            gevonden="een langere cel (ontbreekt er een aanhalingsteken?)" if te_lang else None)) from exc
 
 
 def pa_binary(kind) -> bool:
@@ -364,7 +380,7 @@ def _read_old_statline(text: str, bestand: str) -> RawTable:
 
     Becomes the shape of today's export: one header row with "A/B/C (unit)" per column.
     """
-    rows = list(csv.reader(io.StringIO(text), delimiter=";", quotechar='"'))
+    rows = _csv_rows(io.StringIO(text), bestand, ";")
     title = rows[0][0].strip() if rows else ""
     index = 1
     while index < len(rows) and not any(c.strip() for c in rows[index]):

@@ -7,7 +7,9 @@ all-or-nothing.
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +22,7 @@ from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.tellen.sources import find_column, missing_column_problem, read_raw
 from wijkkit.vertellen.model import STORY_FIELDS, Verhaal
 from wijkkit.weergave import getal
-from wijkkit.yamlfile import PYDANTIC_NL
+from wijkkit.yamlfile import PYDANTIC_NL, kort, parse_yaml
 
 
 @dataclass
@@ -63,12 +65,7 @@ def read_markdown(path: Path, defaults: Mapping | None = None, **_) -> list[Reco
     if not match:
         raise WijkkitInputError(Probleem(bestandsnaam(path), "YAML-kop tussen twee regels '---' bovenaan",
                                          rij=1, gevonden=text.splitlines()[0][:40] if text else "leeg bestand"))
-    try:
-        meta = yaml.load(match[1], Loader=TextLoader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise WijkkitInputError(Probleem(bestandsnaam(path), "geldige YAML in de kop",
-                                         rij=mark.line + 2 if mark else None, gevonden=str(exc)[:60])) from exc
+    meta = parse_yaml(match[1], bestandsnaam(path), loader=TextLoader, eerste_rij=2) or {}
     if not isinstance(meta, dict):
         raise WijkkitInputError(Probleem(bestandsnaam(path), "velden als 'gebied: BU...' in de kop", rij=2))
     data = {**(defaults or {}), "id": path.stem, "bron": path.name, **meta, "tekst": match[2].strip()}
@@ -174,12 +171,16 @@ def _split_meta(lines: list[str]) -> tuple[dict, str]:
 
 
 def _read_text(path: Path) -> str:
+    """A text file by its byte order mark (Word's "Unicode-tekst" is UTF-16 with one), else UTF-8."""
     data = path.read_bytes()
+    encoding = ("utf-32" if data[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+                else "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig")
     try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise WijkkitInputError(Probleem(bestandsnaam(path), "tekst in UTF-8", rij=line,
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        wat = "tekst in UTF-8" if encoding == "utf-8-sig" else f"tekst in {encoding.upper()} (zoals het begin belooft)"
+        raise WijkkitInputError(Probleem(bestandsnaam(path), wat, rij=line,
                                          gevonden=f"byte 0x{data[exc.start]:02X}")) from exc
 
 
@@ -191,6 +192,23 @@ def find_story_files(source: str | Path | Iterable[str | Path]) -> list[Path]:
                           and not p.name.startswith((".", "~$", "README")))
         return [source]
     return [Path(p) for p in source]
+
+
+def _outside_or_special(path: Path, folder: Path | None) -> Probleem | None:
+    """A story folder is read as what is in it: a link that leads out of it (to /etc/passwd, to the project's key)
+    is refused, naming the link, and only regular files are read (a fifo would hang, a device would never end)."""
+    try:
+        target = path.resolve(strict=True)
+        regular = stat.S_ISREG(target.stat().st_mode)
+    except (OSError, RuntimeError):  # a broken link, or a loop of links
+        return Probleem(bestandsnaam(path), "een bestand dat bestaat (dit is een link naar niets)",
+                        gevonden=str(path))
+    if folder is not None and not target.is_relative_to(folder):
+        return Probleem(bestandsnaam(path), "een verhaal in de map zelf (links naar bestanden buiten de map worden "
+                        "niet gevolgd)", gevonden=f"een link naar {target}")
+    if not regular:
+        return Probleem(bestandsnaam(path), "een gewoon bestand", gevonden="een speciaal bestand (geen tekst)")
+    return None
 
 
 def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids: Iterable[str] = (),
@@ -205,10 +223,15 @@ def read_stories(source, *, gebieden: Iterable[str] | None = None, bestaande_ids
     """
     records: list[Record] = []
     problemen: list[Probleem] = []
+    folder = Path(source).resolve() if isinstance(source, (str, Path)) and Path(source).is_dir() else None
     for path in find_story_files(source):
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             problemen.append(Probleem(bestandsnaam(path), "een bestaand bestand of een map met verhalen (dit pad "
                                       "bestaat niet)", gevonden=str(path)))
+            continue
+        place = _outside_or_special(path, folder)
+        if place is not None:
+            problemen.append(place)
             continue
         importer = IMPORTERS.get(path.suffix.lower())
         if importer is None:
@@ -310,11 +333,13 @@ def _probleem(record: Record, err: dict) -> Probleem:
         verwacht = "alleen bekende velden: " + ", ".join(STORY_FIELDS)
     elif err["type"] == "string_too_long":
         limit = err.get("ctx", {}).get("max_length")
+        value = err.get("input")
         return Probleem(record.bestand, f"hoogstens {limit} tekens", record.rij, field,
-                        gevonden=f"{len(str(err.get('input')))} tekens")
+                        gevonden=f"{len(value)} tekens" if isinstance(value, str) else kort(value))
     elif err["type"] == "value_error":
         verwacht = str(err.get("ctx", {}).get("error", err["msg"]))
     else:
         verwacht = VERWACHT.get(field, PYDANTIC_NL.get(err["type"], err["msg"]))
-    gevonden = None if err["type"] == "missing" else str(err.get("input"))[:60]
+    value = err.get("input")
+    gevonden = None if err["type"] == "missing" else kort(value)
     return Probleem(record.bestand, verwacht, record.rij, field, gevonden=gevonden)
