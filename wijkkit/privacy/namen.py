@@ -26,6 +26,12 @@ SURNAME_ZIPF = 4.5  # a capitalised word after a first name this rare is its sur
 NAME_MAX_ZIPF = 5.0  # more common than this ("De", "Groot", "Mei") and a capital is no sign of a name
 LONE_SURNAME_ZIPF = 4.0  # a surname that is also a common word ("Haven", "Bakker") needs a first name or title
 RARE_ZIPF = 2.1  # a capitalised word mid-sentence rarer than this is taken for a name ("Xiomara", "Haddou")
+# Titles before a name written in capitals; the name after them is a name even when no list knows it.
+TITLE_WORDS = {"mevrouw", "meneer", "mevr", "dhr", "mw", "juf", "meester", "familie", "fam", "dokter", "dr", "oom",
+               "tante", "opa", "oma", "buurman", "buurvrouw"}
+# Verbs after a lone unknown word at the start of a sentence that make it a person ("Xandrio zei ...").
+SPEECH_VERBS = {"zei", "zegt", "vertelde", "vertelt", "vroeg", "vraagt", "riep", "roept", "antwoordde", "antwoordt",
+                "schreef", "schrijft", "appte", "appt", "belde", "belt", "meldde", "meldt", "lachte", "zuchtte"}
 # Capitalised words that are not people, however rare: shops, organisations, feasts, apps.
 INTERFIX_WORDS = {"van", "de", "der", "den", "el", "al", "ter", "ten", "'t", "te", "bin", "ben", "da", "di", "du", "le"}
 NOT_NAMES = {
@@ -130,10 +136,14 @@ def capital_names(text: str) -> Iterable[Span]:
         while j < len(words) and caps(j) and not text[words[j - 1].end():words[j].start()].strip():
             j += 1
         run = [w.group().casefold() for w in words[i:j]]
-        if 2 <= len(run) <= 4 and (run[0] in lists["voornaam"] or any(r in lists["achternaam"] for r in run[1:])) \
-                and not any(r in NOT_NAMES for r in run if r not in INTERFIX_WORDS):
-            yield Span(words[i].start(), words[j - 1].end(), "PERSOON", text[words[i].start():words[j - 1].end()],
-                       "namen")
+        first = i + 1 if run[0] in TITLE_WORDS and len(run) >= 2 else i  # "MEVROUW KARIMA OUALI": the title stays
+        name = run[first - i:]
+        titled = first > i
+        if 1 <= len(name) <= 4 and (titled or len(name) >= 2) \
+                and (titled or name[0] in lists["voornaam"] or any(r in lists["achternaam"] for r in name[1:])) \
+                and not any(r in NOT_NAMES for r in name if r not in INTERFIX_WORDS):
+            yield Span(words[first].start(), words[j - 1].end(), "PERSOON",
+                       text[words[first].start():words[j - 1].end()], "namen")
         i = j
 
 
@@ -169,8 +179,11 @@ def capitalised_names(text: str) -> Iterable[Span]:
             return True
         if zipf(folded) >= NAME_MAX_ZIPF:
             return False
-        if _sentence_start(text, words[k].start()) or folded in lists["plaats"]:
+        if folded in lists["plaats"]:
             return False
+        if _sentence_start(text, words[k].start()):  # "Xandrio zei": a word Dutch does not know, then a speech verb
+            return (k + 1 < len(words) and words[k + 1].group().casefold() in SPEECH_VERBS
+                    and not text[words[k].end():words[k + 1].start()].strip() and zipf(folded) < RARE_ZIPF)
         return (folded in lists["achternaam"] and zipf(folded) < LONE_SURNAME_ZIPF) or zipf(folded) < RARE_ZIPF
 
     def surname_like(k: int) -> bool:

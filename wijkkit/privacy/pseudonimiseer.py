@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -85,6 +86,30 @@ def _ordinary_word_opening_a_sentence(text: str, start: int, value: str) -> bool
             and is_known(folded, lang="nl") and not re.match(r"\s+[A-Z]", text[start + len(value):]))
 
 
+_HIDDEN_OR_WIDE = re.compile(r"[^\x00-\x7f\u00c0-\u017f]")
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """The text as detectors should read it: format characters (zero-width space and joiners, soft hyphen, BOM)
+    left out and each character in its NFKC form (full-width digits and letters, non-breaking spaces, ligatures).
+    Returns it with, per character, the start and end offset of the original character it came from; the text
+    itself (the same object) when nothing changes, which is almost always."""
+    if not _HIDDEN_OR_WIDE.search(text):
+        return text, [], []
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
+        folded = unicodedata.normalize("NFKC", char) if ord(char) > 0x7f else char
+        pieces.append(folded)
+        starts += [index] * len(folded)
+        ends += [index + 1] * len(folded)
+    plain = "".join(pieces)
+    return (text, [], []) if plain == text else (plain, starts, ends)
+
+
 _deduce = None
 _deduce_lock = threading.Lock()
 
@@ -114,6 +139,16 @@ class Pseudonimiseerder:
         self.detectors = [DETECTORS[name] for name in (detectors or DETECTORS)]
 
     def detect(self, text: str) -> list[Span]:
+        """Spans in ``text``; found in its normalised form (see :func:`normalise`) and placed back on the original,
+        so "06\u200b12345678" and full-width "０６-１２３４５６７８" are found like "0612345678"."""
+        plain, starts, ends = normalise(text)
+        spans = self._detect(plain)
+        if plain is text:
+            return spans
+        return [Span(starts[s.start], ends[s.end - 1], s.categorie, text[starts[s.start]:ends[s.end - 1]], s.bron,
+                     s.vervanging) for s in spans]
+
+    def _detect(self, text: str) -> list[Span]:
         spans = [span for detect in self.detectors for span in detect(text)]
         if self.use_deduce:
             spans += self._deduce_spans(text)
