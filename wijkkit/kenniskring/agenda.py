@@ -70,19 +70,22 @@ def remove_prioriteit(store: Store, *, bijeenkomst_id: int | None, deelnemer: st
 def prioriteiten(store: Store, *, bijeenkomst_id: int | None = None, alle: bool = False) -> pd.DataFrame:
     """The marks of one evening (or, with ``alle``, of every evening)."""
     query = select(Prioriteit.bijeenkomst_id, Prioriteit.deelnemer, Prioriteit.gebied, Prioriteit.thema,
-                   Prioriteit.zin, Prioriteit.created_at).order_by(Prioriteit.id)
+                   Prioriteit.zin, Prioriteit.created_at, Prioriteit.pseudo_niveau == "volledig").order_by(Prioriteit.id)
     if not alle:
         query = query.where(Prioriteit.bijeenkomst_id.is_(None) if bijeenkomst_id is None
                             else Prioriteit.bijeenkomst_id == bijeenkomst_id)
     with store.read() as session:
         rows = session.execute(query).all()
-    return pd.DataFrame(rows, columns=["bijeenkomst_id", "deelnemer", "gebied", "thema", "zin", "created_at"])
+    return pd.DataFrame(rows, columns=["bijeenkomst_id", "deelnemer", "gebied", "thema", "zin", "created_at",
+                                       "verwerkt"])
 
 
 def telling(frame: pd.DataFrame) -> pd.DataFrame:
     """Marks per gebied and theme, most first, with the sentences in the order they were given."""
     if frame.empty:
         return pd.DataFrame(columns=["gebied", "thema", "stemmen", "zinnen"])
+    # a sentence is shown once the full pass has run over it (the light pass misses house numbers and initials)
+    frame = frame.assign(zin=frame["zin"].where(frame["verwerkt"], "")) if "verwerkt" in frame else frame
     grouped = frame.groupby(["gebied", "thema"], sort=False)
     out = grouped.agg(stemmen=("deelnemer", "nunique"), zinnen=("zin", lambda z: [s for s in z if s])).reset_index()
     return out.sort_values(["stemmen", "gebied", "thema"], ascending=[False, True, True]).reset_index(drop=True)

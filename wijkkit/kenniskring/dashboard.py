@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import deque
 from datetime import date
 from html import escape
 
@@ -25,7 +26,7 @@ import ipywidgets as w
 
 from wijkkit.kenniskring.kaartwidget import KlikbareKaart, Scherm
 from wijkkit.kenniskring.klaar import mark_ready
-from wijkkit.kenniskring.velden import ROLLEN, VELDEN
+from wijkkit.kenniskring.velden import BEWAREN_PER_MINUUT, MAX_VELD, ROLLEN, VELDEN
 from wijkkit.kleuren import KNELPUNT, KRACHT, ROND
 
 CSS = """<style>
@@ -93,9 +94,10 @@ CSS = """<style>
 }
 </style>"""
 TABS = ["Cijfers", "Verhalen", "Samen bekeken", "Kaart", "Duiding", "Aandacht"]
+TE_SNEL = ("<p class='wk-fout'>Even wachten: er is op deze pagina net al een paar keer iets bewaard. Probeer het "
+           "over een minuut opnieuw.</p>")
 FOUT = ("<p class='wk-fout'>Dit deel kon niet worden getoond. Vraag de begeleider van de kenniskring om in het "
         "logboek van de server te kijken.</p>")
-MAX_VELD = 4000  # characters per answer of a duiding: a few paragraphs, not a document
 SMAL = 700  # CSS pixels: narrower is a phone (charts at its width, the profile as a list)
 
 
@@ -125,6 +127,7 @@ class Dashboard(w.VBox):
         self.info = info
         self.namen, self.niveaus, self.labels = info["namen"], info["niveaus"], info["labels"]
         self.gebied, self.thema = info["gebied"], info["thema"]
+        self._bewaard: deque[float] = deque()
         self.deelnemer = uuid.uuid4().hex  # this page in the room: counts marks, never names a person
         self._stil = False  # True while the page itself sets its controls
         self._getoond: dict[str, tuple] = {}
@@ -383,11 +386,24 @@ class Dashboard(w.VBox):
         self.kaart_noten.value = answer.get("noten", "")
 
     # ------------------------------------------------------------------ duiding
+    def _te_snel(self) -> bool:
+        """At most BEWAREN_PER_MINUUT saves per page and minute: a page driven by a script cannot fill the store."""
+        now = time.monotonic()
+        while self._bewaard and now - self._bewaard[0] > 60:
+            self._bewaard.popleft()
+        if len(self._bewaard) >= BEWAREN_PER_MINUUT:
+            return True
+        self._bewaard.append(now)
+        return False
+
     def _on_save(self, _=None) -> None:
         texts = {veld: widget.value for veld, widget in self.velden.items()}
         if any(len(t) > MAX_VELD for t in texts.values()):
             self.form_melding.value = (f"<p class='wk-fout'>Niet bewaard: een antwoord is langer dan {MAX_VELD} tekens. "
                                        "Maak het korter, of bewaar de lange tekst zelf.</p>")
+            return
+        if self._te_snel():
+            self.form_melding.value = TE_SNEL
             return
         self.form_melding.value = "<p class='wk-melding'>Bezig met bewaren (namen worden vervangen)…</p>"
         try:
@@ -407,6 +423,9 @@ class Dashboard(w.VBox):
             self._render("Duiding")
 
     def _on_export(self, _=None) -> None:
+        if self._te_snel():
+            self.export_link.value = TE_SNEL
+            return
         self.export_link.value = "<p class='wk-melding'>Bezig met de samenvatting…</p>"
         try:
             answer = self.bron.samenvatting(self.gebied, self.thema)
@@ -429,7 +448,8 @@ class Dashboard(w.VBox):
                                            "tekens.</p>")
             return
         try:
-            answer = self.bron.zet_prioriteit(self.deelnemer, self.gebied, self.thema, zin)
+            answer = (self.bron.zet_prioriteit(self.deelnemer, self.gebied, self.thema, zin) if not self._te_snel()
+                      else {"ok": False, "melding": TE_SNEL})
         except Exception:
             answer = {"ok": False, "melding": FOUT}
         self.aandacht_melding.value = answer["melding"]

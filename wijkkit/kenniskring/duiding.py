@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from wijkkit.store import Store
 from wijkkit.store.models import Duiding
 
-from wijkkit.kenniskring.velden import ROLLEN, VELDEN  # noqa: F401  (re-exported)
+from wijkkit.kenniskring.velden import MAX_AANWEZIG, MAX_VELD, ROLLEN, VELDEN  # noqa: F401  (re-exported)
 
 
 def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_we: str = "", verklaring: str = "",
@@ -31,7 +31,11 @@ def add_duiding(store: Store, *, gebied: str, thema: str, datum: date, wat_zien_
     texts = {"wat_zien_we": wat_zien_we, "verklaring": verklaring, "wat_willen_we": wat_willen_we}
     if not any(t.strip() for t in texts.values()):
         raise ValueError("vul minstens één van de drie vragen in")
+    if any(len(t) > MAX_VELD for t in texts.values()):
+        raise ValueError(f"een antwoord is langer dan {MAX_VELD} tekens; maak het korter")
     aanwezigen = {rol: int(n) for rol, n in (aanwezigen or {}).items() if int(n) > 0}
+    if any(n > MAX_AANWEZIG for n in aanwezigen.values()):
+        raise ValueError(f"hoogstens {MAX_AANWEZIG} aanwezigen per rol")
     unknown = set(aanwezigen) - set(ROLLEN)
     if unknown:
         raise ValueError(f"onbekende rol(len): {', '.join(sorted(unknown))}; kies uit {', '.join(ROLLEN)}")
@@ -106,8 +110,16 @@ def duidingen(store: Store, *, gebied: str | None = None, thema: str | None = No
     with store.read() as session:
         rows = [{"id": d.id, "gebied": d.gebied, "thema": d.thema, "datum": d.datum, "wat_zien_we": d.wat_zien_we,
                  "verklaring": d.verklaring, "wat_willen_we": d.wat_willen_we, "aanwezigen": d.aanwezigen or {},
-                 "ingevoerd_door": d.ingevoerd_door} for d in session.scalars(query)]
-    return pd.DataFrame(rows, columns=["id", "gebied", "thema", "datum", *VELDEN, "aanwezigen", "ingevoerd_door"])
+                 "ingevoerd_door": d.ingevoerd_door, "verwerkt": d.pseudo_niveau == "volledig"}
+                for d in session.scalars(query)]
+    return pd.DataFrame(rows, columns=["id", "gebied", "thema", "datum", *VELDEN, "aanwezigen", "ingevoerd_door",
+                                       "verwerkt"])
+
+
+# What others see of a duiding (or a sentence) that only had the light pass: the light pass misses what the name
+# model finds (house numbers as "12-II", initials, double surnames), so the text waits for the full pass.
+WORDT_VERWERKT = ("deze duiding wordt nog verwerkt: namen en adressen worden eruit gehaald. Over een minuut staat "
+                  "ze hier.")
 
 
 def aanwezigen_tekst(aanwezigen: dict[str, int]) -> str:

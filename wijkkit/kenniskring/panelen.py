@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from wijkkit.charts import KNELPUNT, KRACHT, NEUTRAAL_SCHAAL, ROND, style, svg
-from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, add_duiding, duidingen
+from wijkkit.kenniskring.duiding import VELDEN, WORDT_VERWERKT, aanwezigen_tekst, add_duiding, duidingen
 from wijkkit.kenniskring.gegevens import Kenniskring
 from wijkkit.kenniskring.samenvatting import development_chart, figure_charts, profile_chart, write_summary
 from wijkkit.weergave import esc
@@ -208,8 +208,9 @@ class Panelen:
         items = "".join(
             f"<div class='wk-tekst wk-duiding'><b>{d.datum:%d-%m-%Y}</b> · aanwezig: "
             f"{esc(aanwezigen_tekst(d.aanwezigen))}"
-            + "".join(f"<br><b>{esc(vraag)}</b> {esc(getattr(d, veld))}"
-                      for veld, vraag in VELDEN.items() if getattr(d, veld)) + "</div>"
+            + ("".join(f"<br><b>{esc(vraag)}</b> {esc(getattr(d, veld))}"
+                       for veld, vraag in VELDEN.items() if getattr(d, veld)) if d.verwerkt
+               else f"<br><i>{esc(WORDT_VERWERKT)}</i>") + "</div>"
             for d in notes.itertuples())
         return (f"<p class='wk-tekst'><b>Eerdere duidingen over {esc(label.lower())} in {esc(naam)}</b></p>{items}"
                 if items else "<p class='wk-tekst'>Nog geen duiding vastgelegd voor dit gebied en thema.</p>")

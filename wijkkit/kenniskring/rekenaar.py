@@ -56,9 +56,30 @@ class RekenaarBron:
         return call
 
 
+def nothing_to_the_visitor() -> None:
+    """In a visitor's kernel, errors and warnings go to the server's log, never over the websocket: a failing
+    widget callback or a bogus message a visitor sends would otherwise return a traceback with the server's
+    paths (the kernel spec also turns off ipykernel's capture of the process's own stderr, see serve)."""
+    import sys
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def _showtraceback(etype, evalue, stb) -> None:
+        print(f"kenniskring-kernel: {etype}: {evalue}", file=sys.__stderr__, flush=True)
+        print("\n".join(stb), file=sys.__stderr__, flush=True)
+
+    shell._showtraceback = _showtraceback
+    sys.stderr = sys.__stderr__
+
+
 def bron_voor(project):
     """The rekenaar when this kernel serves a page, else the answers computed here."""
     if os.environ.get("WIJKKIT_REKENAAR"):
+        nothing_to_the_visitor()
         return RekenaarBron()
     from wijkkit.kenniskring.gegevens import Kenniskring
     from wijkkit.kenniskring.panelen import Panelen

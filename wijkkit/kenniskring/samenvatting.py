@@ -17,7 +17,7 @@ import vl_convert as vlc
 
 from wijkkit.weergave import getal as nl_number
 from wijkkit.weergave import met_eenheid
-from wijkkit.kenniskring.duiding import VELDEN, aanwezigen_tekst, duidingen
+from wijkkit.kenniskring.duiding import VELDEN, WORDT_VERWERKT, aanwezigen_tekst, duidingen
 
 CSS = """
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 18px; line-height: 1.5; color: #1a1a1a;
@@ -156,8 +156,8 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
     if notes.empty:
         parts.append("<p>Nog geen duiding vastgelegd.</p>")
     for d in notes.itertuples():
-        velden = "".join(f"<p><b>{e(vraag)}</b><br>{e(getattr(d, veld))}</p>" for veld, vraag in VELDEN.items()
-                         if getattr(d, veld))
+        velden = ("".join(f"<p><b>{e(vraag)}</b><br>{e(getattr(d, veld))}</p>" for veld, vraag in VELDEN.items()
+                          if getattr(d, veld)) if d.verwerkt else f"<p><i>{e(WORDT_VERWERKT)}</i></p>")
         parts.append(f"<div class='duiding'><p class='sub'>{d.datum:%d-%m-%Y} · aanwezig: "
                      f"{e(aanwezigen_tekst(d.aanwezigen))}</p>{velden}</div>")
     parts.append("<footer>Verhalen zijn gepseudonimiseerd; citaten alleen met toestemming van de verteller; "

@@ -85,6 +85,15 @@ def offline_template(target: Path) -> Path:
 
     (dest / "login.html").write_text(LOGIN_PAGE, encoding="utf-8")  # zaalmodus: the code, in Dutch
     (dest / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    # the visitors' kernel: ipykernel would forward what the process writes to its stderr (its own log, with
+    # tracebacks and paths) to the browser; here it stays in the server's terminal
+    spec = target / "kernels" / "python3"
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.capture_fd_output=False"],
+        "display_name": "Python 3 (kenniskring)", "language": "python", "metadata": {"debugger": False}}),
+        encoding="utf-8")
     return target
 
 

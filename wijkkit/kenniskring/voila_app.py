@@ -80,9 +80,63 @@ def _dutch_login() -> None:
     VoilaLoginHandler._render = _render
 
 
+def _melding(titel: str, uitleg: str) -> str:
+    import jinja2
+
+    from wijkkit.kenniskring.zaal import MELDING_PAGE
+
+    return jinja2.Environment(autoescape=True).from_string(MELDING_PAGE).render(titel=titel, uitleg=uitleg)
+
+
+def _dutch_errors() -> None:
+    """Every error page a visitor can reach is a short Dutch page: Jupyter's own where it renders (Voila's template
+    is Dutch), else ours. jupyter_server's /logout and Voila's template file handler otherwise answer a bare 500
+    (their templates need settings Voila does not have); a malformed template path is "not found"."""
+    from jupyter_server.auth.decorator import allow_unauthenticated
+    from jupyter_server.auth.logout import LogoutHandler
+    from jupyter_server.base.handlers import JupyterHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    from wijkkit.kenniskring.zaal import AFGEMELD, FOUT_ANDERS, FOUTEN
+
+    def plain(self, status_code: int, **_kwargs) -> None:
+        self.clear()
+        self.set_status(status_code)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(_melding(*FOUTEN.get(status_code, FOUT_ANDERS)))
+
+    jupyter_error = JupyterHandler.write_error
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        try:
+            jupyter_error(self, status_code, **kwargs)
+        except Exception:  # its template could not be drawn: ours instead, the details stay in the log
+            self.log.warning("Foutpagina %s vervangen door de Nederlandse", status_code, exc_info=True)
+            plain(self, status_code)
+
+    web.RequestHandler.write_error = plain
+    JupyterHandler.write_error = write_error
+
+    def logout(self) -> None:
+        self.identity_provider.clear_login_cookie(self)
+        self.finish(_melding(*AFGEMELD))
+
+    LogoutHandler.get = allow_unauthenticated(logout)
+    parse = TemplateStaticFileHandler.parse_url_path
+
+    def parse_url_path(self, path):
+        try:
+            return parse(self, path)
+        except (ValueError, AssertionError):
+            raise web.HTTPError(404) from None
+
+    TemplateStaticFileHandler.parse_url_path = parse_url_path
+
+
 def main(argv: list[str] | None = None) -> int:
     _accept_same_origin_beacon()
     _dutch_login()
+    _dutch_errors()
     from voila.app import Voila
 
     Voila.launch_instance(argv=argv if argv is not None else sys.argv[1:])

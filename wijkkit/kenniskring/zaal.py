@@ -32,6 +32,25 @@ button { font-size: 22px; min-height: 48px; padding: 6px 20px; margin-top: 12px;
 """
 
 
+MELDING_PAGE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kenniskring</title>
+<style>body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 20px; max-width: 30em; margin: 8vh auto;
+padding: 0 20px; color: #1a1a1a; line-height: 1.5; } h1 { font-size: 26px; }</style></head>
+<body><h1>{{ titel }}</h1><p>{{ uitleg }}</p></body></html>
+"""
+
+# What a visitor reads for an HTTP error: never a traceback, a path or a server's English.
+FOUTEN = {
+    403: ("Geen toegang", "Deze pagina is niet voor bezoekers."),
+    404: ("Niet gevonden", "Deze pagina bestaat niet. Ga terug naar de kenniskring-pagina."),
+    405: ("Niet mogelijk", "Dit kan op deze pagina niet."),
+}
+FOUT_ANDERS = ("Er ging iets mis", "De pagina kon dit niet afmaken. Probeer het opnieuw; blijft het misgaan, vraag "
+               "het de begeleider in de zaal.")
+AFGEMELD = ("Afgemeld", "Je bent afgemeld. Wil je weer meekijken? Scan de QR-code op het scherm of typ de code.")
+
+
 def session_code(length: int = 8) -> str:
     return "".join(secrets.choice(LETTERS) for _ in range(length))
 
