@@ -8,7 +8,8 @@ A ``.qdpx`` is a zip with ``project.qde`` (XML, valid against the 2019 project s
   the theme and one for the valence; a code on the whole story spans the whole text and says so in
   its ``<Description>`` ("heel verhaal");
 - memos are ``<Note>`` elements with their text both inline and as a plain-text file (QualCoder reads
-  the file), referenced where the standard puts them: from the story (``<NoteRef>``), from the
+  the file), referenced where the standard puts them: from the story (``<NoteRef>``, and the text in the
+  story's ``<Description>``, where QualCoder reads a source memo), from the
   theme's coding in that story (``<Coding><NoteRef>``), and for a memo on a theme alone with a
   ``<Link>``; a coding memo is also the selection's ``<Description>``, which QualCoder and MAXQDA show;
 - gebieden are named ``<Case>`` elements with their code and name and a ``<SourceRef>`` per story;
@@ -167,8 +168,15 @@ def _source(parent, story: Story, applied: pd.DataFrame, code_memos, story_memos
         if isinstance(row.valentie, str) and row.valentie:
             _coding(selection, _guid("valentie", row.valentie), row.codeur, row.id, row.created_at, "v")
     unplaced = [m for (sid, _), ms in code_memos.items() if sid == story.id for m in ms if m.id not in linked]
-    for memo in story_memos.get(story.id, []) + unplaced:
+    story_level = story_memos.get(story.id, []) + unplaced
+    for memo in story_level:
         etree.SubElement(source, Q("NoteRef"), targetGUID=_guid("memo", memo.id))
+    if story_level:
+        # QualCoder reads a source's memo from its Description (as its own export writes it) and drops a source-level
+        # NoteRef, which it takes for an annotation without a place; the schema puts Description first
+        description = etree.Element(Q("Description"))
+        description.text = xml_text("\n\n".join(m.tekst for m in story_level))
+        source.insert(0, description)
     values = {"gebied": story.gebied, "gebied_naam": namen.get(story.gebied, ""), "methode": story.methode,
               "verteller_rol": story.verteller_rol, "toestemming": story.toestemming,
               "verzamelaar": story.verzamelaar, "datum": story.datum, "taal": story.taal, "bron": story.bron,
