@@ -66,7 +66,13 @@ def test_dashboard_session(project):
         page.click(".wk-bewaar")
         page.wait_for_selector("text=De duiding is bewaard", timeout=60_000)
         page.wait_for_selector("text=7 bewoners, 3 professionals", timeout=30_000)
+        # until the full pass (name model) has run, others see that it is being processed, not the light text
+        page.wait_for_selector("text=deze duiding wordt nog verwerkt", timeout=30_000)
+        assert "De buurtkamer is dicht." not in page.inner_text("body")
         screenshot(page, "dashboard-duiding.png")
+        from wijkkit.kenniskring.nabewerking import nabewerken
+
+        nabewerken(project)  # what the server's background pass does every 30 s
 
         page.click(".wk-exporteer")
         link = page.wait_for_selector(".wk-export-link a", timeout=60_000)

@@ -212,6 +212,13 @@ def test_qdpx_validates_and_keeps_the_standard_order(coded, tmp_path, schemas):
         assert note.findtext("{*}PlainTextContent")
         assert f"sources/{note.get('plainTextPath').removeprefix('internal://')}" in names
     assert len(list(root.iter("{*}PlainTextSelection"))) == 5  # 3 + 1 in v1, 1 in v2 (the other withdrawn)
+    # a story's memo is also the source's Description: QualCoder reads a source memo there, not from a NoteRef
+    v1 = sources[0]
+    refs = [n.get("targetGUID") for n in v1.findall("{*}NoteRef")]
+    texts = [next(n for n in notes if n.get("guid") == g).findtext("{*}PlainTextContent") for g in refs]
+    assert texts == ["Schimmel komt vaker voor in Rietveld."]  # the memo on v1 without a theme (fixture above)
+    assert local(v1[0]) == "Description" and v1.findtext("{*}Description") == "\n\n".join(texts)
+    assert sources[1].find("{*}Description") is None  # v2 has no story memo
 
 
 @pytest.mark.parametrize("variant", ["leeg", "zonder-toestemming", "crlf", "groepen-en-controletekens"])
