@@ -41,7 +41,8 @@ CASES = {
     "alleen kopregel": (text_file("kwb-2022.csv", HEADER + "\n"), 2, None, "gegevens"),
     "verkeerde codering": (text_file("kwb-2022.csv", f"{HEADER}\nGM0001;Zoë;1;2\n", encoding="cp1252"),
                            2, None, "UTF-8"),
-    "utf-16": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\n", encoding="utf-16"), 1, None, "UTF"),
+    # UTF-16 without a byte order mark cannot be told from a binary file (with one it is read: see below)
+    "utf-16 zonder bom": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\n", encoding="utf-16-le"), 1, None, "UTF"),
     "kapot excelbestand": (text_file("kwb-2022.xlsx", b"PK\x03\x04 dit is geen excel"), None, None, "Excel"),
     "rij met te veel velden": (text_file("kwb-2022.csv", f"{HEADER}\n{GOOD};extra\n"), 2, None, "velden"),
     "geen jaartal": (text_file("kerncijfers.csv", f"{HEADER}\n{GOOD}\n"), None, None, "jaartal"),
@@ -175,3 +176,16 @@ def test_a_store_that_cannot_be_opened_is_one_dutch_message_without_password(dem
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and word in done.stderr and "[store] url" in done.stderr
     assert "geheim" not in done.stderr
+
+
+def test_a_utf16_file_with_its_byte_order_mark_reads_like_utf8(tmp_path, isolated_cache):
+    """Excel's "Unicode-tekst" is UTF-16 with a BOM: read by that mark, the same figures as the UTF-8 file."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    utf8 = text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\n")(tmp_path / "a")
+    utf16 = text_file("kwb-2022.csv", f"{HEADER}\n{GOOD}\n", encoding="utf-16")(tmp_path / "b")
+    assert utf16.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    expected = load_indicators(utf8, cache_dir=isolated_cache)
+    got = load_indicators(utf16, cache_dir=isolated_cache)
+    assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))
+    assert 1000 in set(got["waarde"]) and 55 in set(got["waarde"])  # the values of GOOD
