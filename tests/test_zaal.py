@@ -6,6 +6,7 @@ The page is served with ``--zaal`` on all interfaces; the tests reach it at 127.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 import urllib.error
@@ -66,6 +67,17 @@ def _full_pass_done(store) -> None:
         session.execute(update(Prioriteit).values(pseudo_niveau="volledig"))
 
 
+def test_one_mark_draws_a_bar_within_the_beamer(project):
+    from wijkkit.kenniskring.agenda import add_prioriteit, start_bijeenkomst, tally_html
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    kring = Kenniskring(project)
+    avond = start_bijeenkomst(kring.store, "een stem")
+    add_prioriteit(kring.store, bijeenkomst_id=avond, deelnemer="p", gebied="WK999901", thema="wonen", zin="")
+    widths = [int(w) for w in re.findall(r"width:(\d+)%", tally_html(kring, bijeenkomst_id=avond))]
+    assert len(widths) == 1 and 0 < widths[0] <= 100
+
+
 def test_the_tally_shows_sentences_only_from_the_threshold(project):
     from wijkkit.kenniskring.agenda import add_prioriteit, start_bijeenkomst, tally_html
     from wijkkit.kenniskring.gegevens import Kenniskring
@@ -78,6 +90,8 @@ def test_the_tally_shows_sentences_only_from_the_threshold(project):
     _full_pass_done(kring.store)
     html = tally_html(kring, bijeenkomst_id=avond)
     assert f">minder dan {kring.drempel}<" in html and f">{kring.drempel - 1}<" not in html
+    widths = [int(w) for w in re.findall(r"width:(\d+)%", html)]
+    assert widths and all(0 < w <= 100 for w in widths)  # a bar never runs off the beamer
     assert "zin nummer" not in html
     add_prioriteit(kring.store, bijeenkomst_id=avond, deelnemer="laatste", gebied="WK999903", thema="voorzieningen",
                    zin="<b>de buurtkamer</b>")

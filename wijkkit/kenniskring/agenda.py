@@ -98,13 +98,13 @@ def tally_html(kring, *, bijeenkomst_id: int | None) -> str:
     if tally.empty:
         return ("<p class='wk-tekst'>Nog niemand heeft iets op de lijst gezet. Kies hierboven een gebied en thema en "
                 "zeg in één zin waarom het aandacht verdient.</p>")
-    top = int(tally["stemmen"].max())
+    scale = max(int(tally["stemmen"].max()), kring.drempel)  # the longest bar is 100%; a hidden count is never longer
     rows = []
     for r in tally.itertuples():
         naam, label = kring.namen.get(r.gebied, r.gebied), kring.labels.get(r.thema, r.thema)
         # below the threshold a count is not shown (nor its exact bar): a small room can tell who marked what
         zichtbaar = r.stemmen >= kring.drempel
-        width = max(4, round(100 * r.stemmen / top)) if zichtbaar else max(4, round(100 * (kring.drempel - 1) / top / 2))
+        width = round(100 * (r.stemmen if zichtbaar else kring.drempel / 2) / scale)
         getal = str(r.stemmen) if zichtbaar else f"minder dan {kring.drempel}"
         zinnen = ("".join(f"<li>{esc(z)}</li>" for z in r.zinnen[:5]) if r.stemmen >= kring.drempel and r.zinnen
                   else "")
