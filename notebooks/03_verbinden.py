@@ -53,7 +53,8 @@ display(HTML(f"<p><b>{esc(kring.project.config.project.naam)}</b> · gebieden: "
 
 # %%
 kolommen = {"label": "thema", "cijfers": "de cijfers", "cijfers_jaren": "jaren", "verhalen_zeggen": "de verhalen",
-            "verhalen_publiek": "verhalen", "spanning": "spanning", "uitleg": "uitleg"}
+            "verhalen_publiek": "verhalen", "nog_niet_gecodeerd": "nog niet gecodeerd", "spanning": "spanning",
+            "uitleg": "uitleg"}
 tabellen = {}
 for gebied in gebieden:
     tabel_g = kring.kruistabel(gebied)

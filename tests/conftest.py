@@ -75,3 +75,23 @@ def pseudonimiseerder():
     from wijkkit.privacy.evaluatie import GEBIED_NAMEN_DEMO
 
     return Pseudonimiseerder(GEBIED_NAMEN_DEMO)
+
+
+def team_accepts_suggestions(project, codeur: str = "testcodeur") -> None:
+    """A coder who accepts every suggestion and finishes every story. Pages then show what the suggestions say,
+    as the team's codes: a story nobody coded counts with its suggestions only on themes where they proved
+    good enough (issue 24), and these tests are about what pages show, not about that choice."""
+    from sqlalchemy import select
+
+    from wijkkit.coderen.beslissingen import mark_done
+    from wijkkit.store.models import Coding, Story
+
+    store = project.open_store()
+    with store.session() as session:
+        rows = session.scalars(select(Coding).where(Coding.status == "suggested")).all()
+        session.add_all([Coding(story_id=c.story_id, segment_id=c.segment_id, thema=c.thema, valentie=c.valentie,
+                                status="accepted", codeur=codeur, start=c.start, end=c.end, bewijs=c.bewijs,
+                                term=c.term, suggestie_id=c.id) for c in rows])
+        stories = session.scalars(select(Story.id).where(Story.toestemming != "none")).all()
+    for story_id in stories:
+        mark_done(store, story_id, codeur)

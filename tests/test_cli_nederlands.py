@@ -46,7 +46,7 @@ def test_every_help_screen_is_dutch_and_loses_no_text():
     (["vertellen", "importeer", "--bestaat-niet"], "Onbekende optie: --bestaat-niet"),
     (["coderen", "toewijzen", "anna", "--aantal", "vijf"], "Ongeldige waarde voor '--aantal': verwacht een geheel getal"),
     (["tellen", "proffiel"], "Onbekende opdracht 'proffiel'. Bedoelde je 'profiel'?"),
-    (["vertellen", "evalueer"], "Het argument 'goudstandaard' ontbreekt."),
+    (["vertellen", "evalueer"], "Geef een goudstandaard (JSONL) of --cv 5."),
 ])
 def test_usage_errors_are_dutch(args, expected):
     result = runner.invoke(app, args, prog_name="wijkkit")

@@ -3,6 +3,7 @@ a duiding is stored, the summary opens offline, and no canary ever reaches the p
 
 import pytest
 
+from tests.conftest import team_accepts_suggestions
 from tests.browser import chromium_page, offline_file_page, open_page, require_browser, screenshot, voila_server
 from tests.kenniskring_project import CANARY_STRINGS, build
 from wijkkit.config import Project
@@ -18,6 +19,7 @@ def project(tmp_path_factory):
     root, _ = build(tmp_path_factory.mktemp("dash") / "demo")
     proj = Project.load(root)
     import_stories(proj, root / "stories", door="test")
+    team_accepts_suggestions(proj)
     return proj
 
 

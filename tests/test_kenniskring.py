@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import team_accepts_suggestions
 from tests.kenniskring_project import CANARY_STRINGS, build
 from wijkkit.config import Project
 from wijkkit.errors import WijkkitInputError
@@ -20,6 +21,7 @@ def kring_project(tmp_path_factory):
     root, planted = build(tmp_path_factory.mktemp("kring") / "demo")
     project = Project.load(root)
     import_stories(project, root / "stories", door="test")
+    team_accepts_suggestions(project)
     return project, planted
 
 

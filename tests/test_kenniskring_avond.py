@@ -15,6 +15,7 @@ import urllib.request
 
 import pytest
 
+from tests.conftest import team_accepts_suggestions
 from tests.browser import chromium_page, free_port, open_page, require_browser, screenshot, served
 from tests.kenniskring_project import build
 from wijkkit.config import Project
@@ -30,6 +31,7 @@ def project(tmp_path_factory):
     require_browser()
     root, _ = build(tmp_path_factory.mktemp("avond") / "demo")
     import_stories(Project.load(root), root / "stories", door="test")
+    team_accepts_suggestions(Project.load(root))
     return root
 
 

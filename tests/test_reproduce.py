@@ -22,6 +22,18 @@ def visible_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", body))
 
 
+def coded(project_dir):
+    """The demo as `make demo` leaves it: stories imported and coded by a team (here: one that accepts every
+    suggestion), so the stories' tables have something to count."""
+    from tests.conftest import team_accepts_suggestions
+    from wijkkit.vertellen.importeren import import_stories
+
+    project = Project.load(project_dir)
+    import_stories(project, project_dir / "stories", door="test")
+    team_accepts_suggestions(project)
+    return project_dir
+
+
 def run_reproduce(project_dir, out):
     result = runner.invoke(app, ["monitoring", "reproduceer", "--project", str(project_dir), "--uitvoer", str(out)])
     assert result.exit_code == 0, result.stdout
@@ -29,6 +41,7 @@ def run_reproduce(project_dir, out):
 
 
 def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_outputs(demo_project, tmp_path):
+    coded(demo_project)
     first = run_reproduce(demo_project, tmp_path / "een")
     second = run_reproduce(demo_project, tmp_path / "twee")
     assert first == second
@@ -121,6 +134,7 @@ def test_progress_report_renders_offline(demo_project):
 
 
 def test_a_new_story_changes_the_story_outputs_and_leaves_the_figures_alone(demo_project, tmp_path):
+    coded(demo_project)
     first = run_reproduce(demo_project, tmp_path / "een")
     (demo_project / "stories" / "verhaal-nieuw.md").write_text(
         "---\ngebied: BU99990201\ndatum: 2025-09-01\nmethode: interview\nverteller_rol: bewoner\n"

@@ -10,7 +10,8 @@ from wijkkit.vertellen.tagger import Tagger
 
 @pytest.fixture(scope="module")
 def tagger():
-    return Tagger()
+    # these tests are about the rules; the learned second reader has its own (tests/test_bewoners.py)
+    return Tagger(leren=False)
 
 
 @pytest.mark.parametrize("word,themes", [
@@ -164,6 +165,11 @@ VOORBEELDEN = {  # one everyday sentence per expression in wijkkit/vertellen/fra
     "zich thuis voelen": "Ik voel me hier thuis.",
     "op mijn gemak": "Op straat ben ik op mijn gemak.",
     "met plezier": "Ik woon hier met plezier.",
+    "een slechte naam": "Onze buurt heeft een slechte naam.",
+    "durven de deur niet uit": "Ze durft 's avonds de deur niet meer uit.",
+    "verloedering": "De straat verloedert.",
+    "de buurt gaat achteruit": "De buurt gaat hard achteruit.",
+    "uit de schulden": "Hij is eindelijk uit de schulden.",
 }
 
 

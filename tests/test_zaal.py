@@ -32,6 +32,9 @@ def project(tmp_path_factory):
         shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     proj = Project.load(root)
     import_stories(proj, root / "stories", door="test")
+    from tests.conftest import team_accepts_suggestions
+
+    team_accepts_suggestions(proj)
     return proj
 
 

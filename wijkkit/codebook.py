@@ -59,6 +59,7 @@ class Thema(BaseModel):
     niet: str = ""
     termen: list[str] = Field(default_factory=list)
     uitsluiten: list[str] = Field(default_factory=list)  # words that look like a term but are not
+    zwak: list[str] = Field(default_factory=list)  # terms that alone are weak evidence ("kinderen" in passing)
     ouder: str | None = None  # parent theme id for sub-codes
     kleur: str | None = None
     groepen: list[str] = Field(default_factory=list)  # code groups (REFI-QDA Sets), e.g. "leefbaarheid"

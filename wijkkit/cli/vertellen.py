@@ -65,22 +65,41 @@ def tag(project: Path = ProjectOpt,
 
 
 @app.command("evalueer")
-def evalueer(goudstandaard: Path = typer.Argument(..., help="JSONL: per regel {\"text\": ..., \"themes\": [...]}"),
-                    project: Path = ProjectOpt) -> None:
-    """Meet de tagger op een goudstandaard: precisie, recall en F1 per thema en micro_f1; met `valentie` in
-    de goudstandaard ook kracht/knelpunt/neutraal per verhaal en valence_macro_f1."""
+def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {\"text\": ..., \"themes\": [...]}"),
+             project: Path = ProjectOpt,
+             cv: int = typer.Option(0, "--cv", help="Kruisvalidatie in zoveel delen op het bewonerscorpus, "
+                                    "gegroepeerd per bron (bv. 5)."),
+             toets: bool = typer.Option(False, "--toets", help="Met --cv: meet ook één keer op het toetsdeel."),
+             schrijf: bool = typer.Option(False, "--schrijf", help="Met --cv: kies de strategieën opnieuw op het "
+                                          "hele corpus en schrijf strategie.json."),
+             regels: bool = typer.Option(False, "--regels", help="Alleen de regels, zonder het geleerde model.")
+             ) -> None:
+    """Meet de suggesties: precisie, recall en F1 per thema en micro_f1; met `valentie` in de goudstandaard ook
+    kracht/knelpunt/neutraal per verhaal en valence_macro_f1. Met --cv: eerlijk gemeten op echte
+    bewonerscitaten (wijkkit/data/bewoners), regels tegen regels + geleerd model."""
+    if cv:
+        _evalueer_cv(cv, goudstandaard, toets, schrijf)
+        return
+    if goudstandaard is None:
+        from typer._click.exceptions import UsageError
+
+        raise UsageError("Geef een goudstandaard (JSONL) of --cv 5.")
     from wijkkit.codebook import load_codebook
-    from wijkkit.vertellen.evaluatie import evaluate, evaluate_valence, read_gold
+    from wijkkit.vertellen.evaluatie import evaluate, evaluate_valence, read_gold, seen_in_training
     from wijkkit.vertellen.tagger import Tagger
 
     try:
         codebook_path = project / "codebook.yml"
-        tagger = Tagger(load_codebook(codebook_path if codebook_path.exists() else None))
+        tagger = Tagger(load_codebook(codebook_path if codebook_path.exists() else None), leren=not regels)
         items = read_gold(goudstandaard)
         table, micro = evaluate(items, tagger)
         valence = evaluate_valence(items, tagger)
     except WijkkitInputError as exc:
         fail(exc)
+    overlap = seen_in_training(items) if not regels else 0
+    if overlap:
+        err.print(f"Let op: {overlap} van de {len(items)} citaten zitten in het corpus waarop het model leerde; "
+                  "die cijfers zijn te gunstig. Meet met --regels of met --cv.")
     for row in table.itertuples():
         print(f"{row.thema:<26} precisie={row.precision:.3f} recall={row.recall:.3f} f1={row.f1:.3f} "
               f"(tp={row.tp} fp={row.fp} fn={row.fn})")
@@ -92,3 +111,40 @@ def evalueer(goudstandaard: Path = typer.Argument(..., help="JSONL: per regel {\
             print(f"valentie {row.valentie:<17} precisie={row.precision:.3f} recall={row.recall:.3f} "
                   f"f1={row.f1:.3f} (tp={row.tp} fp={row.fp} fn={row.fn})")
         print(f"valence_macro_f1={macro:.4f}")
+
+
+def _evalueer_cv(folds: int, extra_path: Path | None, toets: bool, schrijf: bool) -> None:
+    from wijkkit.vertellen import corpusmodel as cm
+    from wijkkit.vertellen.evaluatie import cross_validate, write_strategy
+
+    if folds < 2:
+        err.print("--cv: minstens 2 delen.")
+        raise typer.Exit(code=2)
+    extra = cm.read_corpus(deel="toets") if toets else cm.read_corpus(extra_path) if extra_path else None
+    report = cross_validate(folds, extra)
+    print(f"bewonerscorpus, deel ontwikkel: {report['n']} citaten uit {report['bronnen']} bronnen, "
+          f"{folds}-voudige kruisvalidatie per bron (strategie gekozen binnen elk trainingsdeel)")
+    _print_figures(report["cv"], "")
+    if extra:
+        naam = "toets" if toets else "extra"
+        print(f"{naam}: {report['extra']['n']} citaten, model en strategie van het hele ontwikkeldeel")
+        _print_figures(report["extra"], f"{naam}_")
+    if schrijf:
+        # the quotes given as one more fold are someone else's labels: a learned strategy must not lose there
+        keuze = write_strategy(folds, tweede=cm.read_corpus(extra_path) if extra_path else None)
+        gekozen = {t: c["strategie"] for t, c in keuze["themas"].items()}
+        print("strategie.json geschreven: " + ", ".join(f"{t}={s}" for t, s in gekozen.items())
+              + f"; valentie={keuze['valentie']['strategie']}")
+
+
+def _print_figures(figures: dict, prefix: str) -> None:
+    for row in figures["themas"]:
+        print(f"{prefix}{row['thema']:<26} precisie={row['precision']:.3f} recall={row['recall']:.3f} "
+              f"f1={row['f1']:.3f} regels_f1={row['regels_f1']:.3f} (tp={row['tp']} fp={row['fp']} fn={row['fn']})")
+    for valentie, row in figures["valentie"].items():
+        print(f"{prefix}valentie {valentie:<17} precisie={row['precision']:.3f} recall={row['recall']:.3f} "
+              f"f1={row['f1']:.3f}")
+    print(f"{prefix}regels_micro_f1={figures['regels_micro']['f1']:.4f}")
+    print(f"{prefix}regels_valence_macro_f1={figures['regels_valence_macro_f1']:.4f}")
+    print(f"{prefix}micro_f1={figures['micro']['f1']:.4f}")
+    print(f"{prefix}valence_macro_f1={figures['valence_macro_f1']:.4f}")

@@ -1,7 +1,10 @@
 """Everything a kenniskring page shows, computed once per project and privacy-safe by construction.
 
-Stories are counted per gebied and theme from the team's codes; a story nobody has coded yet
-counts with the tagger's suggestions (the page says so). Public output follows the project's
+Stories are counted per gebied and theme from the team's codes. A story nobody has coded yet counts
+with the tagger's suggestions only on themes where suggestions have proved good enough (F1 at least
+``GOED``, 0.7): measured against this team's own codings where it has coded enough, else measured by
+cross-validation on real resident quotes (``wijkkit/data/bewoners``). On other themes the page counts
+coded stories only and says how many are not yet coded. Public output follows the project's
 privacy threshold: counts below it read "minder dan N", shares and quotes are not shown for
 so few stories, and quotes come only from stories with consent to quote (pseudonymised text).
 """
@@ -17,6 +20,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from wijkkit.coderen.beslissingen import codes as team_codes
+from wijkkit.coderen.kwaliteit import GOED
 from wijkkit.config import Project
 from wijkkit.store.models import Coding, Story
 from wijkkit.tellen.profiel import trend, wijkprofiel
@@ -48,6 +52,11 @@ class Verhalenbeeld:
     # how the suggestions agreed with this team on this theme (wijkkit.coderen.kwaliteit)
     suggestie_oordeel: str = "te weinig gegevens"
     suggestie_f1: float = float("nan")
+    niet_gecodeerd: int = 0  # stories in the gebied no coder has decided yet
+    # what decided whether suggestions count here: "team" (this project's codings), "corpus" (cross-validation on
+    # real resident quotes) or "" (nothing measured); and the F1 it measured
+    suggestie_bron: str = ""
+    vertrouwen_f1: float = float("nan")
 
     @property
     def genoeg(self) -> bool:
@@ -76,16 +85,39 @@ class Verhalenbeeld:
 
     @property
     def suggestie_zin(self) -> str:
-        """Which part of the count comes from suggestions (public: never a small number)."""
+        """Which part of the count comes from suggestions, or that none does (public: never a small number)."""
         if not self.uit_suggesties:
-            return ""
+            if not self.niet_gecodeerd or not self.suggestie_bron:
+                return ""
+            return (f"Hier tellen alleen verhalen die het team codeerde: {self.aantal(self.niet_gecodeerd)} verhalen "
+                    f"in dit gebied zijn nog niet gecodeerd. {self.waarom_niet}").strip()
         zin = (f"Van {self.aantal(self.uit_suggesties)} verhalen is het thema nog niet door het team bevestigd: "
                "daar telt de suggestie van wijkkit.")
         return f"{zin} {self.onzekerheid}".strip()
 
+    def _tiende(self, f1: float) -> str:
+        return TIEN[max(0, min(10, round(f1 * 10)))]
+
+    @property
+    def waarom_niet(self) -> str:
+        """Why suggestions do not count on this theme, with the evidence that decided it."""
+        if self.suggestie_bron == "team":
+            waar = f"kwamen in dit project ongeveer {self._tiende(self.vertrouwen_f1)} op de tien overeen met het team"
+        elif self.suggestie_bron == "corpus":
+            waar = (f"kwamen op echte bewonerscitaten ongeveer {self._tiende(self.vertrouwen_f1)} op de tien overeen "
+                    "met mensen die ze codeerden")
+        else:
+            return ""
+        return (f"De suggesties van wijkkit tellen bij dit thema niet mee: ze {waar}, en wijkkit telt ze pas mee "
+                f"vanaf {self._tiende(GOED)} op de tien.")
+
     @property
     def onzekerheid(self) -> str:
         """How far counts from suggestions can be trusted on this theme, from the team's own codings."""
+        if self.suggestie_bron == "corpus" and self.uit_suggesties:
+            return (f"Dat mag: bij dit thema kwamen de suggesties op echte bewonerscitaten ongeveer "
+                    f"{self._tiende(self.vertrouwen_f1)} op de tien overeen met mensen die ze codeerden; in dit "
+                    "project heeft het team er nog te weinig zinnen voor gecodeerd om het na te gaan.")
         if not self.uit_suggesties or self.suggestie_oordeel == "goed":
             return ""
         if self.suggestie_oordeel == "te weinig gegevens":
@@ -216,6 +248,10 @@ class Kenniskring:
                                    .where(Coding.status == "suggested")).all()
         suggested = pd.DataFrame(rows, columns=["story_id", "segment_id", "thema", "valentie", "bewijs", "codeur"])
         suggested = suggested[~suggested["story_id"].isin(decided)].assign(bron="suggestie")
+        self._beslist = decided
+        # suggestions count only on themes where they have proved good enough (see the module docstring)
+        telt = {t for t, (ja, _, _) in self.suggestie_vertrouwen.items() if ja}
+        suggested = suggested[suggested["thema"].isin(telt)]
         frame = pd.concat([team, suggested], ignore_index=True)
         frame["valentie"] = frame["valentie"].fillna("neutraal")
         return frame
@@ -248,10 +284,39 @@ class Kenniskring:
         periode, weggelaten = pd.DataFrame(columns=["periode", "valentie", "fragmenten"]), 0
         if genoeg and details:
             periode, weggelaten = self._per_periode(coded, mine)
+        _, bron, f1 = self.suggestie_vertrouwen.get(thema, (False, "", float("nan")))
+        open_stories = int((~mine["id"].isin(self.beslist)).sum())
         return Verhalenbeeld(n, len(coded), int(counts.get("kracht", 0)), int(counts.get("knelpunt", 0)),
                              int(counts.get("neutraal", 0)), self.drempel, citaten, periode, weggelaten,
                              int(coded.loc[coded["bron"] == "suggestie", "story_id"].nunique()),
-                             *self.suggestie_kwaliteit.get(thema, ("te weinig gegevens", float("nan"))))
+                             *self.suggestie_kwaliteit.get(thema, ("te weinig gegevens", float("nan"))),
+                             open_stories, bron, f1)
+
+    @property
+    def beslist(self) -> set:
+        """Stories at least one coder has decided something on."""
+        self.codings  # noqa: B018 - computes it
+        return self._beslist
+
+    @cached_property
+    def suggestie_vertrouwen(self) -> dict[str, tuple[bool, str, float]]:
+        """theme -> (do suggestions count, on what evidence: "team" or "corpus", the F1 that decided).
+
+        The team's own codings decide where it has coded enough sentences; elsewhere the cross-validated F1
+        on real resident quotes that ships with wijkkit (only for themes of the default codebook)."""
+        from wijkkit.vertellen.corpusmodel import cv_agreement
+
+        corpus = cv_agreement()
+        out = {}
+        for thema in self.codebook.theme_ids:
+            oordeel, f1 = self.suggestie_kwaliteit.get(thema, ("te weinig gegevens", float("nan")))
+            if oordeel != "te weinig gegevens":
+                out[thema] = (oordeel == "goed", "team", f1)
+            elif thema in corpus:
+                out[thema] = (corpus[thema] >= GOED, "corpus", corpus[thema])
+            else:
+                out[thema] = (False, "", float("nan"))
+        return out
 
     @cached_property
     def suggestie_kwaliteit(self) -> dict[str, tuple[str, float]]:
@@ -296,8 +361,14 @@ class Kenniskring:
 
     # ------------------------------------------------------------------ together
     def kruistabel(self, gebied: str) -> pd.DataFrame:
+        """Figures and stories per theme for one gebied, with how many of its stories nobody coded yet."""
         codings = self.codings.drop_duplicates(["story_id", "segment_id", "thema", "codeur"])
-        return verbind(self.profiel(gebied), self.stories, codings, gebied, drempel=self.drempel, labels=self.labels)
+        table = verbind(self.profiel(gebied), self.stories, codings, gebied, drempel=self.drempel, labels=self.labels)
+        mine = self.stories[in_gebied(self.stories["gebied"].astype(str), gebied)]
+        open_stories = int((~mine["id"].isin(self.beslist)).sum())
+        table["nog_niet_gecodeerd"] = publiek_aantal(open_stories, self.drempel) if open_stories else "geen"
+        table["suggesties_tellen"] = table["thema"].map(lambda t: self.suggestie_vertrouwen.get(t, (False,))[0])
+        return table
 
     def kaartwaarden(self, thema: str, maat: str = "cijfers", gebieden: list[str] | None = None) -> pd.DataFrame:
         """Per gebied a favourability value for the map, pointing up when favourable.

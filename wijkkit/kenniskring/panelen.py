@@ -124,7 +124,7 @@ class Panelen:
         if not beeld.genoeg:
             return {"html": f"<p class='wk-tekst'>Over {esc(label.lower())} in {esc(naam)} zijn <b>{esc(beeld.publiek)}"
                             "</b> verhalen. Dat is te weinig om te laten zien zonder dat vertellers herkenbaar "
-                            "worden.</p>"}
+                            f"worden. {esc(beeld.suggestie_zin)}</p>"}
         parts = [f"<p class='wk-tekst'>Over {esc(label.lower())} in {esc(naam)}: {esc(beeld.samenvatting)} "
                  f"{esc(beeld.suggestie_zin)}</p>"]
         if len(beeld.citaten):

@@ -148,8 +148,8 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
             parts.append(f"<blockquote>{e(q.citaat)}<span class='wie'>{e(q.verteller_rol)}, {e(q.methode)} "
                          f"({e(q.valentie)})</span></blockquote>")
     else:
-        parts.append(f"<p>Over {e(label.lower())} in {e(naam)} zijn {beeld.publiek} verhalen: te weinig om iets "
-                     "te laten zien zonder dat vertellers herkenbaar worden.</p>")
+        parts.append(f"<p>Over {e(label.lower())} in {e(naam)} zijn {e(beeld.publiek)} verhalen: te weinig om iets "
+                     f"te laten zien zonder dat vertellers herkenbaar worden. {e(beeld.suggestie_zin)}</p>")
     parts += ["<h2>Cijfers en verhalen samen</h2>", f"<p class='{'spanning' if spanning else 'rustig'}'>{e(uitleg)}</p>",
               "<h2>Duiding van de kenniskring</h2>"]
     notes = duidingen(kring.store, gebied=gebied, thema=thema)

@@ -3,7 +3,7 @@
 Themes become ``<Code>`` elements, sub-codes (``ouder``) are nested, categories that only group
 sub-codes are ``isCodable="false"``, code groups become ``<Sets>``, and the valences become
 codes under a non-codable category "Valentie", so a coder in another tool can apply them too.
-Our extra fields (wel, niet, termen, uitsluiten, id) travel in each code's ``<Description>``
+Our extra fields (wel, niet, termen, uitsluiten, zwak, id) travel in each code's ``<Description>``
 as readable "Veld: waarde" lines, so an export read back gives the same codebook.
 GUIDs are derived from the theme id (UUID5): exporting twice gives the same file.
 
@@ -30,9 +30,9 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 GUID_NAMESPACE = uuid.UUID("6f1d0c4e-7a51-4f0e-9a43-3c1f5b1e9a10")
 VALENTIE_CATEGORIE = "Valentie"
-_FIELDS = {"Wel": "wel", "Niet": "niet", "Termen": "termen", "Uitsluiten": "uitsluiten", "wijkkit-id": "id",
+_FIELDS = {"Wel": "wel", "Niet": "niet", "Termen": "termen", "Uitsluiten": "uitsluiten", "Zwak": "zwak", "wijkkit-id": "id",
            "wijkkit-valentie": "valentie", "wijkkit-codebook-versie": "versie"}
-_LIST_FIELDS = {"termen", "uitsluiten"}
+_LIST_FIELDS = {"termen", "uitsluiten", "zwak"}
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # Characters XML 1.0 cannot hold (control characters); replaced one for one so offsets stay right.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -85,7 +85,8 @@ def codes_element(codebook: Codebook, ns: str) -> etree._Element:
             attrs["color"] = normalise_colour(thema.kleur)
         element = etree.SubElement(parent, q("Code"), attrs)
         description = _description(thema.definitie, {"Wel": thema.wel, "Niet": thema.niet, "Termen": thema.termen,
-                                                     "Uitsluiten": thema.uitsluiten, "wijkkit-id": thema.id})
+                                                     "Uitsluiten": thema.uitsluiten, "Zwak": thema.zwak,
+                                                     "wijkkit-id": thema.id})
         etree.SubElement(element, q("Description")).text = xml_text(description)  # before nested codes
         for child in codebook.themas:
             if child.ouder == thema.id:
@@ -200,7 +201,8 @@ def codebook_from_codes(codes: etree._Element, ns: str, source: str, sets: etree
                 colour = None  # a colour another tool wrote wrongly is no reason to refuse its codebook
             themas.append(Thema(id=ident, label=name, definitie=info["definitie"], wel=info.get("wel", ""),
                                 niet=info.get("niet", ""), termen=info.get("termen", []),
-                                uitsluiten=info.get("uitsluiten", []), ouder=ouder, kleur=colour,
+                                uitsluiten=info.get("uitsluiten", []), zwak=info.get("zwak", []), ouder=ouder,
+                                kleur=colour,
                                 codeerbaar=codable))
             by_guid[guid] = ("thema", ident)
             children_parent = ident

@@ -3,10 +3,12 @@ valence (kracht / knelpunt / neutraal per story) with macro F1 where the gold ha
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
@@ -78,3 +80,115 @@ def evaluate_valence(items: list[dict], tagger: Tagger | None = None) -> tuple[p
     rows = [{"valentie": v, "tp": tp[v], "fp": fp[v], "fn": fn[v], **scores(tp[v], fp[v], fn[v])} for v in VALENTIES]
     table = pd.DataFrame(rows)
     return table, float(table["f1"].mean())
+
+
+# ------------------------------------------------------------------ the learned second reader, honestly measured
+def cross_validate(folds: int = 5, extra: list | None = None, *, deel: str = "ontwikkel") -> dict:
+    """Nested grouped cross-validation of rules + model on the packaged corpus (``deel``), per theme and for
+    valence; with ``extra`` (Citaat list, e.g. the 40 dev quotes or the corpus's 'toets' part) also one more
+    fold: model and strategies from the whole ``deel``, measured on ``extra`` once."""
+    from wijkkit.vertellen import corpusmodel as cm
+
+    items = cm.read_corpus(deel=deel)
+    lezer = cm.Lezer(Tagger(leren=False))
+    combined, valence, rules, rule_valence = lezer.nested(items, folds)
+    report = {"n": len(items), "bronnen": len({i.bron for i in items}), "folds": folds,
+              "cv": _figures(items, combined, valence, rules, rule_valence, lezer.themes)}
+    if extra:
+        keuze = lezer.choose(items, folds)
+        lezing = lezer.read(lezer.fit(items), [i.tekst for i in extra])
+        found = lezing.themes_with({t: c["strategie"] for t, c in keuze["themas"].items()})
+        report["extra"] = _figures(extra, found, lezing.valence_with(keuze["valentie"]["strategie"]),
+                                   lezing.rule_themes, lezing.rule_valence, lezer.themes)
+        report["extra"]["n"] = len(extra)
+    return report
+
+
+def _figures(items, combined, valence, rules, rule_valence, themes) -> dict:
+    from wijkkit.vertellen import corpusmodel as cm
+
+    gold = [set(i.themas) for i in items]
+    rows, totals = [], {"samen": [0, 0, 0], "regels": [0, 0, 0]}
+    for theme in themes:
+        ours, base = cm.theme_scores(gold, combined, theme), cm.theme_scores(gold, rules, theme)
+        if ours["tp"] + ours["fp"] + ours["fn"] + base["fp"]:
+            rows.append({"thema": theme, **ours, "regels_f1": base["f1"]})
+        for key, s in (("samen", ours), ("regels", base)):
+            totals[key] = [totals[key][0] + s["tp"], totals[key][1] + s["fp"], totals[key][2] + s["fn"]]
+    labelled = [k for k, i in enumerate(items) if i.valentie in cm.VALENTIES]
+    gold_v = [items[k].valentie for k in labelled]
+    per_v = cm.valence_scores(gold_v, [valence[k] for k in labelled])
+    base_v = cm.valence_scores(gold_v, [rule_valence[k] for k in labelled])
+    return {"themas": rows, "micro": cm.scores(*totals["samen"]), "regels_micro": cm.scores(*totals["regels"]),
+            "valentie": per_v, "valence_macro_f1": float(np.mean([c["f1"] for c in per_v.values()])) if labelled
+            else float("nan"),
+            "regels_valence_macro_f1": float(np.mean([c["f1"] for c in base_v.values()])) if labelled
+            else float("nan")}
+
+
+def write_strategy(folds: int = 5, path: Path | None = None, tweede: list | None = None) -> dict:
+    """Choose the strategies by grouped CV on the whole corpus and write them beside it (strategie.json).
+
+    ``tweede``: quotes labelled by someone else (the 40 dev quotes of ../shared/gold). A model learns its
+    labeller's habits (where "neutraal" ends, say) and the rules do not, so a learned strategy that loses to
+    the rules on another labeller's quotes falls back to the rules; the file records that check."""
+    from importlib import resources
+
+    from wijkkit.vertellen import corpusmodel as cm
+
+    items = cm.read_corpus()
+    lezer = cm.Lezer(Tagger(leren=False))
+    keuze = lezer.choose(items, folds)
+    controle = None
+    if tweede:
+        lezing = lezer.read(lezer.fit(items), [i.tekst for i in tweede])
+        gold = [set(i.themas) for i in tweede]
+        controle = {"citaten": len(tweede), "themas": {}, "valentie": {}}
+        for theme, c in keuze["themas"].items():
+            if c["strategie"] == "regels":
+                continue
+            ours = cm.theme_scores(gold, lezing.themes_with({theme: c["strategie"]}), theme)["f1"]
+            base = cm.theme_scores(gold, lezing.rule_themes, theme)["f1"]
+            controle["themas"][theme] = {"f1": ours, "regels_f1": base}
+            if ours < base:
+                c["strategie"], c["f1"] = "regels", c["regels_f1"]
+        v = keuze["valentie"]
+        labelled = [k for k, i in enumerate(tweede) if i.valentie in cm.VALENTIES]
+        if v["strategie"] != "regels" and labelled:
+            gold_v = [tweede[k].valentie for k in labelled]
+
+            def macro(predicted):
+                return float(np.mean([c["f1"] for c in cm.valence_scores(gold_v, [predicted[k] for k in labelled])
+                                      .values()]))
+
+            ours, base = macro(lezing.valence_with(v["strategie"])), macro(lezing.rule_valence)
+            controle["valentie"] = {v["strategie"]: ours, "regels": base}
+            if ours < base:
+                v["strategie"], v["macro_f1"] = "regels", v["regels_macro_f1"]
+    codebook = resources.files("wijkkit.data").joinpath("codebook.yml").read_bytes()
+    keuze = {"corpus": cm.corpus_digest(), "codeboek": hashlib.sha256(codebook).hexdigest()[:16],
+             "folds": folds, "citaten": len(items),
+             "bronnen": len({i.bron for i in items}),
+             "drempels": {"model": cm.DREMPEL_MODEL, "of": cm.DREMPEL_OF, "en": cm.DREMPEL_EN,
+                          "valentie": cm.DREMPEL_VALENTIE}, **_rounded(keuze),
+             **({"tweede_codeur": _rounded(controle)} if controle else {})}
+    target = path or Path(str(resources.files("wijkkit.data").joinpath(cm.STRATEGIE)))
+    target.write_text(json.dumps(keuze, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    cm.default_combination.cache_clear()
+    return keuze
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def seen_in_training(items: list[dict]) -> int:
+    """How many gold quotes the shipped model learned from (their figures would flatter it)."""
+    from wijkkit.vertellen.corpusmodel import read_corpus
+
+    known = {" ".join(i.tekst.split()) for i in read_corpus()}
+    return sum(" ".join(item["text"].split()) in known for item in items)

@@ -78,13 +78,26 @@ FRASEN: list[Frase] = [
     Frase(r"\bscha(?:am|amt|men|mde|mden)\s+(?:\w+\s+){0,4}?(?:voor|over)\s+(?:\w+\s+)?(?:buurt|wijk|postcode|straat|"
           r"adres|dorp|woonplaats)\w*\b", "identiteit_cultuur", -1.0, "zich schamen voor de buurt",
           ("schaam", "schame", "schamd"), ("buurt", "wijk", "postcode", "straat", "adres", "dorp", "woonplaats")),
-    # veiligheid: hanging about, fear on the street
+    # identiteit: what outsiders call the wijk (issue 24: "het etiket probleemwijk", "slecht bekend")
+    Frase(r"\b(?:slechte|negatieve) (?:naam|reputatie|imago)\b|\bslecht bekend\b|\bslecht (?:aangeschreven|imago)\b"
+          r"|\b(?:negatief|slecht) in het nieuws\b|\b(?:etiket|stempel)\w*\b",
+          "identiteit_cultuur", -1.0, "een slechte naam",
+          ("slecht", "negatie", "etiket", "stempel")),
+        # veiligheid: hanging about, fear on the street
     Frase(r"\b(?:rond)?hangen (?:\w+\s+){0,2}?(?:op|rond|bij) (?:straat|het plein|de hoek|het winkelcentrum|de portiek)"
           r"\w*\b|\bop straat (?:rond)?hangen\b", "veiligheid", -1.0, "op straat hangen",
           ("hangen",), ("straat", "plein", "hoek", "winkelcentrum", "portiek")),
     Frase(r"\bdur[fv]\w* (?:(?:je|ik|we|ze|hij|zij|mensen|bewoners)\s+)?(?:er\s+)?(?:'s avonds\s+)?niet (?:meer\s+)?"
           r"(?:langs|naar buiten|over straat|alleen|door)\b", "veiligheid", -1.0, "durven niet over straat",
           ("dur",), ("niet",)),
+    # fear without a crime word (issue 24): not opening the door, not leaving the house, a prisoner at home
+    Frase(r"\bdur[fv]\w*\s+(?:\S+\s+){0,4}?niet\s+(?:meer\s+)?(?:\S+\s+){0,3}?(?:open\s+te\s+doen|open\s+doen"
+          r"|de deur uit|het huis uit|naar buiten|naar binnen|naar huis|buiten te komen)\b"
+          r"|\bdur[fv]\w*\s+(?:\S+\s+){0,3}?(?:de deur|het huis|de straat)\s+niet\s+(?:meer\s+)?(?:uit|op)\b"
+          r"|\bbang\s+om\s+(?:\S+\s+){0,4}?(?:naar buiten|naar binnen|naar huis|over straat|de deur uit|alleen)\b"
+          r"|\bgevangen\w*\s+in\s+(?:je|mijn|ons|m'n|hun)\s+eigen\s+(?:huis|woning)\b",
+          "veiligheid", -1.0, "durven de deur niet uit",
+          ("dur", "bang", "gevangen"), ("niet", "om", "eigen")),
     Frase(r"\bniet (?:meer\s+)?veilig (?:voelen|over straat)\b|\bonveilig (?:gevoel|voelen)\b", "veiligheid", -1.0,
           "zich niet veilig voelen",
           ("veilig",), ("voel", "straat")),
@@ -122,6 +135,17 @@ FRASEN: list[Frase] = [
     Frase(r"\brood (?:staan|staat)\b|\b(?:sta|staan|staat|stond|stonden) (?:(?!op\b|in\b)\w+\s+){0,2}?rood\b",
           "armoede_schulden", -1.0, "rood staan",  # not "staat op rood"
           ("rood",), ("sta", "stond")),
+    # decay said without a rubbish word (issue 24)
+    Frase(r"\bverloeder\w*|\bverpauper\w*|\bziet er (?:niet|niks|helemaal niet) (?:meer\s+)?uit\b|\bgeen gezicht\b",
+          "schoon_heel", -1.0, "verloedering",
+          ("verloeder", "verpauper", "ziet", "gezicht"), ("verloeder", "verpauper", "uit", "geen")),
+    Frase(r"\b(?:buurt|wijk|straat|flat|omgeving)\s+(?:\w+\s+){0,2}?(?:gaat|ging|gaan)\s+(?:\w+\s+)?achteruit\b",
+          None, -1.0, "de buurt gaat achteruit",
+          ("achteruit",), ("buurt", "wijk", "straat", "flat", "omgeving")),
+    # recovery (issue 24): out of debt, a clean slate
+    Frase(r"\buit de (?:schulden|armoede|bijstand)\b|\bschuldenvrij\b|\bschone lei\b",
+          "armoede_schulden", 1.0, "uit de schulden",
+          ("schulden", "armoede", "bijstand", "schuldenvrij", "lei")),
     # gezondheid en zorg
     Frase(r"\b(?:slecht|niet goed|moeilijk) ter been\b", "gezondheid_zorg", -1.0, "slecht ter been",
           ("been",), ("ter",)),

@@ -30,12 +30,27 @@ MIN_PART = 4  # shortest term that may be a part of a compound
 SUFFIXES = {"elijk", "lijk", "ing", "ingen", "heid", "heden", "baar", "achtig", "isch", "loos", "zaam", "ster"}
 # A compound means what its head (last part) means: "jongerenoverlast" is overlast. A theme word
 # only as the first part ("kinderwagen", "muziekoverlast", "zorgtoeslag") is weak evidence on its own.
-SCORES = {"frase": 1.0, "woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "voorvoegsel": 0.45, "ocr": 0.7}
+SCORES = {"frase": 1.0, "woord": 1.0, "lemma": 1.0, "stam": 0.9, "samenstelling": 0.8, "voorvoegsel": 0.45, "ocr": 0.7,
+          "zwak": 0.3}
+# Heads that say what kind of thing, not which domain: in "schoolverzuim", "jeugdwerkloosheid", "kinderarmoede",
+# "onderwijsachterstand" the modifier names the domain as much as the head does (policy prose is full of them).
+ABSTRACT_HEADS = {"verzuim", "verlater", "verlaters", "uitval", "uitvallers", "achterstand", "achterstanden",
+                  "werkloosheid", "armoede", "criminaliteit", "zorg", "beleid", "problematiek", "probleem", "problemen",
+                  "kans", "kansen", "kansengelijkheid", "ongelijkheid", "participatie", "begeleiding", "ondersteuning",
+                  "hulp", "hulpverlening", "werk", "werker", "werkers", "coach", "coaches", "ontwikkeling", "prestaties",
+                  "resultaten", "advies", "aanbod", "voorziening", "voorzieningen", "deelname", "plicht", "geld",
+                  "gebouw", "gebouwen", "plein", "pleinen", "team", "teams", "vraagstuk", "vraagstukken", "opgave",
+                  "opgaven", "aanpak", "schuld", "schulden", "werkgelegenheid", "voorlichting", "preventie"}
+# Heads too general to name a theme beside a modifier that does: "jeugdwerk" is youth work, "onderwijsachterstand"
+# an educational gap, not work or poverty.
+GENERIC_HEADS = {"werk", "werker", "werkers", "achterstand", "achterstanden", "beleid", "team", "teams", "aanpak",
+                 "opgave", "opgaven"}
 # Separable-verb particles: "meewerken", "opruimen" are verbs, not compounds of werk or ruimte.
 PARTICLES = {"mee", "samen", "door", "op", "af", "uit", "in", "aan", "om", "over", "toe", "terug", "weg", "bij",
              "na", "voor", "tegen", "neer", "vast", "los", "rond", "mis", "kapot", "schoon", "goed", "dicht"}
 THRESHOLD = 0.5
 ROLE_NAMES = {code: role for role, code in ROLE_CODES.items()}
+MODEL_TERM = "(geleerd uit bewonerscitaten)"  # the term of a suggestion the learned model added
 # Words that name a theme only in company (Dutch, whatever the codebook says): "elkaar" in "elkaar helpen" is
 # samenhang (an expression in frasen.py), in "grenzen aan elkaar" it is not; "zaken" are mostly matters, not shops.
 SENSE_GUARDS = {("elkaar", "sociale_samenhang"), ("zaken", "werk_economie")}
@@ -60,14 +75,19 @@ class Verhaal(NamedTuple):
     suggesties: list[Suggestie]
     score: float  # the sum of its sentences' valence scores
     over_wijk: bool  # whether a sentence with valence or a theme names a theme or a place
+    valentie: str | None = None  # the story's valence where the learned model had a say (corpusmodel)
 
 
 class Tagger:
     """Suggests codebook themes for story texts."""
 
-    def __init__(self, codebook: Codebook | None = None, threshold: float = THRESHOLD):
+    def __init__(self, codebook: Codebook | None = None, threshold: float = THRESHOLD, *, leren: bool = True):
+        """``leren``: combine the rules with the model learned from real resident quotes, per theme as
+        cross-validation chose (:mod:`wijkkit.vertellen.corpusmodel`); False reads with the rules alone."""
         self.codebook = codebook or load_codebook()
         self.threshold = threshold
+        self.leren = leren
+        self._combinatie = None
         self.nlp = dutch_pipeline()
         self.forms: dict[str, list[tuple[str, str]]] = defaultdict(list)  # form -> [(theme, term)]
         for thema in self.codebook.themas:
@@ -80,6 +100,8 @@ class Tagger:
         self._prefix = re.compile(rf"^({alternation})")
         self._suffix = re.compile(rf"({alternation})$")
         self.excluded = {t.id: {fold(w) for w in t.uitsluiten} for t in self.codebook.themas}
+        # terms that name a theme only weakly on their own ("kinderen" said in passing in a story about damp)
+        self.weak = {t.id: {fold(w) for w in t.zwak} for t in self.codebook.themas}
         own: dict[str, int] = {}
         for valentie in self.codebook.valentie:
             sign = {"kracht": 1, "knelpunt": -1}.get(valentie.id, 0)
@@ -131,8 +153,10 @@ class Tagger:
                 found = [(t, term, "ocr") for t, term, _ in self._match(fold(repaired), "")]
             else:
                 found = self._match(fold(word), fold(lemma) if lemma else "")
-            found = [hit for hit in found if fold(word) not in self.excluded.get(hit[0], ())
-                     and (fold(word), hit[0]) not in SENSE_GUARDS]
+            found = [(theme, term, "zwak" if how in ("woord", "lemma", "stam") and fold(term) in self.weak[theme]
+                      else how)
+                     for theme, term, how in found if fold(word) not in self.excluded.get(theme, ())
+                     and (fold(word), theme) not in SENSE_GUARDS]
             self._cache[key] = found
         return found
 
@@ -145,15 +169,19 @@ class Tagger:
         if len(word) < 2 * MIN_PART:
             return []
         hits = []
-        suffix = self._suffix.search(word)
-        if suffix and len(word) - len(suffix[1]) >= 3 and word[:-len(suffix[1])] not in PARTICLES:
-            hits += [(theme, term, "samenstelling") for theme, term in self.forms[suffix[1]]]
-        prefix = self._prefix.match(word)
-        if prefix:  # the modifier is weak evidence: a story needs more than "kinderwagen" to be about jeugd
-            rest = word[len(prefix[1]):]
-            rest = rest[1:] if rest.startswith("s") and len(rest) > 3 else rest  # linking s: veiligheidsgevoel
-            if len(rest) >= 3 and rest not in SUFFIXES:
-                hits += [(theme, term, "voorvoegsel") for theme, term in self.forms[prefix[1]]]
+        head, head_hits = self._head(word)
+        modifier = self._prefix.match(word)
+        rest = word[len(modifier[1]):] if modifier else ""
+        rest = rest[1:] if rest.startswith("s") and len(rest) > 3 else rest  # linking s: veiligheidsgevoel
+        modifier_themes = self.forms[modifier[1]] if modifier and len(rest) >= 3 and rest not in SUFFIXES else []
+        abstract = head in ABSTRACT_HEADS or rest in ABSTRACT_HEADS or stem(rest) in ABSTRACT_HEADS
+        if modifier_themes and abstract and (head in GENERIC_HEADS or rest in GENERIC_HEADS):
+            head_hits = []  # "jeugdwerk" is not about work
+        hits += [(theme, term, "samenstelling") for theme, term in head_hits]
+        if modifier and len(rest) >= 3 and rest not in SUFFIXES:
+            # the modifier is weak evidence ("kinderwagen") unless the head is abstract ("schoolverzuim")
+            hits += [(theme, term, "samenstelling" if abstract and (theme, term) in modifier_themes else "voorvoegsel")
+                     for theme, term in self.forms[modifier[1]]]
         seen, out = set(), []
         for theme, term, how in hits:
             if theme not in seen:
@@ -161,13 +189,29 @@ class Tagger:
                 out.append((theme, term, how))
         return out
 
+    def _head(self, word: str) -> tuple[str, list[tuple[str, str]]]:
+        """The longest known ending of a compound (a term, or a word whose stem is a term's) and its themes:
+        "jeugdwerkloosheid" ends in "werkloosheid", whose stem is werkloos's."""
+        for at in range(3, len(word) - MIN_PART + 1):
+            head = word[at:]
+            if word[:at] in PARTICLES:
+                continue
+            for form in (head, stem(head)):
+                if form in self.forms and len(form) >= MIN_PART:
+                    return head, self.forms[form]
+        return "", []
+
     # ------------------------------------------------------------------ texts
     def tag(self, text: str) -> list[Suggestie]:
         """Suggestions per sentence (one per theme per sentence, the strongest match)."""
-        return next(self._batch([self._tokens(self.nlp.make_doc(text))], [text])).suggesties
+        return next(self._read([self._tokens(self.nlp.make_doc(text))], [text], self.leren)).suggesties
 
     def pipe(self, texts: Iterable[str], batch_size: int = 128) -> Iterable[list[Suggestie]]:
         """Suggestions for many texts, in order; a batch of stories is read in one pass of array operations."""
+        return (story.suggesties for story in self.lees(texts, batch_size, leren=self.leren))
+
+    def lees(self, texts: Iterable[str], batch_size: int = 128, *, leren: bool = False) -> Iterator[Verhaal]:
+        """What the tagger reads in each text (suggestions, valence score), in order; ``leren`` adds the model."""
         texts = list(texts)
         tokens: list[np.ndarray] = []
         done = 0
@@ -176,11 +220,18 @@ class Tagger:
             # young generations and make it sweep the whole heap every few thousand stories
             tokens.append(self._tokens(doc))
             if len(tokens) == batch_size:
-                yield from (story.suggesties for story in self._batch(tokens, texts[done:done + len(tokens)]))
+                yield from self._read(tokens, texts[done:done + len(tokens)], leren)
                 done += len(tokens)
                 tokens = []
         if tokens:
-            yield from (story.suggesties for story in self._batch(tokens, texts[done:]))
+            yield from self._read(tokens, texts[done:], leren)
+
+    def _read(self, tokens: list[np.ndarray], texts: list[str], leren: bool) -> Iterator[Verhaal]:
+        stories = self._batch(tokens, texts)
+        if leren and self.combinatie is not None:
+            yield from self._combine(list(stories), texts)
+        else:
+            yield from stories
 
     @staticmethod
     def _tokens(doc) -> np.ndarray:
@@ -188,8 +239,14 @@ class Tagger:
         return doc.to_array([ORTH, IDX]).reshape(-1, 2)
 
     def valentie(self, text: str) -> str:
-        """The valence of a whole story: the sum of its sentences' scores (kracht/knelpunt/neutraal)."""
-        story = next(self._batch([self._tokens(self.nlp.make_doc(text))], [text]))
+        """The valence of a whole story: the sum of its sentences' scores (kracht/knelpunt/neutraal), or, where
+        cross-validation chose so, the learned model's reading."""
+        return self.story_valence(next(self._read([self._tokens(self.nlp.make_doc(text))], [text], self.leren)))
+
+    @staticmethod
+    def story_valence(story: Verhaal) -> str:
+        if story.valentie is not None:
+            return story.valentie
         total = label(story.score)
         if total == "kracht" and not story.over_wijk:
             # praise of the weather or a day out names no strength of the wijk; a complaint without a place
@@ -322,6 +379,88 @@ class Tagger:
         side = [(e, float(polarity[e]), ROLE_NAMES.get(int(role[e])), self.vormen.vormen[rows[e]].folded)
                 for e in inside if (e < turn) == (t < turn) and e != turn]
         return label(valence_score(side)) if side else None
+
+    # ------------------------------------------------------------------ the learned second reader
+    @property
+    def combinatie(self):
+        """The learned model and its strategies (corpusmodel.Combinatie), or None (rules only)."""
+        if not self.leren:
+            return None
+        if self._combinatie is None:
+            from wijkkit.vertellen.corpusmodel import default_combination
+
+            self._combinatie = default_combination() or False
+            if self._combinatie:
+                own = self.codebook.model_dump()
+                self._same_codebook = own == self._combinatie.lezer.tagger.codebook.model_dump()
+        return self._combinatie or None
+
+    def _combine(self, stories: list[Verhaal], texts: list[str]) -> Iterator[Verhaal]:
+        """Each story's suggestions and valence after the model had its say, theme by theme."""
+        from wijkkit.vertellen import corpusmodel as cm
+
+        comb = self.combinatie
+        strategy, known = comb.theme_strategy, self.vormen.theme_index
+        rules = [set(self.themes(story.suggesties)) for story in stories]
+        # the model reads only where a strategy asks it something: every story where it may add a theme or
+        # decide valence, else only the stories where the rules suggested a theme it may veto ("en")
+        everywhere = (comb.valence_strategy != "regels"
+                      or any(s in ("model", "of") for t, s in strategy.items() if t in known))
+        vetoes = {t for t, s in strategy.items() if s == "en" and t in known}
+        asked = [d for d in range(len(stories)) if everywhere or rules[d] & vetoes]
+        probs = np.zeros((len(stories), len(comb.model.themes)))
+        valence = np.zeros((len(stories), len(cm.VALENTIES)))
+        if asked:
+            reader = comb.lezer.tagger
+            if everywhere:
+                part = [texts[d] for d in asked]
+                # the model learned from the default codebook's rules; a project codebook gets its own reading
+                ruled = [stories[d] for d in asked] if self._same_codebook else list(reader.lees(part))
+            else:
+                # a veto is asked about the sentences that carry the theme: the model learned from short quotes,
+                # and reading a whole long story would cost more than the rules themselves
+                part = [" ".join(dict.fromkeys(s.bewijs for s in stories[d].suggesties if s.thema in vetoes))
+                        for d in asked]
+                ruled = list(reader.lees(part))
+            probs[asked], valence[asked] = comb.model.predict(part, cm.rule_features(ruled, comb.lezer.themes,
+                                                                                     reader))
+        asked_set = set(asked)
+        for d, story in enumerate(stories):
+            if d not in asked_set:
+                yield story
+                continue
+            found, added = list(story.suggesties), []
+            for k, theme in enumerate(comb.model.themes):
+                if theme not in known:
+                    continue
+                keep = cm.decide(theme in rules[d], float(probs[d, k]), strategy.get(theme, "regels"))
+                if theme in rules[d] and not keep:  # the model contradicts a weak rule reading: no suggestion
+                    found = [s for s in found if s.thema != theme]
+                elif keep and theme not in rules[d]:
+                    added.append((theme, float(probs[d, k])))
+            valentie = cm.decide_valence(self.story_valence(story), valence[d], comb.valence_strategy)
+            if added:
+                found += self._model_suggestions(texts[d], added, valentie)
+            yield Verhaal(found, story.score, story.over_wijk or bool(added),
+                          valentie if comb.valence_strategy != "regels" else None)
+
+    def _model_suggestions(self, text: str, added: list[tuple[str, float]], valentie: str) -> list[Suggestie]:
+        """A suggestion from the model, on the sentence the model finds most about the theme."""
+        from wijkkit.vertellen import corpusmodel as cm
+        from wijkkit.vertellen.nlp import segments
+
+        sentences = segments(text) or [(0, len(text), text)]
+        comb = self.combinatie
+        best = {theme: 0 for theme, _ in added}
+        if len(sentences) > 1:
+            parts = [s[2] for s in sentences]
+            ruled = list(comb.lezer.tagger.lees(parts))
+            probs, _ = comb.model.predict(parts, cm.rule_features(ruled, comb.lezer.themes, comb.lezer.tagger))
+            for theme in best:
+                best[theme] = int(np.argmax(probs[:, comb.model.themes.index(theme)]))
+        return [Suggestie(theme, best[theme], sentences[best[theme]][0], sentences[best[theme]][1],
+                          sentences[best[theme]][2], MODEL_TERM, "", "model", round(p, 3), valentie)
+                for theme, p in added]
 
     def themes(self, text_or_suggestions) -> dict[str, float]:
         """Story-level theme scores: 1 - prod(1 - score) over the sentences, kept above the threshold."""
