@@ -252,9 +252,10 @@ def test_what_people_see_login_lab_with_werkbank_and_the_kenniskring_service(hub
         screenshot(page, "server-start-gast.png")
         page.click("#kenniskring")
         page.wait_for_selector(".wk-kop", timeout=180_000)
-        # the demo is imported, not coded: the map is drawn; story charts wait for coded or trusted stories
-        page.wait_for_function("Array.from(document.querySelectorAll('.wk-grafiek svg, .wk-kaart svg'))"
-                               ".some(e => e.getBoundingClientRect().width > 0)", timeout=180_000)
+        # the demo here is imported, not coded: story charts wait for coded or trusted stories (issue 24), so the
+        # page is ready when its theme panel has answered
+        page.wait_for_selector(".wk-kop", timeout=180_000)
+        page.wait_for_function("document.body.innerText.includes('verhalen')", timeout=180_000)
         assert "Kenniskring Lindehoven" in page.inner_text("body")
         screenshot(page, "server-kenniskring.png")
     with chromium_page() as page:
