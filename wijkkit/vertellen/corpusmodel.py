@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -407,5 +406,3 @@ def default_combination() -> Combinatie | None:
     lezer = Lezer(Tagger(load_codebook(), leren=False))
     return Combinatie(lezer, lezer.fit(read_corpus()), strategie)
 
-
-SENTENCE = re.compile(r"[^.!?]+[.!?]*")
