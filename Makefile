@@ -25,6 +25,8 @@ demo: $(STAMP)
 	$(BIN)/wijkkit tellen cijfers --project .
 	$(BIN)/wijkkit vertellen importeer stories --project . --alleen-nieuw --door demo
 	$(BIN)/wijkkit demo codering --project .
+	$(BIN)/wijkkit schouw importeer data/schouw/lindehoven-schouw-2023-odk-central.csv --project . --door demo
+	$(BIN)/wijkkit schouw importeer data/schouw/lindehoven-schouw-2024-kobotoolbox.csv --project . --door demo
 	$(BIN)/wijkkit kenniskring dashboard --project . --port $(PORT)
 
 test: $(STAMP)

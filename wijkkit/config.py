@@ -201,12 +201,42 @@ class Project:
             fetched = fetch_kwb(jaar, self.config.project.gemeente, cache_dir=self.cache_dir)
             tables.append(self.catalogus.derive(self.catalogus.normalise(fetched)))
             names.append(f"CBS open data {jaar}")
+        schouw = self._schouw(concat_tables(tables))
+        if schouw is not None:
+            tables.append(schouw)
+            names.append("de straatschouw in de store")
         combined = concat_tables(tables)
         if len(tables) > 1:
             check_overlap(tables, names)
         if len(combined) and not (scope.gemeente and (combined["gemeente_code"] == scope.gemeente).any()):
             raise WijkkitInputError(self._which_gemeente(cbs_files + list(mapped)))
         return combined
+
+    def _schouw(self, cijfers: pd.DataFrame) -> pd.DataFrame | None:
+        """The straatschouw in the store as indicators (wijkkit.kijken), or None when the project has none."""
+        url = self.config.store.url
+        if url.startswith("sqlite"):
+            database = url.split("///", 1)[-1]
+            if not database or database == ":memory:" or not (self.root / database).exists():
+                return None  # reading figures never creates a store
+        from wijkkit.kijken.importeren import waarnemingen
+        from wijkkit.kijken.indicatoren import schouw_indicatoren
+        from wijkkit.kijken.onderdelen import onderdelen
+
+        try:
+            store = self.open_store()
+        except WijkkitInputError:
+            return None  # the figures stand on their own; the store's problem is told where the store is used
+        try:
+            rows = waarnemingen(store)
+        finally:
+            store.close()
+        if rows.empty:
+            return None
+        names = dict(zip(cijfers["gebied_code"].astype(str), cijfers["gebied_naam"].astype(str))) if len(cijfers) \
+            else {}
+        return schouw_indicatoren(rows, onderdelen(self.catalogus), gemeente=self.config.project.gemeente,
+                                  drempel=self.config.privacy.drempel, namen=names)
 
     def _which_gemeente(self, files: list[Path]) -> Probleem:
         """The project's gemeente is not set, or not in its files: name the gemeenten that are, nearest first."""

@@ -129,3 +129,25 @@ def met_eenheid(tekst: str, eenheid) -> str:
     """A value with its unit as it reads: "31,7 per 1.000 inwoners", but "150", never "150 aantal"."""
     eenheid = "" if eenheid is None or (isinstance(eenheid, float) and math.isnan(eenheid)) else str(eenheid)
     return tekst if eenheid.strip().lower() in ("", "aantal") else f"{tekst} {eenheid}"
+
+
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+
+
+def datum(value) -> str:
+    """A date as a Dutch reader writes it: "14 mei 2024"."""
+    return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+
+
+def dagen(values) -> str:
+    """Days as a Dutch reader lists them: "14, 15 en 16 mei 2024", "30 april en 2 mei 2024"."""
+    days = sorted(values)
+    if not days:
+        return ""
+    if len({(d.year, d.month) for d in days}) == 1:
+        numbers = [str(d.day) for d in days]
+        head = ", ".join(numbers[:-1]) + " en " + numbers[-1] if len(numbers) > 1 else numbers[0]
+        return f"{head} {MAANDEN[days[0].month - 1]} {days[0].year}"
+    shown = [datum(d) for d in days[:4]]
+    return ", ".join(shown[:-1]) + " en " + shown[-1] + (" en later" if len(days) > 4 else "")

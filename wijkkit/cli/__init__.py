@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 
-from wijkkit.cli import coderen, kenniskring, monitoring, project, server, tellen, vertellen
+from wijkkit.cli import coderen, kenniskring, monitoring, project, schouw, server, tellen, vertellen
 from wijkkit.cli.gemeen import err
 from wijkkit.cli.nederlands import Commando, groep
 
 app = groep("wijkkit: tellen en vertellen in de wijk. Begin met 'wijkkit init MAP' of 'make demo'.")
 app.command("init")(project.init)
-for name, group in (("tellen", tellen.app), ("vertellen", vertellen.app), ("coderen", coderen.app),
+for name, group in (("tellen", tellen.app), ("vertellen", vertellen.app), ("schouw", schouw.app),
+                    ("coderen", coderen.app),
                     ("kenniskring", kenniskring.app), ("monitoring", monitoring.app), ("demo", project.demo_app),
                     ("sleutel", project.sleutel_app), ("server", server.app), ("store", server.store_app)):
     app.add_typer(group, name=name)

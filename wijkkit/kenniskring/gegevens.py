@@ -359,6 +359,60 @@ class Kenniskring:
         frame["thema_label"] = frame["thema"].map(self.labels)
         return quotes(frame, per_thema=MAX_CITATEN)
 
+    # ------------------------------------------------------------------ straatschouw
+    @cached_property
+    def schouw(self) -> pd.DataFrame:
+        """The project's straatschouw submissions (wijkkit.kijken), remarks pseudonymised; empty without one."""
+        from wijkkit.kijken.importeren import waarnemingen
+
+        return waarnemingen(self.store)
+
+    def schouwpunten(self, thema: str, gebieden: list[str] | None = None) -> pd.DataFrame:
+        """The newest round's points of the theme's onderdelen: lat, lon, niveau (the lowest of the theme's
+        onderdelen) and a description; a remark only where the walker consented to public pages."""
+        from wijkkit.kijken.onderdelen import NIVEAUS, onderdelen
+
+        columns = ["gebied_code", "lat", "lon", "niveau", "beschrijving", "opmerking"]
+        mine = {o.naam: o for o in onderdelen(self.project.catalogus) if o.thema == thema}
+        punten = self.schouw
+        if punten.empty or not mine:
+            return pd.DataFrame(columns=columns)
+        punten = punten[punten["lat"].notna()]
+        if gebieden is not None:
+            punten = punten[punten["gebied"].isin(gebieden)]
+        if punten.empty:
+            return pd.DataFrame(columns=columns)
+        jaar = max(d.year for d in punten["datum"])
+        rows = []
+        for p in punten.itertuples(index=False):
+            if p.datum.year != jaar:
+                continue
+            scores = {naam: level for naam, level in (p.scores or {}).items() if naam in mine}
+            if not scores:
+                continue
+            lowest = max(scores.values(), key=NIVEAUS.index)
+            delen = ", ".join(f"{mine[n].vraag.split(' (')[0].lower()} {lvl}" for n, lvl in scores.items())
+            opmerking = p.opmerking if p.toestemming and p.opmerking else ""
+            text = f"Schouw {p.datum:%d-%m-%Y}, {self.namen.get(p.gebied, p.gebied)}: {delen}"
+            rows.append((p.gebied, float(p.lat), float(p.lon), lowest,
+                         text + (f". Opmerking: {opmerking}" if opmerking else ""), opmerking))
+        return pd.DataFrame(rows, columns=columns)
+
+    def schouw_rondes(self, gebied: str) -> str:
+        """When the gebied was walked in the newest round and how often, as a person says it (public counts)."""
+        punten = self.schouw
+        if punten.empty:
+            return ""
+        punten = punten[in_gebied(punten["gebied"].astype(str), gebied)]
+        if punten.empty:
+            return ""
+        from wijkkit.weergave import dagen as nl_dagen
+
+        jaar = max(d.year for d in punten["datum"])
+        wanneer = nl_dagen({d for d in punten["datum"] if d.year == jaar})
+        n = sum(d.year == jaar for d in punten["datum"])
+        return f"{publiek_aantal(n, self.drempel)} waarnemingen op {wanneer}"
+
     # ------------------------------------------------------------------ together
     def kruistabel(self, gebied: str) -> pd.DataFrame:
         """Figures and stories per theme for one gebied, with how many of its stories nobody coded yet."""

@@ -20,15 +20,24 @@ class KlikbareKaart(anywidget.AnyWidget):
     const CODE = /\[((?:GM|WK|BU)[0-9A-Za-z]+)\]$/;
     function render({ model, el }) {
       el.classList.add("wk-svgkaart");
-      const draw = () => { el.innerHTML = model.get("svg"); };
+      const kaart = document.createElement("div");
+      const punt = document.createElement("p");  // what a schouw point saw: set as text, never as HTML
+      punt.className = "wk-schouwpunt";
+      punt.hidden = true;
+      el.append(kaart, punt);
+      const draw = () => { kaart.innerHTML = model.get("svg"); punt.hidden = true; };
       draw();
       model.on("change:svg", draw);
       el.addEventListener("click", (event) => {
         const mark = event.target.closest("[aria-label]");
-        const found = mark && CODE.exec(mark.getAttribute("aria-label") || "");
+        const label = mark ? (mark.getAttribute("aria-label") || "") : "";
+        const found = CODE.exec(label);
         if (found) {
           model.set("gekozen", found[1]);
           model.save_changes();
+        } else if (label.includes("Schouw ")) {
+          punt.textContent = label.replace(/^beschrijving: /, "");
+          punt.hidden = false;
         }
       });
     }
@@ -37,6 +46,9 @@ class KlikbareKaart(anywidget.AnyWidget):
     _css = """
     .wk-svgkaart path[aria-label$="]"] { cursor: pointer; }
     .wk-svgkaart path[aria-label$="]"]:hover { opacity: 0.75; }
+    .wk-svgkaart path[aria-label*="Schouw "] { cursor: pointer; }
+    .wk-schouwpunt { font-size: 18px; background: #fff8e1; border-left: 4px solid #d73027; padding: 8px 12px;
+                     max-width: 60em; }
     """
     svg = traitlets.Unicode("").tag(sync=True)
     gekozen = traitlets.Unicode("").tag(sync=True)

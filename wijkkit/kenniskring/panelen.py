@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import threading
 from datetime import date
 
@@ -147,16 +148,34 @@ class Panelen:
         tabel = self.kring.kruistabel(gebied)
         rij = tabel[tabel["thema"] == thema]
         parts = []
+        met_schouw = bool((tabel["schouw"] != "geen schouw").any())
         if len(rij):
             r = rij.iloc[0]
             parts.append(f"<p class='{'wk-spanning' if r['spanning'] else 'wk-rustig'}'>{esc(r['uitleg'])}</p>")
+            if met_schouw:
+                parts.append(f"<p class='wk-tekst wk-drie'>{esc(self._drie(gebied, r))}</p>")
+        schouw_kop = "<th>wat de schouw zag</th>" if met_schouw else ""
         rows = "".join(
             f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td>{esc(r.cijfers)}</td>"
-            f"<td>{esc(r.verhalen_zeggen)}</td><td>{esc(r.verhalen_publiek)}</td></tr>" for r in tabel.itertuples())
+            f"<td>{esc(r.verhalen_zeggen)}</td><td>{esc(r.verhalen_publiek)}</td>"
+            + (f"<td>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>" for r in tabel.itertuples())
         parts.append(f"<p class='wk-tekst'>Alle thema's in {esc(naam)}: waar wijzen cijfers en verhalen dezelfde "
                      "kant op, en waar niet (⚠)?</p><table class='wk-tabel'><tr><th>thema</th><th>wat de cijfers "
-                     "zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th></tr>" + rows + "</table>")
+                     "zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th>" + schouw_kop + "</tr>"
+                     + rows + "</table>")
         return {"html": "".join(parts)}
+
+    def _drie(self, gebied: str, r) -> str:
+        """Figures, stories and the schouw of one theme side by side, in one sentence."""
+        cijfers = {"geen cijfers": "niets", "geen oordeel": "niets met een oordeel"}.get(r["cijfers"], r["cijfers"])
+        verhalen = {"te weinig verhalen": f"te weinig ({r['verhalen_publiek']} verhalen)"}.get(
+            r["verhalen_zeggen"], r["verhalen_zeggen"])
+        if r["schouw"] == "geen schouw":
+            zag = "hier niets (geen schouw bij dit thema)"
+        else:
+            wanneer = self.kring.schouw_rondes(gebied)
+            zag = re.sub(r" \(\d{4}(–\d{4})?\)$", "", r["schouw"]) + (f"; {wanneer}" if wanneer else "")
+        return f"De cijfers zeggen: {cijfers}; bewoners vertellen: {verhalen}; de schouw zag: {zag}."
 
     def _kaart(self, gebied: str, thema: str, maat: str, smal: bool = False) -> dict:
         from wijkkit.verbinden.kaart import buurtkaart
@@ -179,7 +198,12 @@ class Panelen:
         plaats = naam if focus is not None else kring.namen.get(kring.gemeente, naam)
         uitleg = kring.kaart_uitleg(thema, maat)
         # on a phone the explanation is text beside the map, which is drawn at the phone's width
+        punten = None
+        if kring.geometrie is not None:
+            binnen = focus if focus is not None else list(kring.geometrie["gebied_code"])
+            punten = kring.schouwpunten(thema, binnen)
         chart = buurtkaart(waarden, waarde="waarde", titel=f"{label}: {maat} in {plaats}", legenda=legenda,
+                           punten=punten,
                            geometry=kring.geometrie, domein=domein, kleuren=kleuren, focus=focus, gekozen=gekozen,
                            ondertitel=[] if smal else uitleg,
                            breedte=(320 if smal else 620) if kring.geometrie is not None else (560 if smal else 1100),
@@ -194,8 +218,21 @@ class Panelen:
                        f"<td>{esc(r.tekst)}</td></tr>" for r in shown.itertuples())
         volgorde = "Van hoog naar laag" if neutraal else "Van gunstig naar ongunstig"
         lijst = (f"<div class='wk-lijst'><p class='wk-tekst'><b>{volgorde}</b> (klik op de kaart om een gebied te "
-                 "kiezen)</p><table>" + rows + "</table></div>")
+                 "kiezen)</p><table>" + rows + "</table>" + self._schouwlijst(punten) + "</div>")
         return {"svg": svg(chart), "lijst": lijst, "noten": noten}
+
+    @staticmethod
+    def _schouwlijst(punten) -> str:
+        """Below the map: what the schouw saw here, and the remarks walkers allowed on public pages."""
+        if punten is None or punten.empty:
+            return ""
+        from wijkkit.kijken.onderdelen import GOED_GENOEG
+
+        goed = int(punten["niveau"].isin(GOED_GENOEG).sum())
+        items = "".join(f"<li>{esc(t)}</li>" for t in punten.loc[punten["opmerking"] != "", "beschrijving"].head(8))
+        return (f"<p class='wk-tekst wk-schouw'><b>Straatschouw</b>: {len(punten)} punten op de kaart, {goed} op "
+                "niveau B of beter bij alle onderdelen van dit thema. Klik op een punt voor wat er gezien is.</p>"
+                + (f"<ul class='wk-schouwopmerkingen'>{items}</ul>" if items else ""))
 
     def figure_charts(self, gebied: str, thema: str) -> list:
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -186,3 +186,28 @@ class Bekeken(Base):
     gebied: Mapped[str] = mapped_column(String(20), primary_key=True)
     thema: Mapped[str] = mapped_column(String(80), primary_key=True)
     aantal: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Schouwpunt(Base):
+    """One submission of a straatschouw: where, when, the CROW level per onderdeel, and a remark (pseudonymised).
+
+    ``foto`` is the photo's path inside the project (``schouw/fotos``); ``toestemming`` says whether the remark
+    and the photo may be shown on public pages. The id is the tool's own (ODK's KEY, KoBo's _uuid), so an
+    export made again later adds only what is new.
+    """
+
+    __tablename__ = "schouwpunten"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    datum: Mapped[date] = mapped_column(Date)
+    gebied: Mapped[str] = mapped_column(String(20), index=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    rol: Mapped[str] = mapped_column(String(40), default="")
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)  # onderdeel -> A+ / A / B / C / D
+    opmerking: Mapped[str] = mapped_column(Text, default="")
+    thema: Mapped[str] = mapped_column(String(80), default="")
+    foto: Mapped[str] = mapped_column(String(300), default="")
+    toestemming: Mapped[bool] = mapped_column(Boolean, default=False)
+    bron: Mapped[str] = mapped_column(String(500), default="")  # the export's file name and tool
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

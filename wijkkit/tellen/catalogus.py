@@ -50,6 +50,10 @@ class Indicator(BaseModel):
     absoluut: bool = False  # counts that grow with the area: no index against a larger area
     hulp: bool = False  # a count that only serves to compute a share: not shown in a profile
     toelichting: str = ""
+    # "schouw": counted from the project's straatschouw (wijkkit.kijken), not read from a file; ``onderdeel`` is
+    # what the walkers score (the question in the form), for the shares at CROW level B or better
+    bron: Literal["", "schouw"] = ""
+    onderdeel: str = ""
 
     @field_validator("domein")
     @classmethod

@@ -17,6 +17,7 @@ from wijkkit.tellen.readers import READERS
 from wijkkit.tellen.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, is_old_statline, read_raw
 
 DATA_SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
+SCHOUW_KOLOMMEN = {"SubmissionDate", "_submission_time", "_uuid"}  # ODK Central, KoBoToolbox
 
 
 def detect_format(path: Path) -> str:
@@ -174,6 +175,11 @@ def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, data: b
         if not mapping:
             table = table or read_raw(path)  # an empty or unreadable file says so first
             header = table.header
+            if SCHOUW_KOLOMMEN & set(header) or any(h.startswith(("schouw/", "schouw-")) for h in header):
+                raise WijkkitInputError(Probleem(
+                    bestandsnaam(path), "cijferbestanden in deze map; dit is een export van een straatschouw (ODK "
+                    "Central, KoBoToolbox): lees hem in met 'wijkkit schouw importeer BESTAND' en zet hem buiten de "
+                    "map met cijfers (bv. in data/schouw/)", rij=1, gevonden=", ".join(h for h in header[:6] if h)))
             raise WijkkitInputError(Probleem(
                 bestandsnaam(path), "een CBS-download: een KWB-bestand met een kolom 'gwb_code', of een StatLine-"
                 "download (kopjes als 'Bevolking/Aantal inwoners (aantal)'); voor een eigen gemeentelijk bestand: een "

@@ -40,6 +40,8 @@ STATUS = {
     "voorlopig_onbekend": "voorlopig cijfer nog niet beschikbaar (*)",
     "afgeschermd": "afgeschermd of onbekend (CBS-code onder -99990)",
     "leeg": "leeg vakje in het bestand",
+    # appended last: the cache keeps statuses as positions in this list
+    "weinig": "te weinig waarnemingen: minder dan de drempel van het project",
 }
 STATUS_CODES = list(STATUS)
 

@@ -139,7 +139,7 @@ def matching(geometry, codes: list[str], namen: dict[str, str] | None = None) ->
 def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, geometry=None,
                domein: tuple[float, float, float] = (60, 100, 140), kleuren: tuple[str, str, str] | None = None,
                focus: list[str] | None = None, gekozen: str | list[str] | None = None, ondertitel: str | list = "",
-               breedte: int = 560, hoogte: int = 420) -> alt.TopLevelMixin:
+               breedte: int = 560, hoogte: int = 420, punten: pd.DataFrame | None = None) -> alt.TopLevelMixin:
     """Colour each gebied by ``values[waarde]`` (columns gebied_code, gebied_naam, waarde, tekst).
 
     ``waarde`` points the favourable way up, with ``domein`` = (low, middle, high) and
@@ -148,7 +148,8 @@ def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, g
     the rest drawn lighter as context; names are printed only where they fit, and every shape
     names itself on hover. Without geometry the gebieden in focus become a sorted bar list,
     which stays readable for a city of 100+ buurten. Each mark's description ends in
-    ``[CODE]``, which the dashboard's map widget turns into a click.
+    ``[CODE]``, which the dashboard's map widget turns into a click. ``punten`` (lat, lon, niveau, beschrijving)
+    are straatschouw points drawn on the shapes, coloured by their CROW level.
     """
     data = values.copy()
     if "tekst" not in data:
@@ -159,7 +160,7 @@ def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, g
     if geometry is None:
         chart = _staafkaart(data, waarde, legenda, domein, kleuren, focus, breedte)
     else:
-        chart = _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte)
+        chart = _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte, punten)
     regels = [ondertitel] if isinstance(ondertitel, str) else list(ondertitel)
     title = alt.TitleParams(titel, subtitle=[r for r in regels if r] or "")
     return style(chart.properties(title=title))
@@ -180,7 +181,8 @@ def _geen_gegevens_legend() -> alt.Color:
                      legend=alt.Legend(orient="bottom"))
 
 
-def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte) -> alt.LayerChart:
+def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte,
+                  punten=None) -> alt.LayerChart:
     names = dict(zip(data["gebied_code"], data["gebied_naam"]))
     merged = geometry.merge(data.drop(columns=["gebied_naam"], errors="ignore"), on="gebied_code", how="left")
     own = merged["gebied_naam"] if "gebied_naam" in merged else pd.Series(None, index=merged.index)
@@ -216,10 +218,27 @@ def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breed
         layers.append(alt.Chart(labels).mark_text(fontSize=FONT_SIZE, lineBreak="|").encode(
             longitude="lon:Q", latitude="lat:Q", text="label:N",
             color=alt.condition(dark, alt.value("#ffffff"), alt.value("#000000"))))
+    if punten is not None and len(punten):
+        layers.append(_schouwpunten(punten))
     fit = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": geom.__geo_interface__} for geom in shown.geometry]}
     return (alt.layer(*layers).project(type="mercator", fit=fit)
             .resolve_scale(color="independent").properties(width=breedte, height=hoogte))
+
+
+def _schouwpunten(punten: pd.DataFrame) -> alt.Chart:
+    """Straatschouw points: green at CROW A+ to red at D, outlined so they stand out on any fill."""
+    from wijkkit.kijken.onderdelen import NIVEAUS
+
+    return alt.Chart(punten[["lat", "lon", "niveau", "beschrijving"]]).mark_point(
+        filled=True, size=90, stroke="#1a1a1a", strokeWidth=1, opacity=1, shape="circle").encode(
+        longitude="lon:Q", latitude="lat:Q", description="beschrijving:N",
+        color=alt.Color("niveau:O", title="Schouw (CROW, laagste onderdeel)",
+                        scale=alt.Scale(domain=list(NIVEAUS), range=list(SCHOUW_KLEUREN)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")))
+
+
+SCHOUW_KLEUREN = ("#1a9850", "#91cf60", "#d9ef8b", "#fc8d59", "#d73027")  # A+ .. D, ColorBrewer RdYlGn
 
 
 def _dark_fill(waarde: str, domein, kleuren) -> str:

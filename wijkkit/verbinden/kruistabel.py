@@ -45,6 +45,27 @@ def cijfers_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def schouw_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
+    """Per domain, what the straatschouw saw (indicators ``schouw_*``): a verdict and the shares at B or better."""
+    rows = []
+    for domein, part in profiel.groupby("domein"):
+        part = part[part["indicator"].astype(str) != "schouw_waarnemingen"]
+        shown = part[part["waarde"].notna()]
+        if shown.empty:
+            rows.append({"thema": domein, "schouw": "te weinig waarnemingen" if len(part) else "geen schouw"})
+            continue
+        judged = shown.dropna(subset=["band_code"])
+        mean = float(judged["band_code"].mean()) if len(judged) else np.nan
+        delen = ", ".join(f"{_onderdeel(r.label)} {r.waarde:.0f}%" for r in shown.itertuples())
+        rows.append({"thema": domein, "schouw": f"{figure_verdict(mean, len(judged))}: {delen} op B of beter "
+                                                f"({periode(shown['jaar'].dropna())})"})
+    return pd.DataFrame(rows, columns=["thema", "schouw"])
+
+
+def _onderdeel(label: str) -> str:
+    return str(label).removeprefix("Schouw: ").split(" op B")[0]
+
+
 def verhalen_per_thema(stories: pd.DataFrame, codings: pd.DataFrame, gebied: str) -> pd.DataFrame:
     """Per theme: stories, fragments, strengths and problems among the gebied's stories."""
     mine = stories[in_gebied(stories["gebied"].astype(str), gebied)]
@@ -64,9 +85,14 @@ def verhalen_per_thema(stories: pd.DataFrame, codings: pd.DataFrame, gebied: str
 def verbind(profiel: pd.DataFrame, stories: pd.DataFrame, codings: pd.DataFrame, gebied: str, *,
             drempel: int = 5, labels: dict | None = None) -> pd.DataFrame:
     """The cross table for one gebied; counts as public text next to the raw numbers."""
-    figures = cijfers_per_thema(profiel)
+    schouw = (profiel["indicator"].astype(str).str.startswith("schouw_") if "indicator" in profiel
+              else pd.Series(False, index=profiel.index))
+    figures = cijfers_per_thema(profiel[~schouw])
     told = verhalen_per_thema(stories, codings, gebied)
     table = figures.merge(told, on="thema", how="outer")
+    if schouw.any():
+        table = table.merge(schouw_per_thema(profiel[schouw]), on="thema", how="outer")
+    table["schouw"] = table["schouw"].fillna("geen schouw") if "schouw" in table else "geen schouw"
     for column in ("verhalen", "fragmenten", "kracht", "knelpunt", "neutraal"):
         table[column] = table[column].fillna(0).astype(int)
     table["cijfers"] = table["cijfers"].fillna("geen cijfers")

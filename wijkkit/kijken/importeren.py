@@ -1,0 +1,151 @@
+"""Store a schouw export in the project: checked whole, placed in buurten, remarks pseudonymised, one transaction.
+
+A GPS point is placed in the buurt whose shape on the project's buurtkaart holds it (point in polygon); a chosen
+buurt is taken as it is. Remarks are text from people and are pseudonymised like stories. Photos are copied into
+``schouw/fotos`` in the project with the consent the walker gave; only consented ones ever reach a public page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from wijkkit.config import Project
+from wijkkit.kijken.lezen import read_schouw
+from wijkkit.kijken.onderdelen import onderdelen as catalogue_onderdelen
+from wijkkit.store.models import Import, Schouwpunt
+
+FOTO_MAP = Path("schouw") / "fotos"
+COLUMNS = ["id", "datum", "gebied", "lat", "lon", "rol", "scores", "opmerking", "thema", "foto", "toestemming"]
+
+
+@dataclass
+class SchouwVerslag:
+    bestand: str
+    bron: str
+    nieuw: int
+    al_bekend: int
+    fotos: int
+    fotos_ontbreken: int
+    gepseudonimiseerd: int
+
+
+def buurten(project: Project) -> dict[str, str]:
+    """The project's buurten (code -> name): from its figures, and the shapes of its buurtkaart."""
+    found: dict[str, str] = {}
+    try:
+        cijfers = project.load_indicators()
+    except Exception:  # a project may walk before it has figures; its map still names the buurten
+        cijfers = None
+    if cijfers is not None and len(cijfers):
+        rows = cijfers[(cijfers["niveau"] == "buurt") & (cijfers["gemeente_code"] == project.config.project.gemeente)]
+        found.update(rows[["gebied_code", "gebied_naam"]].drop_duplicates("gebied_code").astype(str).itertuples(
+            index=False, name=None))
+    shapes = kaart(project)
+    if shapes is not None:
+        for code, naam in zip(shapes["gebied_code"], shapes.get("gebied_naam", shapes["gebied_code"])):
+            if code.startswith("BU"):
+                found.setdefault(code, str(naam) if naam else code)
+    return dict(sorted(found.items()))
+
+
+def kaart(project: Project):
+    """The project's buurt shapes in WGS84, or None without a buurtkaart."""
+    config = project.config.kaart
+    if config is None or not config.bestand:
+        return None
+    from wijkkit.verbinden.kaart import read_geometry
+
+    shapes = read_geometry(project.root / config.bestand, config.code, config.naam,
+                           gemeente=project.config.project.gemeente)
+    return shapes if len(shapes) else None
+
+
+def plaatser(shapes):
+    """``plaats(lat, lon)``: the code of the shape holding the point (the smallest, where shapes overlap)."""
+    if shapes is None:
+        return None
+    from shapely import Point
+    from shapely.strtree import STRtree
+
+    geometries = list(shapes.geometry)
+    codes = list(shapes["gebied_code"])
+    tree = STRtree(geometries)
+    buurt_first = sorted(range(len(codes)), key=lambda i: (not codes[i].startswith("BU"), geometries[i].area))
+    rank = {i: r for r, i in enumerate(buurt_first)}
+
+    def plaats(lat: float, lon: float) -> str | None:
+        hits = [int(i) for i in tree.query(Point(lon, lat), predicate="intersects")]
+        return codes[min(hits, key=rank.__getitem__)] if hits else None
+    return plaats
+
+
+def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | None = None, door: str = "",
+                  store=None) -> SchouwVerslag:
+    """Read, check, place and store a schouw export; nothing is kept unless all of it is good."""
+    from wijkkit.vertellen.importeren import project_pseudonimiseerder
+
+    store = store or project.open_store()
+    codebook = project.load_codebook()
+    shapes = kaart(project)
+    gelezen = read_schouw(path, onderdelen=catalogue_onderdelen(project.catalogus), buurten=buurten(project),
+                          plaats=plaatser(shapes), themas={t.id: t.label for t in codebook.themas}, fotos=fotos)
+    with store.read() as session:
+        bekend = set(session.scalars(select(Schouwpunt.id).where(
+            Schouwpunt.id.in_([w.id for w in gelezen.waarnemingen]))))
+    nieuw = [w for w in gelezen.waarnemingen if w.id not in bekend]
+    pseudo = project_pseudonimiseerder(project) if any(w.opmerking for w in nieuw) else None
+    verslag = SchouwVerslag(gelezen.bestand, gelezen.bron, len(nieuw), len(bekend), 0, 0, 0)
+    written: list[Path] = []
+    try:
+        with store.session() as session:
+            record = Import(bron=f"schouw: {gelezen.bestand} ({gelezen.bron})"[:500], aantal=len(nieuw),
+                            door=door[:200])
+            session.add(record)
+            session.flush()
+            for w in nieuw:
+                opmerking = w.opmerking
+                if pseudo is not None and opmerking:
+                    result = pseudo.pseudonymise(opmerking)
+                    verslag.gepseudonimiseerd += sum(result.per_categorie.values())
+                    opmerking = result.tekst
+                foto = ""
+                if w.foto:
+                    data = gelezen.fotos.get(w.foto)
+                    if data is None:
+                        verslag.fotos_ontbreken += 1
+                    else:
+                        foto = _keep_photo(project, w.id, w.foto, data, written)
+                        verslag.fotos += 1
+                session.add(Schouwpunt(id=w.id, datum=w.datum, gebied=w.gebied, lat=w.lat, lon=w.lon, rol=w.rol,
+                                       scores=w.scores, opmerking=opmerking, thema=w.thema, foto=foto,
+                                       toestemming=w.toestemming, bron=f"{gelezen.bestand} ({gelezen.bron})"[:500],
+                                       import_id=record.id))
+    except BaseException:
+        for photo in written:
+            photo.unlink(missing_ok=True)
+        raise
+    return verslag
+
+
+def _keep_photo(project: Project, ident: str, name: str, data: bytes, written: list[Path]) -> str:
+    """Copy a photo into the project under a name that says nothing about who took it."""
+    suffix = Path(name).suffix.lower()[:6] if Path(name).suffix else ".jpg"
+    relative = FOTO_MAP / (hashlib.sha256(ident.encode()).hexdigest()[:20] + suffix)
+    target = project.root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    written.append(target)
+    return relative.as_posix()
+
+
+def waarnemingen(store) -> pd.DataFrame:
+    """Every stored submission as a table (``scores`` a dict per row), oldest first."""
+    with store.read() as session:
+        rows = session.scalars(select(Schouwpunt).order_by(Schouwpunt.datum, Schouwpunt.id)).all()
+        data = [{c: getattr(r, c) for c in COLUMNS} for r in rows]
+    return pd.DataFrame(data, columns=COLUMNS)
