@@ -49,12 +49,13 @@ display(HTML(f"<p><b>{esc(kring.project.config.project.naam)}</b> · gebieden: "
 
 # %% [markdown]
 # ## Kruistabel per gebied
-# Per thema: het oordeel van de cijfers, het beeld uit de verhalen en of ze elkaar tegenspreken.
+# Per thema: het oordeel van de cijfers, het beeld uit de verhalen, wat de straatschouw zag (als het project er een
+# heeft: `wijkkit schouw importeer`) en of cijfers en verhalen elkaar tegenspreken.
 
 # %%
 kolommen = {"label": "thema", "cijfers": "de cijfers", "cijfers_jaren": "jaren", "verhalen_zeggen": "de verhalen",
-            "verhalen_publiek": "verhalen", "nog_niet_gecodeerd": "nog niet gecodeerd", "spanning": "spanning",
-            "uitleg": "uitleg"}
+            "verhalen_publiek": "verhalen", "nog_niet_gecodeerd": "nog niet gecodeerd", "schouw": "de straatschouw",
+            "spanning": "spanning", "uitleg": "uitleg"}
 tabellen = {}
 for gebied in gebieden:
     tabel_g = kring.kruistabel(gebied)

@@ -213,9 +213,35 @@ def test_labels_export_and_plain_spreadsheet(demo_project, tmp_path):
     table = waarnemingen(project.open_store()).set_index("id")
     assert table.loc["a1", "scores"] == {"zwerfvuil": "B", "groen": "A+"}
     assert table.loc["a2", "scores"] == {"zwerfvuil": "D"} and table.loc["a2", "gebied"] == code
-    plain = tmp_path / "eigen.csv"
-    plain.write_text(f"datum,buurt,zwerfvuil,graffiti\n2024-06-01,{code},A,C\n", encoding="utf-8")
+    plain = tmp_path / "eigen.csv"  # a team's own sheet, with its own words for the onderdelen
+    plain.write_text(f"datum;buurt;zwerfafval;verharding;locatie\n01-06-2024;{names[code]};A;c;\n"
+                     f"02-06-2024;;B;D;52,0 5,0\n", encoding="utf-8")
+    with pytest.raises(WijkkitInputError, match="rij 3"):  # 52,0 5,0 lies outside every buurt of Lindehoven
+        import_schouw(project, plain)
+    plain.write_text(f"datum;buurt;zwerfafval;verharding\n01-06-2024;{names[code]};A;c\n", encoding="utf-8")
     assert import_schouw(project, plain).bron == "tabel"
+    eigen = waarnemingen(project.open_store())
+    assert eigen.iloc[-1]["scores"] == {"zwerfvuil": "A", "bestrating": "C"}
+
+
+def test_the_commands_in_dutch(demo_project, tmp_path):
+    from typer.testing import CliRunner
+
+    from wijkkit.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["schouw", "formulier", "--project", str(demo_project)])
+    assert result.exit_code == 0 and "Schouwformulier geschreven" in result.output
+    assert (demo_project / "schouw.xlsx").exists()
+    export = demo_project / "data" / "schouw" / "lindehoven-schouw-2024-kobotoolbox.csv"
+    result = runner.invoke(app, ["schouw", "importeer", str(export), "--project", str(demo_project)])
+    lines = export.read_text(encoding="utf-8").strip().splitlines()
+    assert result.exit_code == 0 and f"{len(lines) - 1} schouwwaarnemingen ingelezen" in result.output
+    assert "KoBoToolbox" in result.output
+    bad = tmp_path / "leeg.csv"
+    bad.write_text("_uuid;_submission_time;schouw/zwerfvuil\nx;2024-05-01;Z\n", encoding="utf-8")
+    result = runner.invoke(app, ["schouw", "importeer", str(bad), "--project", str(demo_project)])
+    assert result.exit_code != 0 and "CROW-niveau" in result.output and "Traceback" not in result.output
 
 
 # ---------------------------------------------------------------------------------------------------- bad files
@@ -316,3 +342,27 @@ def test_points_fall_in_the_right_buurt_of_a_real_cbs_buurtkaart(tmp_path):
         assert plaats(point.y, point.x) == code
     assert plaats(52.3731, 4.8922) is None
     assert set(buurten(project)) == set(own[code_col].astype(str))
+
+
+def test_older_kobotoolbox_export_with_na_cells_underscore_groups_and_a_phone_without_fix(demo_project, tmp_path):
+    """As formhub and older KoBoToolbox write it (seen in exports others published): 'n/a' for a skipped
+    question, '_' as the group separator, meta/instanceID before _uuid, and '0 0 0 99' from a phone without a
+    GPS fix (then the chosen buurt counts); an empty last line of a sheet is no submission."""
+    project = Project.load(demo_project)
+    points = inside_points(demo_project)
+    a, b = sorted(points)[:2]
+    header = ("today,datum,plek,locatie,_locatie_latitude,_locatie_longitude,buurt,schouw_zwerfvuil,schouw_groen,"
+              "opmerking,toestemming,meta/instanceID,_uuid,_submission_time")
+    lines = [header,
+             f"2024-05-10,10.05.2024,gps,{points[a][0]} {points[a][1]} 3 5,{points[a][0]},{points[a][1]},n/a,c,n/a,"
+             "n/a,ja,uuid:x1,x1,2024-05-10T12:00:00",
+             f"2024-05-10,n/a,buurt,0.000000 0.000000 0 99,0,0,{b},a,b,n/a,nee,uuid:x2,x2,2024-05-11T09:00:00",
+             ",,,,,,,,,,,,,"]
+    (tmp_path / "formhub.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    verslag = import_schouw(project, tmp_path / "formhub.csv")
+    assert (verslag.bron, verslag.nieuw) == ("kobo", 2)
+    table = waarnemingen(project.open_store()).set_index("id")
+    assert table.loc["x1", "gebied"] == a and table.loc["x1", "scores"] == {"zwerfvuil": "C"}
+    assert str(table.loc["x1", "datum"]) == "2024-05-10"
+    assert table.loc["x2", "gebied"] == b and pd.isna(table.loc["x2", "lat"])
+    assert str(table.loc["x2", "datum"]) == "2024-05-11"  # no datum: the submission's own date

@@ -140,6 +140,10 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
                  "</table>" if cijfer_rijen else "<p>Voor dit thema zijn er geen cijfers voor dit gebied.</p>")
     for chart in charts or []:
         parts.append(f"<div class='grafiek'>{svg(chart)}</div>")
+    if len(rij) and rij["schouw"].iloc[0] != "geen schouw":
+        wanneer = kring.schouw_rondes(gebied)
+        parts.append(f"<h2>Wat zag de straatschouw?</h2><p>{e(rij['schouw'].iloc[0])}"
+                     f"{e('; ' + wanneer) if wanneer else ''}.</p>")
     parts.append("<h2>Wat zeggen de verhalen?</h2>")
     if beeld.genoeg:
         parts.append(f"<p>Over {e(label.lower())}: {e(beeld.samenvatting)} {e(beeld.suggestie_zin)}</p>")

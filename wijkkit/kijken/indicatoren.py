@@ -18,7 +18,8 @@ BRON = "Straatschouw"
 
 
 def per_onderdeel(waarnemingen: pd.DataFrame, onderdelen: list[Onderdeel]) -> pd.DataFrame:
-    """One row per submission and scored onderdeel: id, datum, jaar, gebied, onderdeel, indicator, niveau, goed."""
+    """One row per submission and scored onderdeel: id, datum, jaar, gebied, onderdeel, indicator, crow (the
+    level), goed."""
     rows = []
     by_name = {o.naam: o for o in onderdelen}
     for w in waarnemingen.itertuples(index=False):
@@ -26,7 +27,7 @@ def per_onderdeel(waarnemingen: pd.DataFrame, onderdelen: list[Onderdeel]) -> pd
             if naam in by_name:
                 rows.append((w.id, w.datum, w.datum.year, w.gebied, naam, by_name[naam].indicator, level,
                              level in GOED_GENOEG))
-    return pd.DataFrame(rows, columns=["id", "datum", "jaar", "gebied", "onderdeel", "indicator", "niveau", "goed"])
+    return pd.DataFrame(rows, columns=["id", "datum", "jaar", "gebied", "onderdeel", "indicator", "crow", "goed"])
 
 
 def levels(gebied: str, gemeente: str) -> list[tuple[str, str]]:
@@ -47,17 +48,16 @@ def schouw_indicatoren(waarnemingen: pd.DataFrame, onderdelen: list[Onderdeel], 
         return schema.empty_table()
     namen = namen or {}
     scored = per_onderdeel(waarnemingen, onderdelen)
-    expanded = [(code, niveau, r.jaar, r.indicator, r.goed)
-                for r in scored.itertuples(index=False) for code, niveau in levels(r.gebied, gemeente)]
-    shares = pd.DataFrame(expanded, columns=["gebied_code", "niveau", "jaar", "indicator", "goed"])
+    # each buurt counts for itself, its wijk and the gemeente: one row per submission and level
+    up = pd.DataFrame([(g, code, niveau) for g in waarnemingen["gebied"].unique() for code, niveau in levels(g, gemeente)],
+                      columns=["gebied", "gebied_code", "niveau"])
+    shares = scored.merge(up, on="gebied")
     table = shares.groupby(["gebied_code", "niveau", "jaar", "indicator"], observed=True)["goed"].agg(["sum", "size"])
     table = table.reset_index().rename(columns={"sum": "goed", "size": "n"})
     table["waarde"] = 100.0 * table["goed"] / table["n"]
     table["eenheid"] = "%"
-    submissions = [(code, niveau, w.datum.year) for w in waarnemingen.itertuples(index=False)
-                   for code, niveau in levels(w.gebied, gemeente)]
-    counts = (pd.DataFrame(submissions, columns=["gebied_code", "niveau", "jaar"])
-              .groupby(["gebied_code", "niveau", "jaar"]).size().reset_index(name="n"))
+    submissions = waarnemingen[["gebied"]].assign(jaar=[d.year for d in waarnemingen["datum"]]).merge(up, on="gebied")
+    counts = submissions.groupby(["gebied_code", "niveau", "jaar"]).size().reset_index(name="n")
     counts["indicator"] = WAARNEMINGEN
     counts["waarde"] = counts["n"].astype(float)
     counts["eenheid"] = "aantal"

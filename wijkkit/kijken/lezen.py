@@ -119,9 +119,14 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
         problemen.append(Probleem(naam, verwacht, rij=rij, kolom=f"{letter} ({kolom})" if letter else kolom,
                                   gevonden=str(gevonden)[:80]))
 
+    # formhub and older KoBoToolbox exports write "n/a" for a skipped question
+    table = table.mask(table.apply(lambda c: c.str.strip().str.casefold().isin(["n/a", "nan"])), "")
+    pairs = _point_columns(header, kolommen)
     for index, row in enumerate(table.itertuples(index=False)):
         values = dict(zip(header, row))
         rij = index + 2  # the header is row 1
+        if not any(str(v).strip() for v in values.values()):
+            continue  # an empty line at the end of a sheet
         ident = str(values.get(id_col, "") or "").strip() if id_col else ""
         if not ident:
             if bron != "tabel" and id_col:
@@ -153,7 +158,7 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
             fout(rij, next(k for k in items.values() if k), "minstens één onderdeel met een CROW-niveau",
                  "alles leeg of niet van toepassing")
             continue
-        lat, lon, plek_kolom, plek_fout = _point(values, kolommen)
+        lat, lon, plek_kolom, plek_fout = _point(values, kolommen, pairs)
         if plek_fout:
             fout(rij, plek_kolom, "een GPS-punt in graden (breedte lengte, zoals '52.09 5.12')", plek_fout)
             continue
@@ -258,14 +263,15 @@ def _fold(value: object) -> str:
 
 
 def _path(column: str) -> list[str]:
-    """A header as the path of names it stands for: 'schouw/zwerfvuil', 'schouw-zwerfvuil' -> [schouw, zwerfvuil]."""
-    return [part for part in re.split(r"[/-]", column) if part]
+    """A header as the path of names it stands for: 'schouw/zwerfvuil', 'schouw-zwerfvuil', 'schouw.zwerfvuil',
+    'schouw:zwerfvuil' -> [schouw, zwerfvuil] (ODK writes '-', KoBoToolbox '/' or the separator a user chose)."""
+    return [part for part in re.split(r"[/\-.:]", column) if part]
 
 
 def _columns(header: list[str], onderdelen: list[Onderdeel]) -> dict[str, str]:
     """Which column holds which field, by its last name in the path or by its label in the form."""
     found: dict[str, str] = {}
-    wanted = {f"item:{o.naam}": (o.naam, o.vraag) for o in onderdelen} | VELDEN
+    wanted = {f"item:{o.naam}": (o.naam, o.vraag, *o.namen) for o in onderdelen} | VELDEN
     for column in header:
         if column.startswith("_") and column not in ("_geolocation",):
             continue  # the tools' own metadata
@@ -277,6 +283,9 @@ def _columns(header: list[str], onderdelen: list[Onderdeel]) -> dict[str, str]:
             if key not in found and (_fold(column) in folded or leaf in folded or last in folded):
                 found[key] = column
                 break
+    for key, (naam, *_) in ((k, v) for k, v in wanted.items() if k.startswith("item:")):
+        if key not in found:  # KoBoToolbox with '_' as its group separator: 'schouw_zwerfvuil'
+            found.update({key: c for c in header if not c.startswith("_") and c.casefold().endswith("_" + naam)})
     return found
 
 
@@ -285,11 +294,17 @@ def _date(values: dict, kolommen: dict, bron: str) -> date | None:
         raw = str(values.get(column, "") or "").strip() if column else ""
         if not raw:
             continue
-        for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d"):
+        for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y"):
             try:
                 return datetime.strptime(raw[:10], fmt).date()
             except ValueError:
                 pass
+        briefcase = re.match(r"([A-Z][a-z]{2}) (\d{1,2}), (\d{4})", raw)  # ODK Briefcase: "Jun 2, 2015 3:24:29 PM"
+        if briefcase:
+            try:
+                return datetime.strptime(" ".join(briefcase.groups()), "%b %d %Y").date()
+            except ValueError:
+                return None
         try:
             return datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
         except ValueError:
@@ -297,29 +312,44 @@ def _date(values: dict, kolommen: dict, bron: str) -> date | None:
     return None
 
 
-def _point(values: dict, kolommen: dict) -> tuple[float | None, float | None, str | None, str]:
-    """(lat, lon, the column it came from, what was wrong) from the ways the tools write a geopoint."""
-    header = list(values)
+def _point_columns(header: list[str], kolommen: dict) -> list[tuple[str, str]]:
+    """The (latitude, longitude) column pairs: ODK's 'locatie-Latitude', KoBoToolbox's '_locatie_latitude', a
+    sheet's 'lat' and 'lon'."""
     pairs = [(c, c[: -len("-Latitude")] + "-Longitude") for c in header if c.endswith("-Latitude")]
     pairs += [(c, c[: -len("_latitude")] + "_longitude") for c in header if c.startswith("_") and c.endswith("_latitude")]
     if kolommen.get("lat") and kolommen.get("lon"):
         pairs.append((kolommen["lat"], kolommen["lon"]))
+    return pairs
+
+
+def _point(values: dict, kolommen: dict, pairs: list[tuple[str, str]] | None = None
+           ) -> tuple[float | None, float | None, str | None, str]:
+    """(lat, lon, the column it came from, what was wrong) from the ways the tools write a geopoint."""
+    header = list(values)
+    if pairs is None:
+        pairs = _point_columns(header, kolommen)
     for lat_col, lon_col in pairs:
         lat_raw, lon_raw = str(values.get(lat_col, "") or "").strip(), str(values.get(lon_col, "") or "").strip()
         if lat_raw or lon_raw:
             try:
-                return float(lat_raw.replace(",", ".")), float(lon_raw.replace(",", ".")), lat_col, ""
+                lat, lon = float(lat_raw.replace(",", ".")), float(lon_raw.replace(",", "."))
             except ValueError:
                 return None, None, lat_col, f"{lat_raw} {lon_raw}"
+            if lat == 0 and lon == 0:
+                continue  # a phone without a fix writes 0 0: no point
+            return lat, lon, lat_col, ""
     for column in (kolommen.get("locatie"), "_geolocation" if "_geolocation" in header else None):
         raw = str(values.get(column, "") or "").strip() if column else ""
         if not raw or raw in ("[None, None]", "[null, null]", "[]"):
             continue
         try:
-            parts = json.loads(raw) if raw.startswith("[") else raw.replace(",", " ").split()
-            lat, lon = float(parts[0]), float(parts[1])
+            # "52.09 5.12 3 5" (ODK), "[52.09, 5.12]" (_geolocation), "52,09 5,12" (typed in a Dutch sheet)
+            parts = json.loads(raw) if raw.startswith("[") else re.findall(r"-?\d+(?:[.,]\d+)?", raw)
+            lat, lon = float(str(parts[0]).replace(",", ".")), float(str(parts[1]).replace(",", "."))
         except (ValueError, IndexError, TypeError, json.JSONDecodeError):
             return None, None, column, raw
+        if lat == 0 and lon == 0:
+            continue
         return lat, lon, column, ""
     return None, None, kolommen.get("locatie"), ""
 

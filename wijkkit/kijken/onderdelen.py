@@ -17,6 +17,8 @@ NIVEAU_UITLEG = {"A+": "A+ (zeer hoog)", "A": "A (hoog)", "B": "B (basis)", "C":
 FORM_NAMEN = {"A+": "a_plus", "A": "a", "B": "b", "C": "c", "D": "d"}
 NIET_BEKEKEN = "nvt"
 PREFIX = "schouw_"
+# cells that mean "nothing here": formhub and older KoBoToolbox exports write "n/a" for a skipped question
+LEEG = frozenset({"", "nan", "n/a", "na", "none", "nvt", "n.v.t.", "niet van toepassing", "niet bekeken", "-"})
 WAARNEMINGEN = "schouw_waarnemingen"
 
 
@@ -26,11 +28,12 @@ class Onderdeel:
     vraag: str  # the question as walkers read it
     indicator: str
     thema: str
+    namen: tuple[str, ...] = ()  # other names of the question in a team's own form or spreadsheet
 
 
 def onderdelen(catalogus) -> list[Onderdeel]:
     """The scored onderdelen of a catalogue, in its order."""
-    return [Onderdeel(i.id.removeprefix(PREFIX), i.onderdeel, i.id, i.domein)
+    return [Onderdeel(i.id.removeprefix(PREFIX), i.onderdeel, i.id, i.domein, tuple(i.schouwkolommen))
             for i in catalogus.indicatoren if i.bron == "schouw" and i.onderdeel]
 
 
@@ -38,7 +41,7 @@ def niveau(value: object) -> str | None:
     """A CROW level from what an export or a spreadsheet holds ('a_plus', 'A+', 'a+ (zeer hoog)', 'B'), "" for
     "not looked at" (empty, 'nvt'), or None when it is not a level at all."""
     text = "" if value is None else str(value).strip().split(" (")[0].strip()  # a label: "B (basis)"
-    if text.lower() in ("", "nan", "nvt", "n.v.t.", "niet van toepassing", "niet bekeken", "-"):
+    if text.lower() in LEEG:
         return ""
     key = text.upper().replace("_PLUS", "+").replace("PLUS", "+").replace(" ", "")
     return key if key in NIVEAUS else None

@@ -54,6 +54,7 @@ class Indicator(BaseModel):
     # what the walkers score (the question in the form), for the shares at CROW level B or better
     bron: Literal["", "schouw"] = ""
     onderdeel: str = ""
+    schouwkolommen: list[str] = Field(default_factory=list)  # other names of the onderdeel in a team's own form
 
     @field_validator("domein")
     @classmethod
