@@ -366,3 +366,26 @@ def test_older_kobotoolbox_export_with_na_cells_underscore_groups_and_a_phone_wi
     assert str(table.loc["x1", "datum"]) == "2024-05-10"
     assert table.loc["x2", "gebied"] == b and pd.isna(table.loc["x2", "lat"])
     assert str(table.loc["x2", "datum"]) == "2024-05-11"  # no datum: the submission's own date
+
+
+def test_the_schouw_on_both_stores_and_all_or_nothing_there_too(demo_project, tmp_path, store_url):
+    """SQLite for a laptop, PostgreSQL for a team server: the same rows, and a bad file leaves both untouched."""
+    toml = demo_project / "wijkkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('url = "sqlite:///wijkkit.db"', f'url = "{store_url}"'),
+                    encoding="utf-8")
+    project = Project.load(demo_project)
+    rows = submissions(inside_points(demo_project), seed=5)
+    import_schouw(project, kobo_csv(rows, tmp_path / "goed.csv"))
+    table = waarnemingen(project.open_store()).set_index("id")
+    assert {i: table.loc[i, "scores"] for i in table.index} == {
+        r["id"]: {k: v for k, v in r["scores"].items() if v} for r in rows}
+    assert {i: bool(table.loc[i, "toestemming"]) for i in table.index} == {r["id"]: r["toestemming"] == "ja"
+                                                                          for r in rows}
+    before = stored(project)
+    more = submissions(inside_points(demo_project), seed=6, jaar=2025)
+    more[-1]["scores"]["groen"] = "F"
+    with pytest.raises(WijkkitInputError):
+        import_schouw(project, kobo_csv(more, tmp_path / "fout.csv"))
+    assert stored(project) == before
+    cijfers = project.load_indicators()
+    assert 2025 not in set(cijfers.loc[cijfers["indicator"] == "schouw_zwerfvuil", "jaar"])
