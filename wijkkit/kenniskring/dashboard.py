@@ -53,6 +53,11 @@ CSS = """<style>
 .wk-kring table.wk-tabel td, .wk-kring table.wk-tabel th { padding: 4px 12px; font-size: 17px; text-align: left;
   border-bottom: 1px solid #ddd; vertical-align: top; }
 .wk-kring .wk-grafiek svg, .wk-kring .wk-kaart svg { max-width: 100%; height: auto; }
+.wk-kring .wk-tabelvak { max-width: 100%; overflow-x: auto; }  /* a wide table scrolls; the text beside it wraps */
+.wk-kring .widget-html-content { min-width: 0; max-width: 100%; }  /* a flex child would grow to its widest table */
+/* running text reads at 1.4, not at the 44 px height the controls need as touch targets */
+.wk-kring .widget-html-content p, .wk-kring .widget-html-content li, .wk-kring .widget-html-content td,
+.wk-kring .widget-html-content th, .wk-kring .widget-html-content blockquote { line-height: 1.4; }
 .wk-kring .wk-melding { color: #004d00; font-size: 18px; } .wk-kring .wk-fout { color: #a00000; font-size: 18px; }
 .wk-kring .wk-lijst { font-size: 17px; max-height: 470px; overflow-y: auto; }
 .wk-kring .wk-lijst td { padding: 3px 8px; border-bottom: 1px solid #eee; }

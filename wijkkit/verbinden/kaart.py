@@ -235,7 +235,7 @@ def _schouwpunten(punten: pd.DataFrame) -> alt.Chart:
         longitude="lon:Q", latitude="lat:Q", description="beschrijving:N",
         color=alt.Color("niveau:O", title="Schouw (CROW, laagste onderdeel)",
                         scale=alt.Scale(domain=list(NIVEAUS), range=list(SCHOUW_KLEUREN)),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")))
+                        legend=alt.Legend(orient="top", direction="horizontal", titleLimit=320)))
 
 
 SCHOUW_KLEUREN = ("#1a9850", "#91cf60", "#d9ef8b", "#fc8d59", "#d73027")  # A+ .. D, ColorBrewer RdYlGn
