@@ -233,6 +233,13 @@ def test_the_commands_in_dutch(demo_project, tmp_path):
     result = runner.invoke(app, ["schouw", "formulier", "--project", str(demo_project)])
     assert result.exit_code == 0 and "Schouwformulier geschreven" in result.output
     assert (demo_project / "schouw.xlsx").exists()
+    result = runner.invoke(app, ["schouw", "formulier", "--project", str(demo_project), "--onderdelen",
+                                 "zwerfvuil,groen", "--uitvoer", str(tmp_path / "klein.xlsx")])
+    assert result.exit_code == 0
+    survey = pd.read_excel(tmp_path / "klein.xlsx", sheet_name="survey", engine="calamine")
+    assert set(survey.loc[survey["type"] == "select_one crow", "name"]) == {"zwerfvuil", "groen"}
+    result = runner.invoke(app, ["schouw", "formulier", "--project", str(demo_project), "--onderdelen", "hondenpoep"])
+    assert result.exit_code != 0 and "hondenpoep" in result.output and "--onderdelen" in result.output
     export = demo_project / "data" / "schouw" / "lindehoven-schouw-2024-kobotoolbox.csv"
     result = runner.invoke(app, ["schouw", "importeer", str(export), "--project", str(demo_project)])
     lines = export.read_text(encoding="utf-8").strip().splitlines()

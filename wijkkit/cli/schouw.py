@@ -9,7 +9,7 @@ import typer
 
 from wijkkit.cli.gemeen import ProjectOpt, console, fail
 from wijkkit.cli.nederlands import groep
-from wijkkit.errors import WijkkitInputError
+from wijkkit.errors import Probleem, WijkkitInputError
 
 app = groep("Schouw: een formulier voor de straatschouw (ODK Collect, KoBoToolbox) en de export inlezen.")
 
@@ -17,7 +17,9 @@ app = groep("Schouw: een formulier voor de straatschouw (ODK Collect, KoBoToolbo
 @app.command("formulier")
 def formulier(project: Path = ProjectOpt,
               uitvoer: Path = typer.Option(Path("schouw.xlsx"), "--uitvoer", "-o",
-                                           help="Waar het XLSForm komt (standaard schouw.xlsx in de projectmap).")
+                                           help="Waar het XLSForm komt (standaard schouw.xlsx in de projectmap)."),
+              kies: Optional[str] = typer.Option(None, "--onderdelen",
+                                                 help="Alleen deze onderdelen, bv. zwerfvuil,groen (standaard: alle).")
               ) -> None:
     """Schrijf het schouwformulier (XLSForm) met de buurten en thema's van het project."""
     from wijkkit.config import Project
@@ -30,8 +32,17 @@ def formulier(project: Path = ProjectOpt,
         uitvoer = uitvoer if uitvoer.is_absolute() else proj.root / uitvoer
         codebook = proj.load_codebook()
         lijst = buurten(proj)
+        alle = onderdelen(proj.catalogus)
+        gekozen = alle
+        if kies:
+            namen = [n.strip() for n in kies.split(",") if n.strip()]
+            onbekend = [n for n in namen if n not in {o.naam for o in alle}]
+            if onbekend:
+                raise WijkkitInputError(Probleem("--onderdelen", "onderdelen uit de catalogus: " + ", ".join(
+                    o.naam for o in alle), plek="optie", gevonden=", ".join(onbekend)))
+            gekozen = [o for o in alle if o.naam in namen]
         pad = schouwformulier(uitvoer, titel=f"Straatschouw {proj.config.project.naam}", buurten=lijst,
-                              onderdelen=onderdelen(proj.catalogus), themas={t.id: t.label for t in codebook.themas})
+                              onderdelen=gekozen, themas={t.id: t.label for t in codebook.themas})
     except WijkkitInputError as exc:
         fail(exc)
     console.print(f"Schouwformulier geschreven: {pad} ({len(lijst)} buurten). Zet het in ODK Central of "

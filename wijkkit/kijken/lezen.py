@@ -116,7 +116,7 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
 
     def fout(rij: int, kolom: str | None, verwacht: str, gevonden: object) -> None:
         letter = excel_column_letter(header.index(kolom)) if kolom in header else None
-        problemen.append(Probleem(naam, verwacht, rij=rij, kolom=f"{letter} ({kolom})" if letter else kolom,
+        problemen.append(Probleem(naam, verwacht, rij=rij, kolom=kolom, kolom_letter=letter,
                                   gevonden=str(gevonden)[:80]))
 
     # formhub and older KoBoToolbox exports write "n/a" for a skipped question
