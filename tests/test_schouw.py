@@ -205,7 +205,8 @@ def test_labels_export_and_plain_spreadsheet(demo_project, tmp_path):
     frame = pd.DataFrame({"Datum van de schouw": ["2024-05-10", "11-05-2024"],
                           "In welke buurt ben je?": [names[code], names[code]],
                           "Beeldkwaliteit (CROW)/Zwerfvuil": ["B (basis)", "D (zeer laag)"],
-                          "Beeldkwaliteit (CROW)/Groen (gras, plantsoen, bomen)": ["A+ (zeer hoog)", "Niet van toepassing (niet te zien)"],
+                          "Beeldkwaliteit (CROW)/Groen (gras, plantsoen, bomen)": [
+                              "A+ (zeer hoog)", "Niet van toepassing (niet te zien)"],
                           "_uuid": ["a1", "a2"], "_submission_time": ["2024-05-10T12:00:00", "2024-05-11T12:00:00"]})
     frame.to_excel(tmp_path / "labels.xlsx", index=False)
     verslag = import_schouw(project, tmp_path / "labels.xlsx")
@@ -277,7 +278,7 @@ def test_malformed_export_gives_one_dutch_message_and_stores_nothing(demo_projec
         import_schouw(project, path)
     assert len(info.value.problemen) == 1
     message = str(info.value)
-    assert "fout.csv" in message and words in message and "rij 6" in message
+    assert "fout.csv" in message and words in message and f"rij {bad + 2}" in message  # the header is row 1
     assert column.split("/")[-1] in (info.value.kolom or "") or column in message
     assert stored(project) == before
     assert not (demo_project / "schouw").exists()
@@ -321,8 +322,9 @@ def test_walked_again_gives_a_trend_and_the_page_sets_three_sources_side_by_side
     assert "GEHEIM" not in kaart["svg"] + kaart["lijst"] + samen
     # the buurt walked by three stays below the threshold: no share anywhere on the page
     small = sorted(points)[3]
-    assert "weinig" in set(kring.cijfers.loc[(kring.cijfers["gebied_code"] == small)
-                                             & (kring.cijfers["indicator"] == "schouw_zwerfvuil"), "status"].astype(str))
+    cijfers = kring.cijfers
+    mask = (cijfers["gebied_code"] == small) & (cijfers["indicator"] == "schouw_zwerfvuil")
+    assert "weinig" in set(cijfers.loc[mask, "status"].astype(str))
 
 
 # ---------------------------------------------------------------------------------------------------- real map

@@ -201,7 +201,7 @@ class Project:
             fetched = fetch_kwb(jaar, self.config.project.gemeente, cache_dir=self.cache_dir)
             tables.append(self.catalogus.derive(self.catalogus.normalise(fetched)))
             names.append(f"CBS open data {jaar}")
-        schouw = self._schouw(concat_tables(tables))
+        schouw = self._schouw(tables)
         if schouw is not None:
             tables.append(schouw)
             names.append("de straatschouw in de store")
@@ -212,7 +212,7 @@ class Project:
             raise WijkkitInputError(self._which_gemeente(cbs_files + list(mapped)))
         return combined
 
-    def _schouw(self, cijfers: pd.DataFrame) -> pd.DataFrame | None:
+    def _schouw(self, tables: list[pd.DataFrame]) -> pd.DataFrame | None:
         """The straatschouw in the store as indicators (wijkkit.kijken), or None when the project has none."""
         url = self.config.store.url
         if url.startswith("sqlite"):
@@ -233,8 +233,10 @@ class Project:
             store.close()
         if rows.empty:
             return None
-        names = dict(zip(cijfers["gebied_code"].astype(str), cijfers["gebied_naam"].astype(str))) if len(cijfers) \
-            else {}
+        names = {}  # the names the figures give the walked buurten, their wijken and the gemeente
+        for table in tables:
+            known = table[table["gebied_code"].astype(str).str[2:6] == self.config.project.gemeente[2:6]]
+            names.update(zip(known["gebied_code"].astype(str), known["gebied_naam"].astype(str)))
         return schouw_indicatoren(rows, onderdelen(self.catalogus), gemeente=self.config.project.gemeente,
                                   drempel=self.config.privacy.drempel, namen=names)
 

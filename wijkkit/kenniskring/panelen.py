@@ -160,9 +160,9 @@ class Panelen:
             f"<td>{esc(r.verhalen_zeggen)}</td><td>{esc(r.verhalen_publiek)}</td>"
             + (f"<td>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>" for r in tabel.itertuples())
         parts.append(f"<p class='wk-tekst'>Alle thema's in {esc(naam)}: waar wijzen cijfers en verhalen dezelfde "
-                     "kant op, en waar niet (⚠)?</p><div class='wk-tabelvak'><table class='wk-tabel'><tr><th>thema</th><th>wat de cijfers "
-                     "zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th>" + schouw_kop + "</tr>"
-                     + rows + "</table></div>")
+                     "kant op, en waar niet (⚠)?</p><div class='wk-tabelvak'><table class='wk-tabel'><tr><th>thema"
+                     "</th><th>wat de cijfers zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th>"
+                     + schouw_kop + "</tr>" + rows + "</table></div>")
         return {"html": "".join(parts)}
 
     def _drie(self, gebied: str, r) -> str:

@@ -34,7 +34,8 @@ def schouwformulier(uitvoer: str | Path, *, titel: str, buurten: Mapping[str, st
 
     if not buurten:
         raise WijkkitInputError(Probleem("wijkkit.toml", "buurten om uit te kiezen: cijfers van de gemeente met "
-                                         "buurtcodes (BU...) in de map data, of een buurtkaart", gevonden="geen buurten"))
+                                         "buurtcodes (BU...) in de map data, of een buurtkaart",
+                                         gevonden="geen buurten"))
     if not onderdelen:
         raise WijkkitInputError(Probleem("indicatoren.yml", "onderdelen om te schouwen (indicatoren met bron: schouw "
                                          "en een onderdeel)", gevonden="geen"))

@@ -34,8 +34,9 @@ class SchouwVerslag:
     gepseudonimiseerd: int
 
 
-def buurten(project: Project) -> dict[str, str]:
-    """The project's buurten (code -> name): from its figures, and the shapes of its buurtkaart."""
+def buurten(project: Project, shapes=None) -> dict[str, str]:
+    """The project's buurten (code -> name): from its figures, and the shapes of its buurtkaart (``shapes``, when
+    the caller has read them already)."""
     found: dict[str, str] = {}
     try:
         cijfers = project.load_indicators()
@@ -45,7 +46,7 @@ def buurten(project: Project) -> dict[str, str]:
         rows = cijfers[(cijfers["niveau"] == "buurt") & (cijfers["gemeente_code"] == project.config.project.gemeente)]
         found.update(rows[["gebied_code", "gebied_naam"]].drop_duplicates("gebied_code").astype(str).itertuples(
             index=False, name=None))
-    shapes = kaart(project)
+    shapes = kaart(project) if shapes is None else shapes
     if shapes is not None:
         for code, naam in zip(shapes["gebied_code"], shapes.get("gebied_naam", shapes["gebied_code"])):
             if code.startswith("BU"):
@@ -92,7 +93,7 @@ def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | Non
     store = store or project.open_store()
     codebook = project.load_codebook()
     shapes = kaart(project)
-    gelezen = read_schouw(path, onderdelen=catalogue_onderdelen(project.catalogus), buurten=buurten(project),
+    gelezen = read_schouw(path, onderdelen=catalogue_onderdelen(project.catalogus), buurten=buurten(project, shapes),
                           plaats=plaatser(shapes), themas={t.id: t.label for t in codebook.themas}, fotos=fotos)
     with store.read() as session:
         bekend = set(session.scalars(select(Schouwpunt.id).where(

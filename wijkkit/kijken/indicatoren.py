@@ -49,8 +49,8 @@ def schouw_indicatoren(waarnemingen: pd.DataFrame, onderdelen: list[Onderdeel], 
     namen = namen or {}
     scored = per_onderdeel(waarnemingen, onderdelen)
     # each buurt counts for itself, its wijk and the gemeente: one row per submission and level
-    up = pd.DataFrame([(g, code, niveau) for g in waarnemingen["gebied"].unique() for code, niveau in levels(g, gemeente)],
-                      columns=["gebied", "gebied_code", "niveau"])
+    up = pd.DataFrame([(g, code, niveau) for g in waarnemingen["gebied"].unique()
+                       for code, niveau in levels(g, gemeente)], columns=["gebied", "gebied_code", "niveau"])
     shares = scored.merge(up, on="gebied")
     table = shares.groupby(["gebied_code", "niveau", "jaar", "indicator"], observed=True)["goed"].agg(["sum", "size"])
     table = table.reset_index().rename(columns={"sum": "goed", "size": "n"})

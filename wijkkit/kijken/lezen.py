@@ -316,7 +316,8 @@ def _point_columns(header: list[str], kolommen: dict) -> list[tuple[str, str]]:
     """The (latitude, longitude) column pairs: ODK's 'locatie-Latitude', KoBoToolbox's '_locatie_latitude', a
     sheet's 'lat' and 'lon'."""
     pairs = [(c, c[: -len("-Latitude")] + "-Longitude") for c in header if c.endswith("-Latitude")]
-    pairs += [(c, c[: -len("_latitude")] + "_longitude") for c in header if c.startswith("_") and c.endswith("_latitude")]
+    pairs += [(c, c[: -len("_latitude")] + "_longitude") for c in header
+              if c.startswith("_") and c.endswith("_latitude")]
     if kolommen.get("lat") and kolommen.get("lon"):
         pairs.append((kolommen["lat"], kolommen["lon"]))
     return pairs

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wijkkit.kijken.indicatoren import BRON
+from wijkkit.kijken.onderdelen import WAARNEMINGEN
 from wijkkit.weergave import periode
 
 FIGURE_LIMIT = 0.5  # mean band code beyond which the figures lean one way
@@ -49,7 +51,7 @@ def schouw_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
     """Per domain, what the straatschouw saw (indicators ``schouw_*``): a verdict and the shares at B or better."""
     rows = []
     for domein, part in profiel.groupby("domein"):
-        part = part[part["indicator"].astype(str) != "schouw_waarnemingen"]
+        part = part[part["indicator"].astype(str) != WAARNEMINGEN]
         shown = part[part["waarde"].notna()]
         if shown.empty:
             rows.append({"thema": domein, "schouw": "te weinig waarnemingen" if len(part) else "geen schouw"})
@@ -85,7 +87,8 @@ def verhalen_per_thema(stories: pd.DataFrame, codings: pd.DataFrame, gebied: str
 def verbind(profiel: pd.DataFrame, stories: pd.DataFrame, codings: pd.DataFrame, gebied: str, *,
             drempel: int = 5, labels: dict | None = None) -> pd.DataFrame:
     """The cross table for one gebied; counts as public text next to the raw numbers."""
-    schouw = (profiel["indicator"].astype(str).str.startswith("schouw_") if "indicator" in profiel
+    # the straatschouw stands beside the figures, not in their verdict (wijkkit.kijken writes its source)
+    schouw = (profiel["bron"].astype(str).str.startswith(BRON) if "bron" in profiel
               else pd.Series(False, index=profiel.index))
     figures = cijfers_per_thema(profiel[~schouw])
     told = verhalen_per_thema(stories, codings, gebied)
