@@ -218,7 +218,7 @@ def test_labels_export_and_plain_spreadsheet(demo_project, tmp_path):
     plain.write_text(f"datum;buurt;zwerfafval;verharding;locatie\n01-06-2024;{names[code]};A;c;\n"
                      f"02-06-2024;;B;D;52,0 5,0\n", encoding="utf-8")
     with pytest.raises(WijkkitInputError, match="rij 3"):  # 52,0 5,0 lies outside every buurt of Lindehoven
-        import_schouw(project, plain)
+        import_schouw(project, plain, alles_of_niets=True)
     plain.write_text(f"datum;buurt;zwerfafval;verharding\n01-06-2024;{names[code]};A;c\n", encoding="utf-8")
     assert import_schouw(project, plain).bron == "tabel"
     eigen = waarnemingen(project.open_store())
@@ -275,7 +275,7 @@ def test_malformed_export_gives_one_dutch_message_and_stores_nothing(demo_projec
     path = kobo_csv(rows, tmp_path / "fout.csv")
     before = stored(project)
     with pytest.raises(WijkkitInputError) as info:
-        import_schouw(project, path)
+        import_schouw(project, path, alles_of_niets=True)
     assert len(info.value.problemen) == 1
     message = str(info.value)
     assert "fout.csv" in message and words in message and f"rij {bad + 2}" in message  # the header is row 1
@@ -374,7 +374,8 @@ def test_older_kobotoolbox_export_with_na_cells_underscore_groups_and_a_phone_wi
     assert table.loc["x1", "gebied"] == a and table.loc["x1", "scores"] == {"zwerfvuil": "C"}
     assert str(table.loc["x1", "datum"]) == "2024-05-10"
     assert table.loc["x2", "gebied"] == b and pd.isna(table.loc["x2", "lat"])
-    assert str(table.loc["x2", "datum"]) == "2024-05-11"  # no datum: the submission's own date
+    # no datum: the day the form was opened ('today'), not the day the phone sent it (issue 37)
+    assert str(table.loc["x2", "datum"]) == "2024-05-10"
 
 
 def test_the_schouw_on_both_stores_and_all_or_nothing_there_too(demo_project, tmp_path, store_url):
@@ -394,7 +395,7 @@ def test_the_schouw_on_both_stores_and_all_or_nothing_there_too(demo_project, tm
     more = submissions(inside_points(demo_project), seed=6, jaar=2025)
     more[-1]["scores"]["groen"] = "F"
     with pytest.raises(WijkkitInputError):
-        import_schouw(project, kobo_csv(more, tmp_path / "fout.csv"))
+        import_schouw(project, kobo_csv(more, tmp_path / "fout.csv"), alles_of_niets=True)
     assert stored(project) == before
     cijfers = project.load_indicators()
     assert 2025 not in set(cijfers.loc[cijfers["indicator"] == "schouw_zwerfvuil", "jaar"])

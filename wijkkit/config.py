@@ -91,6 +91,8 @@ class ProjectConfig(BaseModel):
     store: Store = Field(default_factory=Store)
     coderen: Coderen = Field(default_factory=Coderen)
     kaart: Kaart | None = None
+    # a team's own schouw form mapped (checked where it is used: wijkkit.kijken.koppeling); see the README
+    schouw: dict | None = None
 
 
 class Project:

@@ -7,19 +7,24 @@ buurt is taken as it is. Remarks are text from people and are pseudonymised like
 
 from __future__ import annotations
 
+import csv
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
 
 from wijkkit.config import Project
+from wijkkit.errors import Probleem, WijkkitInputError
+from wijkkit.kijken.koppeling import koppeling_uit
 from wijkkit.kijken.lezen import read_schouw
 from wijkkit.kijken.onderdelen import onderdelen as catalogue_onderdelen
 from wijkkit.store.models import Import, Schouwpunt
 
 FOTO_MAP = Path("schouw") / "fotos"
+VERSLAG_MAP = Path("schouw") / "verslagen"
 COLUMNS = ["id", "datum", "gebied", "lat", "lon", "rol", "scores", "opmerking", "thema", "foto", "toestemming"]
 
 
@@ -32,6 +37,12 @@ class SchouwVerslag:
     fotos: int
     fotos_ontbreken: int
     gepseudonimiseerd: int
+    gelezen: int = 0
+    weggelaten: int = 0
+    verslag: Path | None = None  # the Dutch report of the rows left out and the columns not read
+    niet_gekoppeld: dict[str, str] = field(default_factory=dict)
+    ingekort: int = 0
+    extra_fotos: int = 0
 
 
 def buurten(project: Project, shapes=None) -> dict[str, str]:
@@ -86,21 +97,35 @@ def plaatser(shapes):
 
 
 def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | None = None, door: str = "",
-                  store=None) -> SchouwVerslag:
-    """Read, check, place and store a schouw export; nothing is kept unless all of it is good."""
+                  store=None, alles_of_niets: bool = False) -> SchouwVerslag:
+    """Read, check, place and store a schouw export in one transaction.
+
+    The good rows are stored and every other one is written to a Dutch report in ``schouw/verslagen`` (row,
+    column, value, why), with the columns nothing read; ``alles_of_niets`` keeps nothing unless every row is good.
+    The project's ``[schouw]`` mapping is used when there is one, and only once a person confirmed it.
+    """
     from wijkkit.vertellen.importeren import project_pseudonimiseerder
 
     store = store or project.open_store()
     codebook = project.load_codebook()
+    items = catalogue_onderdelen(project.catalogus)
+    koppeling = koppeling_uit(project.config.schouw, items)
+    if koppeling is not None and not koppeling.bevestigd:
+        raise WijkkitInputError(Probleem(
+            "wijkkit.toml [schouw]", "een koppeling die iemand heeft nagekeken: zet bevestigd = true als kolommen en "
+            "waarden kloppen", kolom="bevestigd", soort="veld", gevonden="false"))
     shapes = kaart(project)
-    gelezen = read_schouw(path, onderdelen=catalogue_onderdelen(project.catalogus), buurten=buurten(project, shapes),
-                          plaats=plaatser(shapes), themas={t.id: t.label for t in codebook.themas}, fotos=fotos)
+    gelezen = read_schouw(path, onderdelen=items, buurten=buurten(project, shapes), plaats=plaatser(shapes),
+                          themas={t.id: t.label for t in codebook.themas}, fotos=fotos, koppeling=koppeling,
+                          alles_of_niets=alles_of_niets)
     with store.read() as session:
         bekend = set(session.scalars(select(Schouwpunt.id).where(
             Schouwpunt.id.in_([w.id for w in gelezen.waarnemingen]))))
     nieuw = [w for w in gelezen.waarnemingen if w.id not in bekend]
     pseudo = project_pseudonimiseerder(project) if any(w.opmerking for w in nieuw) else None
-    verslag = SchouwVerslag(gelezen.bestand, gelezen.bron, len(nieuw), len(bekend), 0, 0, 0)
+    verslag = SchouwVerslag(gelezen.bestand, gelezen.bron, len(nieuw), len(bekend), 0, 0, 0, gelezen=gelezen.gelezen,
+                            weggelaten=len(gelezen.weggelaten), niet_gekoppeld=gelezen.niet_gekoppeld,
+                            ingekort=gelezen.ingekort, extra_fotos=gelezen.extra_fotos)
     written: list[Path] = []
     try:
         with store.session() as session:
@@ -130,7 +155,27 @@ def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | Non
         for photo in written:
             photo.unlink(missing_ok=True)
         raise
+    if gelezen.weggelaten or gelezen.niet_gekoppeld:
+        verslag.verslag = schrijf_verslag(project, gelezen)
     return verslag
+
+
+def schrijf_verslag(project: Project, gelezen) -> Path:
+    """The rows left out and the columns not read, as a Dutch CSV a team opens in a spreadsheet."""
+    from wijkkit.weergave import spreadsheet_veilig
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = project.root / VERSLAG_MAP / f"{Path(gelezen.bestand).name.split('.')[0]}-{stamp}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[p.bestand, p.rij if p.rij is not None else "", p.kolom or "", p.gevonden or "",
+             f"verwacht {p.verwacht}"] for p in gelezen.weggelaten]
+    rows += [[gelezen.bestand, "", kolom, "", f"kolom niet ingelezen ({reden}): koppel hem in wijkkit.toml [schouw] "
+              "of zet hem bij weglaten"] for kolom, reden in gelezen.niet_gekoppeld.items()]
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["bestand", "rij", "kolom", "waarde", "waarom"])
+        writer.writerows([[spreadsheet_veilig(str(c)) for c in row] for row in rows])
+    return target
 
 
 def _keep_photo(project: Project, ident: str, name: str, data: bytes, written: list[Path]) -> str:
