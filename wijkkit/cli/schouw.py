@@ -61,7 +61,7 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
     from wijkkit.config import CONFIG_NAME, Project
     from wijkkit.kijken.export import lees_export
     from wijkkit.kijken.importeren import buurten
-    from wijkkit.kijken.koppeling import als_toml, koppeling_uit, schrijf_in_toml, stel_voor
+    from wijkkit.kijken.koppeling import als_toml, schrijf_in_toml, stel_voor
     from wijkkit.kijken.onderdelen import onderdelen
 
     try:
@@ -79,9 +79,9 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
             text = schrijf_in_toml(path.read_text(encoding="utf-8"), sectie)
             partial = path.with_name(".deel-" + path.name)
             partial.write_text(text, encoding="utf-8")
-            try:  # what is written must read back as the same proposal
-                assert tomllib.loads(text)["schouw"]["bevestigd"] is False
-                koppeling_uit(tomllib.loads(text)["schouw"], items)
+            try:  # what is written must read back as the proposal
+                if tomllib.loads(text)["schouw"] != voorstel.koppeling:
+                    raise RuntimeError("het voorstel leest niet terug zoals het bedoeld is")
             except BaseException:
                 partial.unlink(missing_ok=True)
                 raise
@@ -94,28 +94,28 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
                   + (f" (herhaling '{k['herhaling']}': één waarneming per regel)" if k.get("herhaling") else "") + ".")
     for naam, item in gekoppeld.items():
         schaal = ", ".join(f"{a} = {b}" for a, b in item.get("waarden", {}).items()) or "CROW-niveaus"
-        console.print(f"  onderdeel {naam}: kolom '{item['kolom']}' ({schaal})", markup=False, highlight=False)
+        console.print(f"  onderdeel {naam}: kolom '{item['kolom']}' ({schaal})", markup=False, highlight=False, soft_wrap=True)
     for veld in ("locatie", "lat", "lon", "buurt", "datum", "opmerking", "foto", "rol", "toestemming", "thema"):
         if k.get(veld):
             waarde = ", ".join(k[veld]) if isinstance(k[veld], list) else k[veld]
-            console.print(f"  {veld}: {waarde}", markup=False, highlight=False)
+            console.print(f"  {veld}: {waarde}", markup=False, highlight=False, soft_wrap=True)
     if not gekoppeld:
         console.print("Geen enkel onderdeel herkend: koppel de scorekolommen zelf (zie de README, 'Een eigen "
                       "formulier koppelen').")
     for naam, waarden in voorstel.onbekende_waarden.items():
         console.print(f"  Let op: bij {naam} kon wijkkit deze antwoorden niet plaatsen (staan op '?'): "
-                      + ", ".join(waarden), markup=False, highlight=False)
+                      + ", ".join(waarden), markup=False, highlight=False, soft_wrap=True)
     for kolom in voorstel.losse_scores:
         console.print(f"  Let op: '{kolom}' lijkt een score maar bij geen onderdeel (staat bij weglaten).",
-                      markup=False, highlight=False)
+                      markup=False, highlight=False, soft_wrap=True)
     weg = k.get("weglaten", [])
     if weg:
-        console.print(f"Niet ingelezen ({len(weg)}): " + ", ".join(weg), markup=False, highlight=False)
+        console.print(f"Niet ingelezen ({len(weg)}): " + ", ".join(weg), markup=False, highlight=False, soft_wrap=True)
     if toon:
-        console.print(sectie, markup=False, highlight=False)
+        console.print(sectie, markup=False, highlight=False, soft_wrap=True)
     else:
         console.print(f"Voorstel geschreven in {CONFIG_NAME} onder [schouw]. Kijk het na, zet bevestigd = true en "
-                      f"lees in met: wijkkit schouw importeer {export.name}", markup=False, highlight=False)
+                      f"lees in met: wijkkit schouw importeer {export.name}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("importeer")
@@ -139,13 +139,13 @@ def importeer(export: Path = typer.Argument(..., help="De export: CSV, XLSX, Geo
     console.print(f"{verslag.nieuw} schouwwaarnemingen ingelezen uit {verslag.bestand} ({soort}): "
                   f"{verslag.gelezen} rijen gelezen, {verslag.nieuw} ingelezen, {verslag.weggelaten} weggelaten"
                   + (f", {verslag.al_bekend} stonden er al in" if verslag.al_bekend else "") + ".",
-                  markup=False, highlight=False)
+                  markup=False, highlight=False, soft_wrap=True)
     if verslag.niet_gekoppeld:
         console.print("Kolommen niet ingelezen (niet gekoppeld, niet bij weglaten): " + ", ".join(
-            f"{k} ({v})" for k, v in verslag.niet_gekoppeld.items()), markup=False, highlight=False)
+            f"{k} ({v})" for k, v in verslag.niet_gekoppeld.items()), markup=False, highlight=False, soft_wrap=True)
     if verslag.verslag is not None:
         console.print(f"Verslag van wat niet is ingelezen (rij, kolom, waarde, waarom): {verslag.verslag}",
-                      markup=False, highlight=False)
+                      markup=False, highlight=False, soft_wrap=True)
     if verslag.ingekort:
         console.print(f"{verslag.ingekort} opmerkingen ingekort tot 2.000 tekens (met een notitie erbij).")
     if verslag.extra_fotos:

@@ -56,6 +56,7 @@ NAMEN = {  # what a field tends to be called, folded; matched against the last p
 }
 VOORVOEGSELS = ("score", "cijfer", "niveau", "oordeel", "rating", "schouw", "beeld", "kwaliteit", "condition",
                 "staat", "q")
+WOORD_VELDEN = ("toestemming", "opmerking")  # also found by one word of a longer name: 'Mag_dit_openbaar'
 FOTO_EIND = (".jpg", ".jpeg", ".png", ".heic", ".webp", ".gif", ".mp4", ".m4a", ".3gp")
 
 
@@ -223,7 +224,8 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
         for c in header:
             if c in used or is_systeem(c):
                 continue
-            if _stem(c) in NAMEN[veld] or _fold(c) in NAMEN[veld]:
+            if _stem(c) in NAMEN[veld] or _fold(c) in NAMEN[veld] or (
+                    veld in WOORD_VELDEN and set(re.split(r"[\s_\-/.:?]+", _stem(c))) & set(NAMEN[veld])):
                 if veld == "datum" and not any(_looks_date(v) for v in values[c][:20]):
                     continue
                 use(veld, c, veld, many=veld in ("opmerking", "datum"))
@@ -242,7 +244,9 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
     for c in header:
         if c in used:
             continue
-        if is_systeem(c):
+        if c in voorstel.redenen:  # already placed as left out, with its reason
+            pass
+        elif is_systeem(c):
             voorstel.redenen[c] = "gegevens van ODK/KoBoToolbox over de inzending"
         elif not values[c]:
             voorstel.redenen[c] = "leeg in deze export"
@@ -256,27 +260,28 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
             voorstel.redenen[c] = "geen onderdeel of veld van de schouw herkend"
         weglaten.append(c)
     voorstel.koppeling["weglaten"] = weglaten
+    for veld in ("opmerking", "foto"):  # written even when empty: the place to add a column is there
+        voorstel.koppeling.setdefault(veld, [])
     return voorstel
 
 
 def _place(voorstel: Voorstel, header, values, used, use, buurten) -> None:
     """Where a submission was: a geopoint, a latitude/longitude pair, a GeoJSON point, or a buurt column."""
-    geopoints = [c for c in header if c not in used and values[c] and _share(values[c], _is_geopoint) > 0.8
-                 and not is_systeem(c)]
+    geopoints = sorted((c for c in header if c not in used and values[c] and _share(values[c], _is_geopoint) > 0.8
+                        and not is_systeem(c)), key=lambda c: c.startswith("_"))  # '_geolocation' last
     named = [c for c in geopoints if _stem(c) in NAMEN["locatie"]]
     if GEOMETRIE in geopoints:
         use("locatie", GEOMETRIE, "locatie (het punt van de GeoJSON)")
     elif named or geopoints:
         use("locatie", (named or geopoints)[0], "locatie (GPS-punt)")
-    for c in geopoints:  # the same point as text in a second column
+    for c in geopoints:  # the same point as text in a second column: left out, with the reason
         if c not in used:
             voorstel.redenen[c] = "hetzelfde GPS-punt nog eens"
-            used.add(c)
     if "locatie" not in voorstel.koppeling:
-        lat = next((c for c in header if c not in used and _stem(c) in NAMEN["lat"]
-                    or c.endswith(("-Latitude", "_latitude"))), None)
-        lon = next((c for c in header if c not in used and _stem(c) in NAMEN["lon"]
-                    or c.endswith(("-Longitude", "_longitude"))), None)
+        lat = next((c for c in header if c not in used and (_stem(c) in NAMEN["lat"]
+                                                            or c.endswith(("-Latitude", "_latitude")))), None)
+        lon = next((c for c in header if c not in used and (_stem(c) in NAMEN["lon"]
+                                                            or c.endswith(("-Longitude", "_longitude")))), None)
         if lat and lon:
             use("lat", lat, "breedtegraad")
             use("lon", lon, "lengtegraad")
@@ -284,7 +289,6 @@ def _place(voorstel: Voorstel, header, values, used, use, buurten) -> None:
         if c not in used and (c.endswith(("-Latitude", "-Longitude", "_latitude", "_longitude"))
                               or c == "_geolocation"):
             voorstel.redenen[c] = "hetzelfde GPS-punt nog eens"
-            used.add(c)
     if "buurt" not in voorstel.koppeling:
         known = {_fold(k) for k in buurten} | {_fold(v) for v in buurten.values()}
         for c in header:
@@ -318,7 +322,7 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
     if not distinct or len(distinct) > 12:
         return None
     if all(niveau(v) is not None for v in distinct):
-        return {v: (niveau(v) or NIET_BEKEKEN) for v in distinct}
+        return _best_first({v: (niveau(v) or NIET_BEKEKEN) for v in distinct})
     numbers = {v: _number(v) for v in distinct}
     numeric = {v: n for v, n in numbers.items() if n is not None}
     words = [v for v in distinct if v not in numeric]
@@ -329,11 +333,17 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
         # a school-like scale: the highest number is the best; 1-5 becomes D C B A A+
         top, bottom = max(high, 5 if high <= 5 else 10), min(low, 1)
         out = {v: NIVEAUS[round((top - n) / (top - bottom) * (len(NIVEAUS) - 1))] for v, n in numeric.items()}
-        return out | {w: _woord(w) or ONBEKEND for w in words}
+        return _best_first(out | {w: _woord(w) or ONBEKEND for w in words})
     placed = {v: _woord(v) for v in distinct}
     if sum(p is not None for p in placed.values()) < max(1, len(distinct) // 2):
         return None
-    return {v: p or ONBEKEND for v, p in placed.items()}
+    return _best_first({v: p or ONBEKEND for v, p in placed.items()})
+
+
+def _best_first(schaal: dict[str, str]) -> dict[str, str]:
+    """A scale as a person reads it: best level first, then nvt, then what is still to be placed."""
+    order = {level: i for i, level in enumerate((*DOELEN, ONBEKEND))}
+    return dict(sorted(schaal.items(), key=lambda kv: (order[kv[1]], _number(kv[0]) or 0, kv[0])))
 
 
 def _woord(value: str) -> str | None:
@@ -369,8 +379,9 @@ def _is_remark(values: list[str]) -> bool:
 
 
 def _is_geopoint(value: str) -> bool:
+    """'52.09 5.12 3 5' (ODK, KoBoToolbox) or '[52.09, 5.12]' (KoBoToolbox's _geolocation)."""
     parts = re.findall(r"-?\d+(?:\.\d+)?", value)
-    if value.startswith("[") or len(parts) < 2 or len(parts) > 4:
+    if len(parts) < 2 or len(parts) > 4 or (value.startswith("[") and len(parts) != 2):
         return False
     lat, lon = float(parts[0]), float(parts[1])
     return -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0, 0) and "." in parts[0]
