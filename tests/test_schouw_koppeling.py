@@ -242,8 +242,9 @@ def test_choice_codes_the_proposal_cannot_place_wait_for_a_person(demo_project, 
         rows.append([f"2024-03-0{n + 1}T10:00:00+01:00", f"2024-03-0{n + 1}", json.dumps([lat, lon]),
                      codes[n % 5], codes[(n + 1) % 5], str(n), f"u{n}", "2024-03-10T10:00:00", "", "", "", "", "v1",
                      "", str(n + 1)])
+    hxl = ["", "", "#geo", "#indicator+graffiti", "#indicator+paving", *[""] * len(KOBO_META)]  # HXL tags row
     export = tmp_path / "verwering.csv"
-    export.write_text(csv_text(header, rows, ";"), encoding="utf-8")
+    export.write_text(csv_text(header, [hxl, *rows], ";"), encoding="utf-8")
     assert run("schouw", "koppel", export, "--project", demo_project).exit_code == 0
     section = schouw_section(demo_project)
     assert section["onderdelen"]["graffiti"]["waarden"] == {
@@ -380,3 +381,59 @@ def test_a_huge_remark_is_cut_and_huge_numbers_are_shown_short(demo_project, tmp
     assert f"ingekort: {len(remark.strip()):,} tekens".replace(",", ".") in stored
     report = verslag.verslag.read_text(encoding="utf-8-sig")
     assert "1e+308" in report and "0" * 20 not in report
+
+
+# ---------------------------------------------------------------------------------------------- KoBoToolbox XLSX
+def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path):
+    """KoBoToolbox's XLSX: a sheet per repeat (_index, _parent_table_name, _parent_index), the walk's buurt chosen
+    by name in the main sheet, a 1-10 mark per spot; a second repeat of photos is not read, and named."""
+    project = Project.load(demo_project)
+    from wijkkit.kijken.importeren import buurten
+
+    names = buurten(project)
+    codes = sorted(names)[:2]
+    main = pd.DataFrame({"start": ["2024-09-14T10:00:00.000+02:00", "2024-09-15T10:00:00.000+02:00"],
+                         "end": ["2024-09-14T11:00:00.000+02:00", "2024-09-15T11:00:00.000+02:00"],
+                         "today": ["2024-09-14", "2024-09-15"], "groep/welke_buurt": [names[c] for c in codes],
+                         "groep/rol": ["bewoner", "wijkbeheerder"], "_id": ["11", "12"], "_uuid": ["w1", "w2"],
+                         "_submission_time": ["2025-09-20T10:00:00", "2025-09-20T10:00:00"], "_index": ["1", "2"]})
+    marks = [10, 7, 4, 1, 6, 9]
+    punten = pd.DataFrame({"punten/straat": [f"Straat {i}" for i in range(6)],
+                           "punten/cijfer_zwerfvuil": [str(m) for m in marks],
+                           "punten/cijfer_groen": ["8", "8", "3", "", "5", "2"],
+                           "_index": [str(i + 1) for i in range(6)], "_parent_table_name": ["schouw"] * 6,
+                           "_parent_index": ["1", "1", "1", "2", "2", "2"], "_submission__uuid": ["w1"] * 3 + ["w2"] * 3})
+    fotos = pd.DataFrame({"fotos/foto": ["a.jpg"], "fotos/foto_URL": ["https://kc.kobotoolbox.org/a.jpg"],
+                          "_index": ["1"], "_parent_table_name": ["schouw"], "_parent_index": ["1"]})
+    export = tmp_path / "schouw.xlsx"
+    with pd.ExcelWriter(export) as writer:
+        main.to_excel(writer, sheet_name="schouw", index=False)
+        punten.to_excel(writer, sheet_name="punten", index=False)
+        fotos.to_excel(writer, sheet_name="fotos", index=False)
+    result = run("schouw", "koppel", export, "--project", demo_project)
+    assert result.exit_code == 0, result.output
+    section = schouw_section(demo_project)
+    assert section["herhaling"] == "punten" and section["buurt"] == "groep/welke_buurt"
+    waarden = section["onderdelen"]["zwerfvuil"]["waarden"]
+    assert waarden["10"] == "A+" and waarden["1"] == "D"  # the highest mark is the best
+    assert [NIVEAUS.index(waarden[str(m)]) for m in sorted(marks, reverse=True)] == sorted(
+        NIVEAUS.index(waarden[str(m)]) for m in marks)
+    assert "fotos/foto" in section["weglaten"] and "punten/straat" in section["weglaten"]
+    confirm(demo_project)
+    verslag = import_schouw(Project.load(demo_project), export)
+    assert (verslag.gelezen, verslag.nieuw, verslag.weggelaten) == (6, 6, 0)
+    table = waarnemingen(Project.load(demo_project).open_store()).set_index("id")
+    groen = section["onderdelen"]["groen"]["waarden"]
+    for i, row in punten.iterrows():
+        walk = int(row["_parent_index"]) - 1
+        stored = table.loc[f"{main['_uuid'][walk]}/punten[{row['_index']}]"]
+        assert stored["gebied"] == codes[walk] and str(stored["datum"]) == main["today"][walk]
+        want = {"zwerfvuil": waarden[row["punten/cijfer_zwerfvuil"]]}
+        if row["punten/cijfer_groen"]:
+            want["groen"] = groen[row["punten/cijfer_groen"]]
+        assert stored["scores"] == want
+    # without the photo repeat in weglaten, the import names its columns
+    text = (demo_project / "wijkkit.toml").read_text(encoding="utf-8").replace('  "fotos/foto",', "")
+    (demo_project / "wijkkit.toml").write_text(text, encoding="utf-8")
+    again = import_schouw(Project.load(demo_project), export)
+    assert again.al_bekend == 6 and "fotos/foto" in again.niet_gekoppeld

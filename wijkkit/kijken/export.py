@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ SYSTEEM = frozenset({
     "PARENT_KEY", "meta-instanceID", "meta-instanceName", "meta-deprecatedID", "meta-audit", "SubmitterID",
     "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
     "FormVersion", "instanceID", "end", "deviceid", "username", "simserial", "subscriberid", "phonenumber",
-    "audit", "audit_URL", "__id", "__system",
+    "audit", "audit_URL", "__id", "__system", "meta/rootUuid", "_version", "_xform_id", "formhub/uuid",
 })
 
 
@@ -51,6 +52,7 @@ class Export:
 
 def is_systeem(column: str) -> bool:
     """A column the tool wrote about the submission, not a question the walker answered."""
+    column = re.sub(r"\.\d+$", "", column)  # '_index.1': a second '_index' in a KoBoToolbox repeat sheet
     return (column in SYSTEEM or column.startswith(("SET-OF-", "_submission_")) or column.endswith(("_URL", "_url"))
             or (column.startswith("_") and column.endswith(("_altitude", "_precision", "_accuracy")))
             or column.endswith(("-Altitude", "-Accuracy")))
@@ -71,7 +73,7 @@ def lees_export(path: str | Path) -> Export:
             return _xlsx(path, naam)
         if suffix in (".geojson", ".json"):
             return _geojson(path.read_bytes(), naam)
-        frame = _csv(path.read_bytes(), naam)
+        frame = _zonder_hxl(_csv(path.read_bytes(), naam))
         return Export(naam, _bron(frame), frame)
     except WijkkitInputError:
         raise
@@ -128,6 +130,20 @@ def plat(export: Export, herhaling: str) -> tuple[pd.DataFrame, list[tuple[str, 
     return frame, [(herhaling, i + 2) for i in range(len(frame))]
 
 
+def herhaling_kolommen(export: Export, gekozen: str) -> dict[str, str]:
+    """The columns of the repeats that are not read (column -> the repeat), so that none goes unnamed."""
+    return {c: name for name, frame in export.herhalingen.items() if name != gekozen
+            for c in frame.columns if not is_systeem(c) and c not in export.hoofd.columns}
+
+
+def _zonder_hxl(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the row of HXL tags ('#symmetry') KoBoToolbox writes under the header when a form has them."""
+    if len(frame) and all(not v.strip() or v.strip().startswith("#") for v in frame.iloc[0]) and any(
+            v.strip() for v in frame.iloc[0]):
+        return frame.iloc[1:].reset_index(drop=True)
+    return frame
+
+
 def _bron(frame: pd.DataFrame) -> str:
     header = set(frame.columns)
     return "odk" if "SubmissionDate" in header else "kobo" if {"_uuid", "_submission_time"} & header else "tabel"
@@ -166,7 +182,7 @@ def _xlsx(path: Path, naam: str) -> Export:
     sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
     frames = {name: frame.fillna("").astype(str) for name, frame in sheets.items()}
     names = list(frames)
-    hoofd = frames[names[0]]
+    hoofd = _zonder_hxl(frames[names[0]])
     herhalingen = {n: f for n, f in frames.items() if n != names[0] and "_parent_index" in f.columns}
     return Export(naam, _bron(hoofd), hoofd, herhalingen)
 

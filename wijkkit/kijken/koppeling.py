@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from wijkkit.errors import Probleem, WijkkitInputError
-from wijkkit.kijken.export import GEOMETRIE, Export, is_systeem, plat
+from wijkkit.kijken.export import GEOMETRIE, Export, herhaling_kolommen, is_systeem, plat
 from wijkkit.kijken.onderdelen import LEEG, NIET_BEKEKEN, NIVEAUS, Onderdeel, niveau
 from wijkkit.yamlfile import validate_model
 
@@ -258,6 +258,11 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
             voorstel.redenen[c] = "lijkt een score, maar bij geen onderdeel: koppel hem of laat hem weg"
         else:
             voorstel.redenen[c] = "geen onderdeel of veld van de schouw herkend"
+        weglaten.append(c)
+    for c, name in herhaling_kolommen(export, herhaling).items():
+        if c in header:
+            continue
+        voorstel.redenen[c] = f"in de herhaling '{name}', die niet wordt ingelezen"
         weglaten.append(c)
     voorstel.koppeling["weglaten"] = weglaten
     for veld in ("opmerking", "foto"):  # written even when empty: the place to add a column is there

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, excel_column_letter
-from wijkkit.kijken.export import GEOMETRIE, is_systeem, lees_export, plat
+from wijkkit.kijken.export import GEOMETRIE, herhaling_kolommen, is_systeem, lees_export, plat
 from wijkkit.kijken.formulier import ROLLEN
 from wijkkit.kijken.koppeling import Koppeling, controleer_kolommen, waarde_niveau
 from wijkkit.kijken.onderdelen import NIVEAUS, Onderdeel, niveau
@@ -246,7 +246,11 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
             kept[w.foto] = source.read_bytes() if isinstance(source, Path) else source
     return Schouwbestand(naam, bron, waarnemingen, kept, weggelaten=problemen,
                          gelezen=sum(1 for r in table.itertuples(index=False) if any(str(v).strip() for v in r)),
-                         niet_gekoppeld=_niet_gekoppeld(table, velden, koppeling), ingekort=verslag["ingekort"],
+                         niet_gekoppeld=_niet_gekoppeld(table, velden, koppeling) | {
+                             c: f"in de herhaling '{name}', die niet wordt ingelezen"
+                             for c, name in herhaling_kolommen(export, koppeling.herhaling if koppeling else "").items()
+                             if c not in header and not (koppeling and c in koppeling.weglaten)},
+                         ingekort=verslag["ingekort"],
                          extra_fotos=verslag["extra_fotos"])
 
 
