@@ -106,7 +106,8 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
         console.print(f"  Let op: bij {naam} kon wijkkit deze antwoorden niet plaatsen (staan op '?'): "
                       + ", ".join(waarden), markup=False, highlight=False, soft_wrap=True)
     for kolom in voorstel.losse_scores:
-        console.print(f"  Let op: '{kolom}' lijkt een score maar bij geen onderdeel (staat bij weglaten).",
+        console.print(f"  Niet gekoppeld: '{kolom}' ({voorstel.redenen[kolom]}; staat bij weglaten, met een blok om "
+                      "hem te koppelen).",
                       markup=False, highlight=False, soft_wrap=True)
     weg = k.get("weglaten", [])
     if weg:

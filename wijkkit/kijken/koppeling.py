@@ -44,7 +44,7 @@ NAMEN = {  # what a field tends to be called, folded; matched against the last p
                   "remark", "remarks", "comment", "comments", "note", "notes", "description", "observation",
                   "observations", "wat valt je op", "wat valt je op?", "bijzonderheden", "overig"),
     "foto": ("foto", "fotos", "foto's", "photo", "photos", "picture", "image", "afbeelding", "beeld"),
-    "datum": ("datum", "date", "datum van de schouw", "schouwdatum", "dag"),
+    "datum": ("datum", "date", "datum van de schouw", "schouwdatum", "dag", "datetime", "start", "starttime"),
     "rol": ("rol", "role", "functie", "wie schouwt er?", "wie", "organisatie", "observer", "observer_role"),
     "toestemming": ("toestemming", "consent", "akkoord", "permission", "publiek", "openbaar", "delen"),
     "buurt": ("buurt", "buurtcode", "buurtnaam", "in welke buurt ben je?", "neighbourhood", "neighborhood",
@@ -56,7 +56,7 @@ NAMEN = {  # what a field tends to be called, folded; matched against the last p
 }
 VOORVOEGSELS = ("score", "cijfer", "niveau", "oordeel", "rating", "schouw", "beeld", "kwaliteit", "condition",
                 "staat", "q")
-WOORD_VELDEN = ("toestemming", "opmerking")  # also found by one word of a longer name: 'Mag_dit_openbaar'
+WOORD_VELDEN = ("toestemming", "opmerking", "datum")  # also found by one word of a longer name: 'Mag_dit_openbaar'
 FOTO_EIND = (".jpg", ".jpeg", ".png", ".heic", ".webp", ".gif", ".mp4", ".m4a", ".3gp")
 
 
@@ -231,7 +231,7 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
                 use(veld, c, veld, many=veld in ("opmerking", "datum"))
                 if veld not in ("opmerking",):
                     break
-    dates = [c for c in ("start", "today") if c in header]
+    dates = [c for c in ("start", "today") if c in header and c not in used]
     voorstel.koppeling["datum"] = [*voorstel.koppeling.get("datum", []), *dates] or []
     for c in dates:
         voorstel.redenen[c] = "datum (het moment van schouwen op de telefoon, niet het versturen)"
@@ -256,6 +256,11 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
         elif (schaal := _schaal(values[c])) is not None and not _looks_number_only(values[c], wide=True):
             voorstel.losse_scores[c] = schaal
             voorstel.redenen[c] = "lijkt een score, maar bij geen onderdeel: koppel hem of laat hem weg"
+        elif 1 < len(distinct := list(dict.fromkeys(_fold(v) for v in values[c]))) <= 12 and not _looks_number_only(
+                values[c]):
+            voorstel.losse_scores[c] = {v: ONBEKEND for v in distinct}
+            voorstel.redenen[c] = (f"keuzevraag met {len(distinct)} antwoorden: koppel hem aan een onderdeel als hij "
+                                   "iets over de straat zegt")
         else:
             voorstel.redenen[c] = "geen onderdeel of veld van de schouw herkend"
         weglaten.append(c)
@@ -281,7 +286,7 @@ def _place(voorstel: Voorstel, header, values, used, use, buurten) -> None:
         use("locatie", (named or geopoints)[0], "locatie (GPS-punt)")
     for c in geopoints:  # the same point as text in a second column: left out, with the reason
         if c not in used:
-            voorstel.redenen[c] = "hetzelfde GPS-punt nog eens"
+            voorstel.redenen[c] = "nog een GPS-punt (alleen het eerste wordt gebruikt)"
     if "locatie" not in voorstel.koppeling:
         lat = next((c for c in header if c not in used and (_stem(c) in NAMEN["lat"]
                                                             or c.endswith(("-Latitude", "_latitude")))), None)
@@ -293,7 +298,7 @@ def _place(voorstel: Voorstel, header, values, used, use, buurten) -> None:
     for c in header:  # latitude/longitude next to a geopoint are the same point again
         if c not in used and (c.endswith(("-Latitude", "-Longitude", "_latitude", "_longitude"))
                               or c == "_geolocation"):
-            voorstel.redenen[c] = "hetzelfde GPS-punt nog eens"
+            voorstel.redenen[c] = "nog een GPS-punt (alleen het eerste wordt gebruikt)"
     if "buurt" not in voorstel.koppeling:
         known = {_fold(k) for k in buurten} | {_fold(v) for v in buurten.values()}
         for c in header:
@@ -472,8 +477,8 @@ def als_toml(voorstel: Voorstel, onderdelen: list[Onderdeel]) -> str:
                 lines.append("# '?' kon wijkkit niet plaatsen: vul een niveau in")
             lines.append(f"waarden = {_tabel(item['waarden'])}")
     for kolom, schaal in voorstel.losse_scores.items():
-        lines += ["", f"# '{kolom}' lijkt een score maar hoort bij geen onderdeel. Om hem in te lezen: haal de #",
-                  "# weg, kies het onderdeel en haal de kolom uit weglaten.",
+        lines += ["", f"# '{kolom}': {voorstel.redenen.get(kolom, '')}. Om hem in te lezen: haal de #",
+                  "# weg, kies het onderdeel, vul de niveaus in en haal de kolom uit weglaten.",
                   "# [schouw.onderdelen.ONDERDEEL]", f"# kolom = {s(kolom)}", f"# waarden = {_tabel(schaal)}"]
     return "\n".join(lines) + "\n"
 
