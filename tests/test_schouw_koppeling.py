@@ -263,8 +263,8 @@ def test_choice_codes_the_proposal_cannot_place_wait_for_a_person(demo_project, 
 # ---------------------------------------------------------------------------------------------- KoBoToolbox GeoJSON
 def test_kobo_geojson_sidewalk_audit_mapped_by_a_person(demo_project, tmp_path):
     """KoBoToolbox's GeoJSON export: labels as property names, the point as geometry (longitude first), nulls,
-    a photo with its _URL. The audit's own question has no onderdeel name: the proposal names it as a score for
-    the team to place, which the test does as a team would (edit two lines)."""
+    a photo with its _URL. 'Surface condition' is recognised as the bestrating; 'Tree pits' has no onderdeel
+    word: the proposal names it as a score for the team to place, which the test does as a team would."""
     points = inside_points(demo_project)
     conditions = ["Good", "Fair", "Poor", "Very poor"]
     features, want = [], {}
@@ -272,7 +272,7 @@ def test_kobo_geojson_sidewalk_audit_mapped_by_a_person(demo_project, tmp_path):
         lat, lon = points[code]
         props = {"start": f"2024-06-{n + 1:02d}T14:00:00.000+02:00", "end": f"2024-06-{n + 1:02d}T14:05:00.000+02:00",
                  "Sidewalk location": f"{lat} {lon} 12 4", "_Sidewalk location_precision": "4",
-                 "Surface condition": conditions[n % 4], "Obstructions": ["none", "parked_cars"][n % 2],
+                 "Surface condition": conditions[n % 4], "Tree pits": conditions[(n + 1) % 4], "Obstructions": ["none", "parked_cars"][n % 2],
                  "Notes": None if n % 3 else "Kapotte tegel voor nummer 12, struikelgevaar",
                  "Take a photo": f"{n}.jpg", "Take a photo_URL": f"https://kc.kobotoolbox.org/media/{n}.jpg",
                  "_id": 125000 + n, "_uuid": f"g{n}", "_submission_time": "2024-06-30T10:00:00",
@@ -280,28 +280,31 @@ def test_kobo_geojson_sidewalk_audit_mapped_by_a_person(demo_project, tmp_path):
                  "_tags": "", "_index": n + 1}
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat, 12.0]},
                          "properties": props})
-        want[f"g{n}"] = (code, {"Good": "A", "Fair": "B", "Poor": "C", "Very poor": "D"}[conditions[n % 4]])
+        level = {"Good": "A", "Fair": "B", "Poor": "C", "Very poor": "D"}
+        want[f"g{n}"] = (code, {"bestrating": level[conditions[n % 4]], "groen": level[conditions[(n + 1) % 4]]})
     export = tmp_path / "sidewalk_audit.geojson"
     export.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     result = run("schouw", "koppel", export, "--project", demo_project)
     assert result.exit_code == 0, result.output
-    assert "Surface condition" in result.output
+    assert "Tree pits" in result.output
     section = schouw_section(demo_project)
+    assert section["onderdelen"]["bestrating"] == {
+        "kolom": "Surface condition", "waarden": {"good": "A", "fair": "B", "poor": "C", "very poor": "D"}}
     assert section["locatie"] == "geometrie" and section["opmerking"] == ["Notes"]
     assert section["foto"] == ["Take a photo"]
     assert every_column_accounted(section, [*features[0]["properties"], "geometrie"]) == set()
     text = (demo_project / "wijkkit.toml").read_text(encoding="utf-8")
-    assert '# [schouw.onderdelen.ONDERDEEL]\n# kolom = "Surface condition"' in text
-    # the team: this is the bestrating; uncomment, name the onderdeel, take it out of weglaten, confirm
-    text = text.replace('# [schouw.onderdelen.ONDERDEEL]\n# kolom = "Surface condition"\n# waarden',
-                        '[schouw.onderdelen.bestrating]\nkolom = "Surface condition"\nwaarden')
-    text = text.replace('  "Surface condition",', "").replace("bevestigd = false", "bevestigd = true")
+    assert '# [schouw.onderdelen.ONDERDEEL]\n# kolom = "Tree pits"' in text
+    # the team: the tree pits are the groen; uncomment, name the onderdeel, take it out of weglaten, confirm
+    text = text.replace('# [schouw.onderdelen.ONDERDEEL]\n# kolom = "Tree pits"\n# waarden',
+                        '[schouw.onderdelen.groen]\nkolom = "Tree pits"\nwaarden')
+    text = text.replace('  "Tree pits",', "").replace("bevestigd = false", "bevestigd = true")
     (demo_project / "wijkkit.toml").write_text(text, encoding="utf-8")
     result = run("schouw", "importeer", export, "--project", demo_project)
     assert result.exit_code == 0, result.output
     assert f"{len(features)} rijen gelezen, {len(features)} ingelezen, 0 weggelaten" in result.output
     table = waarnemingen(Project.load(demo_project).open_store()).set_index("id")
-    assert {i: (table.loc[i, "gebied"], table.loc[i, "scores"]["bestrating"]) for i in table.index} == want
+    assert {i: (table.loc[i, "gebied"], table.loc[i, "scores"]) for i in table.index} == want
     assert "struikelgevaar" in table.loc["g0", "opmerking"]
 
 
@@ -437,3 +440,16 @@ def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path)
     (demo_project / "wijkkit.toml").write_text(text, encoding="utf-8")
     again = import_schouw(Project.load(demo_project), export)
     assert again.al_bekend == 6 and "fotos/foto" in again.niet_gekoppeld
+
+
+@pytest.mark.parametrize("answers, want", [
+    (["Zeer goed", "Goed", "Redelijk", "Matig", "Slecht"], ["A+", "A", "B", "C", "D"]),
+    (["1 - zeer slecht", "3 - redelijk", "5 - zeer goed"], ["D", "B", "A+"]),
+    (["geen_zwerfvuil", "een_beetje", "redelijk_veel", "heel_veel"], ["A", "B", "C", "D"]),
+    (["schoon", "niet schoon", "n.v.t."], ["A", "?", "nvt"]),
+])
+def test_answer_words_become_levels_and_a_negated_word_waits_for_a_person(answers, want):
+    from wijkkit.kijken.koppeling import _schaal
+
+    schaal = _schaal(answers)
+    assert [schaal[a.casefold()] for a in answers] == want

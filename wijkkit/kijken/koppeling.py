@@ -29,15 +29,26 @@ WOORDEN = {
     "A+": ("zeer goed", "heel goed", "uitstekend", "zeer hoog", "excellent", "very good", "perfect", "prima"),
     "A": ("goed", "good", "hoog", "high", "schoon", "clean", "netjes", "heel", "intact", "geen", "none", "no",
           "not", "niets", "nothing", "absent"),
-    "B": ("redelijk", "voldoende", "basis", "fair", "ok", "oke", "okay", "acceptabel", "acceptable", "weinig",
+    "B": ("redelijk", "voldoende", "basis", "beetje", "een beetje", "enigszins", "fair", "ok", "oke", "okay", "acceptabel", "acceptable", "weinig",
           "licht", "enkele", "weakly", "slightly", "slight", "little", "few", "minor", "low"),
-    "C": ("matig", "onvoldoende", "laag", "poor", "moderate", "moderately", "some", "medium", "wat", "vrij veel",
+    "C": ("redelijk veel", "matig", "onvoldoende", "laag", "poor", "moderate", "moderately", "some", "medium", "wat", "vrij veel",
           "average"),
-    "D": ("zeer slecht", "heel slecht", "slecht", "zeer laag", "bad", "very poor", "very bad", "veel", "heavily",
+    "D": ("zeer slecht", "heel slecht", "heel veel", "zeer veel", "slecht", "flink", "zeer laag", "bad", "very poor", "very bad", "veel", "heavily",
           "heavy", "strongly", "severely", "severe", "ernstig", "vies", "dirty", "kapot", "broken", "many", "lots",
           "high amount", "destroyed"),
     NIET_BEKEKEN: ("nvt", "n.v.t.", "niet van toepassing", "not applicable", "n/a", "na", "niet gezien",
                    "weet niet", "dont know", "don't know", "unknown", "onbekend", "geen idee"),
+}
+NEGATIE = frozenset({"niet", "not", "geen", "no", "none", "never", "nooit"})
+# other words teams use for the default onderdelen (Dutch and English), matched word by word in a column's name
+SYNONIEMEN = {
+    "zwerfvuil": ("zwerfvuil", "zwerfafval", "afval", "vuil", "litter", "trash", "rubbish", "garbage", "waste"),
+    "onkruid": ("onkruid", "weeds", "weed"),
+    "graffiti": ("graffiti", "plakbiljetten", "bekladding", "tags", "vandalism", "vandalisme"),
+    "bestrating": ("bestrating", "verharding", "stoep", "trottoir", "wegdek", "pavement", "paving", "sidewalk",
+                   "sidewalks", "surface", "footpath", "tegels"),
+    "groen": ("groen", "plantsoen", "beplanting", "gras", "bomen", "greenery", "green", "vegetation", "planting"),
+    "meubilair": ("meubilair", "straatmeubilair", "bankjes", "banken", "furniture", "benches", "lantaarnpalen"),
 }
 NAMEN = {  # what a field tends to be called, folded; matched against the last part of a column's path
     "opmerking": ("opmerking", "opmerkingen", "toelichting", "omschrijving", "beschrijving", "notitie", "notities",
@@ -203,10 +214,11 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
     # scores: a column named after an onderdeel whose answers form a scale
     for o in onderdelen:
         names = {_fold(n) for n in (o.naam, o.vraag, *o.namen)}
-        for c in header:
+        words = names | set(SYNONIEMEN.get(o.naam, ()))
+        for c in sorted(header, key=lambda c: not (_stem(c) in names or _fold(c) in names)):  # exact names first
             if c in used or is_systeem(c):
                 continue
-            if _stem(c) in names or _fold(c) in names:
+            if _stem(c) in names or _fold(c) in names or set(_woorden(c)) & words:
                 schaal = _schaal(values[c])
                 if schaal is not None:
                     item = {"kolom": c}
@@ -309,10 +321,14 @@ def _place(voorstel: Voorstel, header, values, used, use, buurten) -> None:
 
 def _kies_herhaling(export: Export, onderdelen: list[Onderdeel]) -> str:
     """The repeat whose columns hold the scores, when the scores live in a repeat."""
-    names = {_fold(n) for o in onderdelen for n in (o.naam, o.vraag, *o.namen)}
-    best, hits = "", sum(_stem(c) in names for c in export.hoofd.columns)
+    names = {_fold(n) for o in onderdelen for n in (o.naam, o.vraag, *o.namen, *SYNONIEMEN.get(o.naam, ()))}
+
+    def named(c: str) -> bool:
+        return not is_systeem(c) and (_stem(c) in names or bool(set(_woorden(c)) & names))
+
+    best, hits = "", sum(named(c) for c in export.hoofd.columns)
     for name, frame in export.herhalingen.items():
-        score = sum(_stem(c) in names for c in frame.columns)
+        score = sum(named(c) for c in frame.columns)
         if score > hits:
             best, hits = name, score
     if not best and export.herhalingen and not hits:  # no names known: the repeat with the most scale columns
@@ -368,6 +384,8 @@ def _woord(value: str) -> str | None:
             phrase = " ".join(tokens[start:start + size])
             for level, words in WOORDEN.items():
                 if phrase in words:
+                    if phrase not in NEGATIE and NEGATIE & set(tokens[:start]):
+                        return None  # 'niet schoon': a negated word is for a person to place
                     return level
     return None
 
@@ -409,6 +427,11 @@ def _looks_number_only(values: list[str], wide: bool = False) -> bool:
 def _share(values: list[str], test) -> float:
     sample = values[:200]
     return sum(bool(test(v)) for v in sample) / len(sample) if sample else 0.0
+
+
+def _woorden(column: str) -> list[str]:
+    """The words of a column's last name: 'schouw/Surface condition' -> ['surface', 'condition']."""
+    return [w for w in re.split(r"[\s_\-/.:?()]+", _stem(column)) if w]
 
 
 def _stem(column: str) -> str:
