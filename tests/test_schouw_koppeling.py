@@ -417,6 +417,7 @@ def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path)
     assert result.exit_code == 0, result.output
     section = schouw_section(demo_project)
     assert section["herhaling"] == "punten" and section["buurt"] == "groep/welke_buurt"
+    assert section["rol"] == "groep/rol" and section["rollen"] == {"bewoner": "bewoner", "wijkbeheerder": "wijkbeheerder"}
     waarden = section["onderdelen"]["zwerfvuil"]["waarden"]
     assert waarden["10"] == "A+" and waarden["1"] == "D"  # the highest mark is the best
     assert [NIVEAUS.index(waarden[str(m)]) for m in sorted(marks, reverse=True)] == sorted(
@@ -431,6 +432,7 @@ def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path)
         walk = int(row["_parent_index"]) - 1
         stored = table.loc[f"{main['_uuid'][walk]}/punten[{row['_index']}]"]
         assert stored["gebied"] == codes[walk] and str(stored["datum"]) == main["today"][walk]
+        assert stored["rol"] == main["groep/rol"][walk]
         want = {"zwerfvuil": waarden[row["punten/cijfer_zwerfvuil"]]}
         if row["punten/cijfer_groen"]:
             want["groen"] = groen[row["punten/cijfer_groen"]]

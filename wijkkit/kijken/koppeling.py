@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from wijkkit.errors import Probleem, WijkkitInputError
 from wijkkit.kijken.export import GEOMETRIE, Export, herhaling_kolommen, is_systeem, plat
+from wijkkit.kijken.formulier import ROLLEN
 from wijkkit.kijken.onderdelen import LEEG, NIET_BEKEKEN, NIVEAUS, Onderdeel, niveau
 from wijkkit.yamlfile import validate_model
 
@@ -107,10 +108,19 @@ class Koppeling(BaseModel):
     opmerking: list[str] = Field(default_factory=list)
     foto: list[str] = Field(default_factory=list)
     rol: str = ""
+    rollen: dict[str, str] = Field(default_factory=dict)  # a team's answer -> bewoner, wijkbeheerder, ...
     toestemming: str = ""
     thema: str = ""
     onderdelen: dict[str, KoppelOnderdeel] = Field(default_factory=dict)
     weglaten: list[str] = Field(default_factory=list)
+
+    @field_validator("rollen")
+    @classmethod
+    def _rollen(cls, rollen: dict[str, str]) -> dict[str, str]:
+        wrong = [v for v in rollen.values() if v not in ROLLEN]
+        if wrong:
+            raise ValueError(f"een rol uit {', '.join(ROLLEN)} voor elk antwoord (gevonden '{wrong[0]}')")
+        return rollen
 
     @field_validator("datum", "opmerking", "foto", mode="before")
     @classmethod
@@ -243,6 +253,9 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
                 use(veld, c, veld, many=veld in ("opmerking", "datum"))
                 if veld not in ("opmerking",):
                     break
+    answers = list(dict.fromkeys(values[voorstel.koppeling["rol"]])) if voorstel.koppeling.get("rol") else []
+    if 0 < len(answers) <= 12:  # a choice, not free text (which becomes 'anders')
+        voorstel.koppeling["rollen"] = {v: _rol(v) for v in answers}
     dates = [c for c in ("start", "today") if c in header and c not in used]
     voorstel.koppeling["datum"] = [*voorstel.koppeling.get("datum", []), *dates] or []
     for c in dates:
@@ -366,6 +379,19 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
     return _best_first({v: p or ONBEKEND for v, p in placed.items()})
 
 
+ROL_WOORDEN = {"bewoner": ("bewoner", "resident", "buurtbewoner", "inwoner"),
+               "wijkbeheerder": ("wijkbeheerder", "gemeente", "beheerder", "municipality", "stadsdeel"),
+               "corporatie": ("corporatie", "woningcorporatie", "woningbouw", "verhuurder", "housing"),
+               "wijkprofessional": ("wijkprofessional", "welzijn", "opbouwwerker", "wijkagent", "politie",
+                                    "jongerenwerker", "professional")}
+
+
+def _rol(answer: str) -> str:
+    """The role an answer names, by one of its words; 'anders' when none does."""
+    words = set(re.split(r"[\s_\-/.,()]+", _fold(answer)))
+    return next((rol for rol, names in ROL_WOORDEN.items() if words & set(names)), "anders")
+
+
 def _best_first(schaal: dict[str, str]) -> dict[str, str]:
     """A scale as a person reads it: best level first, then nvt, then what is still to be placed."""
     order = {level: i for i, level in enumerate((*DOELEN, ONBEKEND))}
@@ -482,6 +508,9 @@ def als_toml(voorstel: Voorstel, onderdelen: list[Onderdeel]) -> str:
     for veld, text in uitleg.items():
         if k.get(veld):
             lines += [f"# {text}", f"{veld} = {s(k[veld])}"]
+    if k.get("rollen"):
+        lines += ["# wat elk antwoord over de rol is (bewoner, wijkbeheerder, corporatie, wijkprofessional, anders)",
+                  f"rollen = {_tabel(k['rollen'])}"]
     for veld, text in (("opmerking", "vrije tekst (meerdere kolommen worden samengevoegd)"),
                        ("foto", "foto's (de eerste per inzending wordt bewaard)")):
         lines += [f"# {text}", f"{veld} = {_lijst(k.get(veld, []))}"]

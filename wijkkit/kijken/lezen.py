@@ -132,7 +132,8 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
     if fotos is not None:
         media = {**media, **{p.name: p for p in Path(fotos).iterdir() if p.is_file()}}
     by_name = {_fold(v): k for k, v in buurten.items()}
-    rollen = {_fold(v): k for k, v in ROLLEN.items()} | {k: k for k in ROLLEN}
+    rollen = {_fold(v): k for k, v in ROLLEN.items()} | {k: k for k in ROLLEN} | (
+        {_fold(k): v for k, v in koppeling.rollen.items()} if koppeling is not None else {})
     thema_ids = {_fold(v): k for k, v in (themas or {}).items()} | {k: k for k in (themas or {})}
     gezien: dict[str, int] = {}
     waarnemingen = []
@@ -220,6 +221,8 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
                 continue
         toestemming_kolom = velden["toestemming"]
         consent_raw = _fold(values.get(toestemming_kolom, "")) if toestemming_kolom else ""
+        if consent_raw not in JA | NEE:  # a choice's own words: 'ja_openbaar', 'Nee, alleen het team'
+            consent_raw = re.split(r"[\s_,.:;\-]+", consent_raw)[0]
         if consent_raw not in JA | NEE:
             fout(index, toestemming_kolom, "ja of nee", values.get(toestemming_kolom))
             continue
