@@ -34,7 +34,7 @@ SYSTEEM = frozenset({
     "meta/instanceID", "meta/rootUuid", "meta/deprecatedID", "meta/instanceName", "SubmissionDate", "KEY",
     "PARENT_KEY", "meta-instanceID", "meta-instanceName", "meta-deprecatedID", "meta-audit", "SubmitterID",
     "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits",
-    "FormVersion", "instanceID", "end", "deviceid", "username", "simserial", "subscriberid", "phonenumber",
+    "FormVersion", "instanceID", "end", "deviceid", "device_id", "username", "simserial", "subscriberid", "phonenumber",
     "audit", "audit_URL", "__id", "__system", "meta/rootUuid", "_version", "_xform_id", "formhub/uuid",
 })
 

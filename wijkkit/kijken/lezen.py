@@ -175,7 +175,8 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
             level = waarde_niveau(values.get(kolom), schaal)
             if level is None:
                 verwacht = ("een waarde uit de koppeling in wijkkit.toml [schouw]: " + ", ".join(list(schaal)[:12])
-                            if schaal else "een CROW-niveau: " + ", ".join(NIVEAUS) + " (of leeg/nvt)")
+                            if schaal else "een CROW-niveau: " + ", ".join(NIVEAUS) + " (of leeg/nvt; een eigen schaal "
+                            "koppel je met 'wijkkit schouw koppel')")
                 fout(index, kolom, verwacht, values.get(kolom))
                 bad = True
                 break
