@@ -208,7 +208,8 @@ def test_bad_rows_are_left_out_and_reported_in_dutch(demo_project, tmp_path):
         cells = next(csv.reader([lines[rij - 1]], delimiter=";"))
         cells[header.index(kolom)] = value
         if kolom == "Waar_ben_je":  # the Dam in Amsterdam, in every form of the point
-            cells[header.index("_Waar_ben_je_latitude")], cells[header.index("_Waar_ben_je_longitude")] = "52.37", "4.89"
+            cells[header.index("_Waar_ben_je_latitude")] = "52.37"
+            cells[header.index("_Waar_ben_je_longitude")] = "4.89"
         lines[rij - 1] = csv_text(header, [cells], ";").splitlines()[1]
     export.write_text("\n".join(lines) + "\n", encoding="utf-8")
     project = Project.load(demo_project)
@@ -272,7 +273,8 @@ def test_kobo_geojson_sidewalk_audit_mapped_by_a_person(demo_project, tmp_path):
         lat, lon = points[code]
         props = {"start": f"2024-06-{n + 1:02d}T14:00:00.000+02:00", "end": f"2024-06-{n + 1:02d}T14:05:00.000+02:00",
                  "Sidewalk location": f"{lat} {lon} 12 4", "_Sidewalk location_precision": "4",
-                 "Surface condition": conditions[n % 4], "Tree pits": conditions[(n + 1) % 4], "Obstructions": ["none", "parked_cars"][n % 2],
+                 "Surface condition": conditions[n % 4], "Tree pits": conditions[(n + 1) % 4],
+                 "Obstructions": ["none", "parked_cars"][n % 2],
                  "Notes": None if n % 3 else "Kapotte tegel voor nummer 12, struikelgevaar",
                  "Take a photo": f"{n}.jpg", "Take a photo_URL": f"https://kc.kobotoolbox.org/media/{n}.jpg",
                  "_id": 125000 + n, "_uuid": f"g{n}", "_submission_time": "2024-06-30T10:00:00",
@@ -405,7 +407,8 @@ def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path)
                            "punten/cijfer_zwerfvuil": [str(m) for m in marks],
                            "punten/cijfer_groen": ["8", "8", "3", "", "5", "2"],
                            "_index": [str(i + 1) for i in range(6)], "_parent_table_name": ["schouw"] * 6,
-                           "_parent_index": ["1", "1", "1", "2", "2", "2"], "_submission__uuid": ["w1"] * 3 + ["w2"] * 3})
+                           "_parent_index": ["1", "1", "1", "2", "2", "2"],
+                           "_submission__uuid": ["w1"] * 3 + ["w2"] * 3})
     fotos = pd.DataFrame({"fotos/foto": ["a.jpg"], "fotos/foto_URL": ["https://kc.kobotoolbox.org/a.jpg"],
                           "_index": ["1"], "_parent_table_name": ["schouw"], "_parent_index": ["1"]})
     export = tmp_path / "schouw.xlsx"
@@ -417,7 +420,8 @@ def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path)
     assert result.exit_code == 0, result.output
     section = schouw_section(demo_project)
     assert section["herhaling"] == "punten" and section["buurt"] == "groep/welke_buurt"
-    assert section["rol"] == "groep/rol" and section["rollen"] == {"bewoner": "bewoner", "wijkbeheerder": "wijkbeheerder"}
+    assert section["rol"] == "groep/rol"
+    assert section["rollen"] == {"bewoner": "bewoner", "wijkbeheerder": "wijkbeheerder"}
     waarden = section["onderdelen"]["zwerfvuil"]["waarden"]
     assert waarden["10"] == "A+" and waarden["1"] == "D"  # the highest mark is the best
     assert [NIVEAUS.index(waarden[str(m)]) for m in sorted(marks, reverse=True)] == sorted(
@@ -451,7 +455,7 @@ def test_kobo_xlsx_with_a_repeat_sheet_and_a_school_mark(demo_project, tmp_path)
     (["schoon", "niet schoon", "n.v.t."], ["A", "?", "nvt"]),
 ])
 def test_answer_words_become_levels_and_a_negated_word_waits_for_a_person(answers, want):
-    from wijkkit.kijken.koppeling import _schaal
+    from wijkkit.kijken.voorstel import _schaal
 
     schaal = _schaal(answers)
     assert [schaal[a.casefold()] for a in answers] == want

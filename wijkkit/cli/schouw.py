@@ -61,7 +61,7 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
     from wijkkit.config import CONFIG_NAME, Project
     from wijkkit.kijken.export import lees_export
     from wijkkit.kijken.importeren import buurten
-    from wijkkit.kijken.koppeling import als_toml, schrijf_in_toml, stel_voor
+    from wijkkit.kijken.voorstel import als_toml, schrijf_in_toml, stel_voor
     from wijkkit.kijken.onderdelen import onderdelen
 
     try:
@@ -94,7 +94,8 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
                   + (f" (herhaling '{k['herhaling']}': één waarneming per regel)" if k.get("herhaling") else "") + ".")
     for naam, item in gekoppeld.items():
         schaal = ", ".join(f"{a} = {b}" for a, b in item.get("waarden", {}).items()) or "CROW-niveaus"
-        console.print(f"  onderdeel {naam}: kolom '{item['kolom']}' ({schaal})", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"  onderdeel {naam}: kolom '{item['kolom']}' ({schaal})", markup=False, highlight=False,
+                      soft_wrap=True)
     for veld in ("locatie", "lat", "lon", "buurt", "datum", "opmerking", "foto", "rol", "toestemming", "thema"):
         if k.get(veld):
             waarde = ", ".join(k[veld]) if isinstance(k[veld], list) else k[veld]
@@ -116,7 +117,8 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
         console.print(sectie, markup=False, highlight=False, soft_wrap=True)
     else:
         console.print(f"Voorstel geschreven in {CONFIG_NAME} onder [schouw]. Kijk het na, zet bevestigd = true en "
-                      f"lees in met: wijkkit schouw importeer {export.name}", markup=False, highlight=False, soft_wrap=True)
+                      f"lees in met: wijkkit schouw importeer {export.name}", markup=False, highlight=False,
+                      soft_wrap=True)
 
 
 @app.command("importeer")

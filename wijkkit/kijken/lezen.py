@@ -30,7 +30,7 @@ from wijkkit.errors import Probleem, WijkkitInputError, excel_column_letter
 from wijkkit.kijken.export import GEOMETRIE, herhaling_kolommen, is_systeem, lees_export, plat
 from wijkkit.kijken.formulier import ROLLEN
 from wijkkit.kijken.koppeling import Koppeling, controleer_kolommen, waarde_niveau
-from wijkkit.kijken.onderdelen import NIVEAUS, Onderdeel, niveau
+from wijkkit.kijken.onderdelen import NIVEAUS, Onderdeel
 
 JA = {"ja", "yes", "true", "1", "y", "j", "waar"}
 NEE = {"nee", "no", "false", "0", "n", "onwaar", ""}
