@@ -109,6 +109,8 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
         for c in sorted(header, key=lambda c: not (_stem(c) in names or fold(c) in names)):  # exact names first
             if c in used or is_systeem(c):
                 continue
+            if set(_woorden(c)) & set(NAMEN["opmerking"]) or _is_remark(values[c]):
+                continue  # 'zwerfvuil_toelichting' says something about zwerfvuil, but is no score
             if _stem(c) in names or fold(c) in names or set(_woorden(c)) & words:
                 schaal = _schaal(values[c])
                 if schaal is not None:
