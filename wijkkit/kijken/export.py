@@ -237,6 +237,9 @@ def _check_zip(archive: zipfile.ZipFile, naam: str) -> None:
 
 
 def _mb(size: int) -> str:
+    """A size as a Dutch reader writes it: '20 kB', '8,0 MB', '2.100,0 MB'."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
     return f"{size / 1_000_000:,.1f} MB".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
