@@ -460,3 +460,11 @@ def test_answer_words_become_levels_and_a_negated_word_waits_for_a_person(answer
 
     schaal = _schaal(answers)
     assert [schaal[a.casefold()] for a in answers] == want
+
+
+def test_a_ticked_box_is_no_scale():
+    """KoBoToolbox writes a select_multiple as one 0/1 column per choice ('Wat zie je?/zwerfvuil')."""
+    from wijkkit.kijken.voorstel import _schaal
+
+    assert _schaal(["0", "1", "1", "0"]) is None
+    assert _schaal(["1", "2", "3"]) is not None

@@ -69,7 +69,7 @@ def lees_export(path: str | Path) -> Export:
                                              "(exporteer per ronde of per buurt)", gevonden=_mb(path.stat().st_size)))
         if suffix == ".zip":
             return _odk_zip(path, naam)
-        if suffix in (".xlsx", ".xlsm"):
+        if suffix in (".xlsx", ".xlsm", ".xls"):
             return _xlsx(path, naam)
         if suffix in (".geojson", ".json"):
             return _geojson(path.read_bytes(), naam)
@@ -177,8 +177,9 @@ def _odk_zip(path: Path, naam: str) -> Export:
 
 
 def _xlsx(path: Path, naam: str) -> Export:
-    with zipfile.ZipFile(path) as archive:
-        _check_zip(archive, naam)
+    if zipfile.is_zipfile(path):  # an old .xls is no zip and cannot unpack beyond its size
+        with zipfile.ZipFile(path) as archive:
+            _check_zip(archive, naam)
     sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
     frames = {name: frame.fillna("").astype(str) for name, frame in sheets.items()}
     names = list(frames)

@@ -249,6 +249,8 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
     numeric = {v: n for v, n in numbers.items() if n is not None}
     words = [v for v in distinct if v not in numeric]
     if numeric and len(numeric) >= len(distinct) - 1 and all(float(n).is_integer() for n in numeric.values()):
+        if set(numeric.values()) <= {0, 1} and not words:
+            return None  # a ticked box of a select_multiple ('Wat zie je?/zwerfvuil'): there or not, no scale
         low, high = min(numeric.values()), max(numeric.values())
         if not (0 <= low and high <= 10 and high - low >= 1):
             return None
