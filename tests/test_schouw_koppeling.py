@@ -204,8 +204,9 @@ def test_bad_rows_are_left_out_and_reported_in_dutch(demo_project, tmp_path):
     confirm(demo_project)
     lines = export.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(";")
-    bad = {3: ("score_onkruid", "heel erg"), 6: ("Waar_ben_je", "52.37 4.89 0 5")}  # row numbers as in a sheet
-    for rij, (kolom, value) in bad.items():
+    bad = [(3, "score_onkruid", "heel erg"), (3, "score_graffiti", "rampzalig"),
+           (6, "Waar_ben_je", "52.37 4.89 0 5")]  # row numbers as in a sheet; row 3 wrong twice
+    for rij, kolom, value in bad:
         cells = next(csv.reader([lines[rij - 1]], delimiter=";"))
         cells[header.index(kolom)] = value
         if kolom == "Waar_ben_je":  # the Dam in Amsterdam, in every form of the point
@@ -216,17 +217,18 @@ def test_bad_rows_are_left_out_and_reported_in_dutch(demo_project, tmp_path):
     project = Project.load(demo_project)
     with pytest.raises(WijkkitInputError) as info:  # the old way, on request
         import_schouw(project, export, alles_of_niets=True)
-    assert {p.rij for p in info.value.problemen} == set(bad)
+    assert {(p.rij, p.kolom) for p in info.value.problemen} == {(rij, kolom) for rij, kolom, _ in bad}
     assert waarnemingen(project.open_store()).empty
 
     result = run("schouw", "importeer", export, "--project", demo_project)
     assert result.exit_code == 0, result.output
-    good = len(want) - len(bad)
-    assert f"{len(want)} rijen gelezen, {good} ingelezen, {len(bad)} weggelaten" in result.output
+    rows_bad = {rij for rij, _, _ in bad}
+    good = len(want) - len(rows_bad)
+    assert f"{len(want)} rijen gelezen, {good} ingelezen, {len(rows_bad)} weggelaten" in result.output
     assert len(waarnemingen(project.open_store())) == good
     report = next((demo_project / "schouw" / "verslagen").glob("ronde-*.csv"))
     rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8-sig")), delimiter=";"))
-    assert {(int(r["rij"]), r["kolom"]) for r in rows} == {(rij, kolom) for rij, (kolom, _) in bad.items()}
+    assert {(int(r["rij"]), r["kolom"]) for r in rows} == {(rij, kolom) for rij, kolom, _ in bad}
     onkruid = next(r for r in rows if r["kolom"] == "score_onkruid")
     assert onkruid["waarde"] == "heel erg" and "koppeling" in onkruid["waarom"]
     assert "buurt" in next(r for r in rows if r["kolom"] == "Waar_ben_je")["waarom"]

@@ -124,7 +124,8 @@ def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | Non
     nieuw = [w for w in gelezen.waarnemingen if w.id not in bekend]
     pseudo = project_pseudonimiseerder(project) if any(w.opmerking for w in nieuw) else None
     verslag = SchouwVerslag(gelezen.bestand, gelezen.bron, len(nieuw), len(bekend), 0, 0, 0, gelezen=gelezen.gelezen,
-                            weggelaten=len(gelezen.weggelaten), niet_gekoppeld=gelezen.niet_gekoppeld,
+                            weggelaten=len({(p.bestand, p.rij) for p in gelezen.weggelaten}),
+                            niet_gekoppeld=gelezen.niet_gekoppeld,
                             ingekort=gelezen.ingekort, extra_fotos=gelezen.extra_fotos)
     written: list[Path] = []
     try:

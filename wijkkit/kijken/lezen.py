@@ -179,8 +179,7 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
                             "koppel je met 'wijkkit schouw koppel')")
                 fout(index, kolom, verwacht, values.get(kolom))
                 bad = True
-                break
-            if level:
+            elif level:
                 scores[onderdeel] = level
         if bad:
             continue
