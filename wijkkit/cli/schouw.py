@@ -61,8 +61,8 @@ def koppel(export: Path = typer.Argument(..., help="Een export van je eigen form
     from wijkkit.config import CONFIG_NAME, Project
     from wijkkit.kijken.export import lees_export
     from wijkkit.kijken.importeren import buurten
-    from wijkkit.kijken.voorstel import als_toml, schrijf_in_toml, stel_voor
     from wijkkit.kijken.onderdelen import onderdelen
+    from wijkkit.kijken.voorstel import als_toml, schrijf_in_toml, stel_voor
 
     try:
         proj = Project.load(project)
