@@ -470,3 +470,25 @@ def test_a_ticked_box_is_no_scale():
 
     assert _schaal(["0", "1", "1", "0"]) is None
     assert _schaal(["1", "2", "3"]) is not None
+
+
+def test_an_own_onderdeel_from_the_projects_catalogue_can_be_mapped(demo_project, tmp_path):
+    """The README's way for a question that fits no default onderdeel: an indicator in indicatoren.yml."""
+    export, want = kobo_words_csv(inside_points(demo_project), tmp_path / "ronde.csv")
+    catalogue = demo_project / "indicatoren.yml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + (
+        '  - {id: schouw_obstakels, label: "Schouw: obstakels op B of beter", eenheid: "%", richting: hoger_beter,\n'
+        '     domein: openbare_ruimte, bron: schouw, onderdeel: Obstakels op de stoep}\n'), encoding="utf-8")
+    toml = demo_project / "wijkkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[schouw]\nbevestigd = true\nlocatie = "Waar_ben_je"\n'
+                    '[schouw.onderdelen.obstakels]\nkolom = "score_graffiti"\n'
+                    'waarden = { goed = "A", matig = "C", slecht = "D", "niet gezien" = "nvt" }\n', encoding="utf-8")
+    project = Project.load(demo_project)
+    verslag = import_schouw(project, export)
+    scored = [w for w in want if "graffiti" in w["scores"]]  # a row with only 'niet gezien' has nothing to count
+    assert (verslag.nieuw, verslag.weggelaten) == (len(scored), len(want) - len(scored))
+    table = waarnemingen(project.open_store()).set_index("id")
+    assert {i: table.loc[i, "scores"] for i in table.index} == {
+        w["id"]: {"obstakels": w["scores"]["graffiti"]} for w in scored}
+    cijfers = project.load_indicators()
+    assert "schouw_obstakels" in set(cijfers["indicator"])
