@@ -492,3 +492,17 @@ def test_an_own_onderdeel_from_the_projects_catalogue_can_be_mapped(demo_project
         w["id"]: {"obstakels": w["scores"]["graffiti"]} for w in scored}
     cijfers = project.load_indicators()
     assert "schouw_obstakels" in set(cijfers["indicator"])
+
+
+def test_a_date_the_walker_gave_comes_before_the_phones_start():
+    """Paper forms typed in later: 'start' is the typing, 'datum_schouw' the walk."""
+    from wijkkit.kijken.export import Export
+    from wijkkit.kijken.onderdelen import onderdelen
+    from wijkkit.kijken.voorstel import stel_voor
+    from wijkkit.tellen.catalogus import load_catalogus
+
+    frame = pd.DataFrame({"start": ["2024-06-20T09:00:00+02:00"], "datum_schouw": ["2024-05-02"],
+                          "today": ["2024-06-20"], "schouw/zwerfvuil": ["b"], "_uuid": ["x"],
+                          "_submission_time": ["2024-06-20T10:00:00"]})
+    voorstel = stel_voor(Export("papier.csv", "kobo", frame), onderdelen(load_catalogus()), {})
+    assert voorstel.koppeling["datum"] == ["datum_schouw", "start", "today"]

@@ -134,8 +134,11 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
                 if veld == "datum" and not any(_looks_date(v) for v in values[c][:20]):
                     continue
                 use(veld, c, veld, many=veld in ("opmerking", "datum"))
-                if veld not in ("opmerking",):
+                if veld not in ("opmerking", "datum"):
                     break
+    # a date the walker gave (a form filled in later from paper) before the moment the phone opened the form
+    voorstel.koppeling["datum"] = sorted(voorstel.koppeling.get("datum", []),
+                                         key=lambda c: bool({"start", "starttime", "datetime"} & set(_woorden(c))))
     answers = list(dict.fromkeys(values[voorstel.koppeling["rol"]])) if voorstel.koppeling.get("rol") else []
     if 0 < len(answers) <= 12:  # a choice, not free text (which becomes 'anders')
         voorstel.koppeling["rollen"] = {v: _rol(v) for v in answers}
