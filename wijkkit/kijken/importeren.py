@@ -19,7 +19,7 @@ from sqlalchemy import select
 from wijkkit.config import Project
 from wijkkit.errors import Probleem, WijkkitInputError
 from wijkkit.kijken.koppeling import koppeling_uit
-from wijkkit.kijken.lezen import read_schouw
+from wijkkit.kijken.lezen import Schouwbestand, read_schouw
 from wijkkit.kijken.onderdelen import onderdelen as catalogue_onderdelen
 from wijkkit.store.models import Import, Schouwpunt
 
@@ -161,13 +161,18 @@ def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | Non
     return verslag
 
 
-def schrijf_verslag(project: Project, gelezen) -> Path:
+def schrijf_verslag(project: Project, gelezen: Schouwbestand) -> Path:
     """The rows left out and the columns not read, as a Dutch CSV a team opens in a spreadsheet."""
     from wijkkit.weergave import spreadsheet_veilig
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = project.root / VERSLAG_MAP / f"{Path(gelezen.bestand).name.split('.')[0]}-{stamp}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = project.root / VERSLAG_MAP
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{Path(gelezen.bestand).name.split('.')[0]}-{stamp}"
+    target, n = folder / f"{stem}.csv", 1
+    while target.exists():  # two imports in one second keep both reports
+        n += 1
+        target = folder / f"{stem}-{n}.csv"
     rows = [[p.bestand, p.rij if p.rij is not None else "", p.kolom or "", p.gevonden or "",
              f"verwacht {p.verwacht}"] for p in gelezen.weggelaten]
     rows += [[gelezen.bestand, "", kolom, "", f"kolom niet ingelezen ({reden}): koppel hem in wijkkit.toml [schouw] "
