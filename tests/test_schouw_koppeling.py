@@ -506,3 +506,11 @@ def test_a_date_the_walker_gave_comes_before_the_phones_start():
                           "_submission_time": ["2024-06-20T10:00:00"]})
     voorstel = stel_voor(Export("papier.csv", "kobo", frame), onderdelen(load_catalogus()), {})
     assert voorstel.koppeling["datum"] == ["datum_schouw", "start", "today"]
+
+
+def test_a_scale_covers_the_answers_nobody_gave_this_round():
+    from wijkkit.kijken.voorstel import _schaal
+
+    assert set(_schaal(["2", "3", "4"])) == {"1", "2", "3", "4", "5"}  # a 1-5 form where nobody chose 1 or 5
+    assert _schaal(["b", "c", "nvt"]) is not None
+    assert _schaal(["a_plus", "c", "weet niet"]) == {"a_plus": "A+", "c": "C", "weet niet": "nvt"}

@@ -115,7 +115,7 @@ def stel_voor(export: Export, onderdelen: list[Onderdeel], buurten: dict[str, st
                 schaal = _schaal(values[c])
                 if schaal is not None:
                     item = {"kolom": c}
-                    if any(k != v for k, v in schaal.items()) or not _all_crow(values[c]):
+                    if not _all_crow(values[c]):  # CROW answers need no map, also those not seen this round
                         item["waarden"] = schaal
                     voorstel.koppeling.setdefault("onderdelen", {})[o.naam] = item
                     voorstel.redenen[c] = f"onderdeel {o.naam}"
@@ -247,7 +247,7 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
     if not distinct or len(distinct) > 12:
         return None
     if all(niveau(v) is not None for v in distinct):
-        return _best_first({v: (niveau(v) or NIET_BEKEKEN) for v in distinct})
+        return _best_first({v: _crow(v) for v in distinct})
     numbers = {v: as_number(v) for v in distinct}
     numeric = {v: n for v, n in numbers.items() if n is not None}
     words = [v for v in distinct if v not in numeric]
@@ -259,9 +259,11 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
             return None
         # a school-like scale: the highest number is the best; 1-5 becomes D C B A A+
         top, bottom = max(high, 5 if high <= 5 else 10), min(low, 1)
-        out = {v: NIVEAUS[round((top - n) / (top - bottom) * (len(NIVEAUS) - 1))] for v, n in numeric.items()}
+        # every number of the scale, also those nobody chose this round: the next round may
+        out = {str(n): NIVEAUS[round((top - n) / (top - bottom) * (len(NIVEAUS) - 1))]
+               for n in range(int(bottom), int(top) + 1)}
         return _best_first(out | {w: _woord(w) or ONBEKEND for w in words})
-    placed = {v: _woord(v) for v in distinct}
+    placed = {v: _crow(v) or _woord(v) for v in distinct}  # CROW answers beside a team's own ('weet niet')
     if sum(p is not None for p in placed.values()) < max(1, len(distinct) // 2):
         return None
     return _best_first({v: p or ONBEKEND for v, p in placed.items()})
@@ -284,6 +286,11 @@ def _best_first(schaal: dict[str, str]) -> dict[str, str]:
     """A scale as a person reads it: best level first, then nvt, then what is still to be placed."""
     order = {level: i for i, level in enumerate((*DOELEN, ONBEKEND))}
     return dict(sorted(schaal.items(), key=lambda kv: (order[kv[1]], as_number(kv[0]) or 0, kv[0])))
+
+
+def _crow(value: str) -> str | None:
+    level = niveau(value)
+    return None if level is None else level or NIET_BEKEKEN
 
 
 def _woord(value: str) -> str | None:
