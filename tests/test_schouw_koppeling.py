@@ -514,3 +514,13 @@ def test_a_scale_covers_the_answers_nobody_gave_this_round():
     assert set(_schaal(["2", "3", "4"])) == {"1", "2", "3", "4", "5"}  # a 1-5 form where nobody chose 1 or 5
     assert _schaal(["b", "c", "nvt"]) is not None
     assert _schaal(["a_plus", "c", "weet niet"]) == {"a_plus": "A+", "c": "C", "weet niet": "nvt"}
+
+
+def test_numbered_labels_are_a_numeric_scale_also_for_labels_nobody_chose():
+    """KoBoToolbox's label export of a 1-5 question: '1 - Heel vies' ... '5 - Heel schoon'."""
+    from wijkkit.kijken.koppeling import waarde_niveau
+    from wijkkit.kijken.voorstel import _schaal
+
+    schaal = _schaal(["1 - Heel vies", "3 - Gaat wel", "5 - Heel schoon"])
+    assert [schaal[k] for k in ("1 - heel vies", "3 - gaat wel", "5 - heel schoon")] == ["D", "B", "A+"]
+    assert waarde_niveau("2 - Vies", schaal) == schaal["2"] and waarde_niveau("4 - Schoon", schaal) == schaal["4"]

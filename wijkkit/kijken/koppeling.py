@@ -124,6 +124,9 @@ def waarde_niveau(raw: object, schaal: dict[str, str] | None) -> str | None:
     if text in LEEG:
         return ""
     number = as_number(text)
+    numbered = re.match(r"(\d+)\s*[-.:)=]\s*\D", text)  # '1 - heel vies' by its number, when the map has it
+    if number is None and numbered:
+        number = float(numbered.group(1))
     if number is not None:  # '3.0' in one export, '3' in the mapping
         for key, level in schaal.items():
             if as_number(key) == number:

@@ -19,8 +19,8 @@ from wijkkit.kijken.onderdelen import NIET_BEKEKEN, NIVEAUS, Onderdeel, niveau
 
 # answer words, best first; a choice code is read word by word ('weakly_weathered' -> 'weakly')
 WOORDEN = {
-    "A+": ("zeer goed", "heel goed", "uitstekend", "zeer hoog", "excellent", "very good", "perfect", "prima"),
-    "A": ("goed", "good", "hoog", "high", "schoon", "clean", "netjes", "heel", "intact", "geen", "none", "no",
+    "A+": ("zeer goed", "heel goed", "uitstekend", "zeer hoog", "heel schoon", "zeer schoon", "excellent", "very good", "perfect", "prima"),
+    "A": ("goed", "good", "hoog", "high", "schoon", "clean", "netjes", "intact", "geen", "none", "no",
           "not", "niets", "nothing", "absent"),
     "B": ("redelijk", "voldoende", "basis", "beetje", "een beetje", "enigszins", "fair", "ok", "oke", "okay",
           "acceptabel", "acceptable", "weinig", "licht", "enkele", "weakly", "slightly", "slight", "little", "few",
@@ -36,7 +36,7 @@ WOORDEN = {
 NEGATIE = frozenset({"niet", "not", "geen", "no", "none", "never", "nooit"})
 # other words teams use for the default onderdelen (Dutch and English), matched word by word in a column's name
 SYNONIEMEN = {
-    "zwerfvuil": ("zwerfvuil", "zwerfafval", "afval", "vuil", "litter", "trash", "rubbish", "garbage", "waste"),
+    "zwerfvuil": ("zwerfvuil", "zwerfafval", "afval", "vuil", "schoon", "netheid", "litter", "cleanliness", "trash", "rubbish", "garbage", "waste"),
     "onkruid": ("onkruid", "weeds", "weed"),
     "graffiti": ("graffiti", "plakbiljetten", "bekladding", "tags", "vandalism", "vandalisme"),
     "bestrating": ("bestrating", "verharding", "stoep", "trottoir", "wegdek", "pavement", "paving", "sidewalk",
@@ -51,7 +51,8 @@ NAMEN = {  # what a field tends to be called, folded; matched against the last p
     "foto": ("foto", "fotos", "foto's", "photo", "photos", "picture", "image", "afbeelding", "beeld"),
     "datum": ("datum", "date", "datum van de schouw", "schouwdatum", "dag", "datetime", "start", "starttime"),
     "rol": ("rol", "role", "functie", "wie schouwt er?", "wie", "organisatie", "observer", "observer_role"),
-    "toestemming": ("toestemming", "consent", "akkoord", "permission", "publiek", "openbaar", "delen"),
+    "toestemming": ("toestemming", "consent", "akkoord", "permission", "publiek", "openbaar", "delen", "gedeeld",
+                    "tonen", "publiceren", "gepubliceerd", "share", "shared"),
     "buurt": ("buurt", "buurtcode", "buurtnaam", "in welke buurt ben je?", "neighbourhood", "neighborhood",
               "wijk", "area"),
     "thema": ("thema", "theme", "onderwerp"),
@@ -248,6 +249,13 @@ def _schaal(values: list[str]) -> dict[str, str] | None:
         return None
     if all(niveau(v) is not None for v in distinct):
         return _best_first({v: _crow(v) for v in distinct})
+    numbered = [re.match(r"(\d+)\s*[-.:)=]\s*\D", v) for v in distinct]
+    if all(numbered):  # '1 - heel vies' ... '5 - heel schoon': the numbers are the scale
+        schaal = _schaal([m.group(1) for m in numbered])
+        if schaal is not None:  # the labels seen, and the bare numbers of the others (matched by their number)
+            seen = {m.group(1) for m in numbered}
+            return _best_first({v: schaal[m.group(1)] for v, m in zip(distinct, numbered)}
+                               | {n: level for n, level in schaal.items() if n not in seen})
     numbers = {v: as_number(v) for v in distinct}
     numeric = {v: n for v, n in numbers.items() if n is not None}
     words = [v for v in distinct if v not in numeric]
