@@ -145,7 +145,8 @@ def kobo_words_csv(points: dict, path: Path) -> tuple[Path, list[dict]]:
     same stem (score_zwerfvuil, foto_zwerfvuil), a remark under an odd name, a late sync."""
     header = ["start", "end", "today", "username", "Waar_ben_je", "_Waar_ben_je_latitude", "_Waar_ben_je_longitude",
               "_Waar_ben_je_altitude", "_Waar_ben_je_precision", "score_zwerfvuil", "foto_zwerfvuil",
-              "foto_zwerfvuil_URL", "zwerfvuil_toelichting", "score_onkruid", "score_graffiti", "Wat_zie_je_nog_meer", "Mag_dit_openbaar",
+              "foto_zwerfvuil_URL", "zwerfvuil_toelichting", "score_onkruid", "score_graffiti", "Wat_zie_je_nog_meer",
+              "Mag_dit_openbaar",
               *KOBO_META]
     words = ["goed", "matig", "slecht", "Goed", "niet gezien"]
     level = {"goed": "A", "matig": "C", "slecht": "D", "niet gezien": ""}
@@ -158,7 +159,8 @@ def kobo_words_csv(points: dict, path: Path) -> tuple[Path, list[dict]]:
         uuid = f"c0ffee{n:02d}-0000-4000-8000-000000000000"
         rows.append([f"2023-11-19T10:{n:02d}:00.000+01:00", f"2023-11-19T10:{n:02d}:30.000+01:00", "2023-11-19",
                      "team", f"{lat} {lon} 3 4", lat, lon, "3", "4", zw, foto, f"https://kc.kobotoolbox.org/{foto}",
-                     "Veel blikjes bij het bankje" if n == 2 else "", ok, gr, remark, "ja" if n % 3 else "nee", str(900 + n), uuid, "2024-11-20T09:00:00",
+                     "Veel blikjes bij het bankje" if n == 2 else "", ok, gr, remark, "ja" if n % 3 else "nee",
+                     str(900 + n), uuid, "2024-11-20T09:00:00",
                      "", "", "submitted_via_web", "", "vAbC", "", str(n + 1)])
         scores = {k: level[v.casefold()] for k, v in (("zwerfvuil", zw), ("onkruid", ok), ("graffiti", gr))}
         want.append({"id": uuid, "buurt": code, "scores": {k: v for k, v in scores.items() if v}, "foto": foto,

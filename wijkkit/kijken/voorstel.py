@@ -19,7 +19,8 @@ from wijkkit.kijken.onderdelen import NIET_BEKEKEN, NIVEAUS, Onderdeel, niveau
 
 # answer words, best first; a choice code is read word by word ('weakly_weathered' -> 'weakly')
 WOORDEN = {
-    "A+": ("zeer goed", "heel goed", "uitstekend", "zeer hoog", "heel schoon", "zeer schoon", "excellent", "very good", "perfect", "prima"),
+    "A+": ("zeer goed", "heel goed", "uitstekend", "zeer hoog", "heel schoon", "zeer schoon", "excellent",
+           "very good", "perfect", "prima"),
     "A": ("goed", "good", "hoog", "high", "schoon", "clean", "netjes", "intact", "geen", "none", "no",
           "not", "niets", "nothing", "absent"),
     "B": ("redelijk", "voldoende", "basis", "beetje", "een beetje", "enigszins", "fair", "ok", "oke", "okay",
@@ -36,7 +37,8 @@ WOORDEN = {
 NEGATIE = frozenset({"niet", "not", "geen", "no", "none", "never", "nooit"})
 # other words teams use for the default onderdelen (Dutch and English), matched word by word in a column's name
 SYNONIEMEN = {
-    "zwerfvuil": ("zwerfvuil", "zwerfafval", "afval", "vuil", "schoon", "netheid", "litter", "cleanliness", "trash", "rubbish", "garbage", "waste"),
+    "zwerfvuil": ("zwerfvuil", "zwerfafval", "afval", "vuil", "schoon", "netheid", "litter", "cleanliness", "trash",
+                  "rubbish", "garbage", "waste"),
     "onkruid": ("onkruid", "weeds", "weed"),
     "graffiti": ("graffiti", "plakbiljetten", "bekladding", "tags", "vandalism", "vandalisme"),
     "bestrating": ("bestrating", "verharding", "stoep", "trottoir", "wegdek", "pavement", "paving", "sidewalk",
