@@ -526,3 +526,22 @@ def test_numbered_labels_are_a_numeric_scale_also_for_labels_nobody_chose():
     schaal = _schaal(["1 - Heel vies", "3 - Gaat wel", "5 - Heel schoon"])
     assert [schaal[k] for k in ("1 - heel vies", "3 - gaat wel", "5 - heel schoon")] == ["D", "B", "A+"]
     assert waarde_niveau("2 - Vies", schaal) == schaal["2"] and waarde_niveau("4 - Schoon", schaal) == schaal["4"]
+
+
+def test_a_point_outside_the_map_with_a_chosen_buurt_takes_that_buurt(demo_project, tmp_path):
+    from wijkkit.kijken.importeren import buurten
+
+    project = Project.load(demo_project)
+    names = buurten(project)
+    code = sorted(names)[1]
+    header = ["today", "_locatie_latitude", "_locatie_longitude", "buurt", "schouw/zwerfvuil", *KOBO_META]
+    rows = [["2024-05-01", "52.3731", "4.8922", names[code], "b", "1", "p1", "2024-05-01T12:00:00", "", "", "", "",
+             "v", "", "1"],
+            ["2024-05-01", "52.3731", "4.8922", "", "c", "2", "p2", "2024-05-01T12:00:00", "", "", "", "", "v", "",
+             "2"]]
+    export = tmp_path / "rand.csv"
+    export.write_text(csv_text(header, rows, ";"), encoding="utf-8")
+    verslag = import_schouw(project, export)
+    assert (verslag.nieuw, verslag.weggelaten) == (1, 1)
+    table = waarnemingen(project.open_store()).set_index("id")
+    assert table.loc["p1", "gebied"] == code

@@ -203,7 +203,8 @@ def read_schouw(path: str | Path, *, onderdelen: list[Onderdeel], buurten: Mappi
                     continue
             else:
                 gebied = plaats(lat, lon) or ""
-                if not gebied:
+                chosen = str(values.get(velden["buurt"], "") or "").strip() if velden["buurt"] else ""
+                if not gebied and not chosen:  # a point just outside the map, with a chosen buurt: that buurt
                     fout(index, plek_kolom, "een punt in een van de buurten van het project (op de buurtkaart)",
                          f"{lat:.5f} {lon:.5f}, buiten elke buurt")
                     continue
