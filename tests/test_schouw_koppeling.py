@@ -545,3 +545,11 @@ def test_a_point_outside_the_map_with_a_chosen_buurt_takes_that_buurt(demo_proje
     assert (verslag.nieuw, verslag.weggelaten) == (1, 1)
     table = waarnemingen(project.open_store()).set_index("id")
     assert table.loc["p1", "gebied"] == code
+
+
+def test_long_answer_labels_of_a_scale_are_no_remark():
+    from wijkkit.kijken.voorstel import _is_remark
+
+    labels = ["Redelijk veel zwerfvuil op straat", "Geen zwerfvuil te zien", "Heel veel zwerfvuil overal"] * 10
+    assert not _is_remark(labels)
+    assert _is_remark(["Losse tegels bij de school", "Container vol", "Bankje kapot bij het pleintje", "ok"])

@@ -333,8 +333,10 @@ def _is_photo(column: str, values: list[str]) -> bool:
 
 
 def _is_remark(values: list[str]) -> bool:
+    """Free text: long answers with spaces, mostly different ones (a labelled scale repeats a few long ones)."""
     long = [v for v in values if len(v) > 15 and " " in v.strip()]
-    return len(long) >= max(1, len(values) // 3) and len(set(values)) > 1 or (len(values) == 1 and bool(long))
+    distinct = len(set(values))
+    return bool(long) and len(long) >= max(1, len(values) // 3) and (distinct > 12 or distinct > len(values) / 2)
 
 
 def _is_geopoint(value: str) -> bool:
