@@ -31,6 +31,10 @@ from wijkkit.config import Project
 from wijkkit.kenniskring.klaar import mark_ready  # noqa: F401  (pages import it from here too)
 from wijkkit.errors import Probleem, WijkkitInputError
 
+# What a page's widgets need from the kernel; an execute_request from a browser is dropped (here, below the team
+# server's service, which uses the same list).
+WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
+
 DASHBOARD = "04_kenniskring.ipynb"
 TEMPLATE = "wijkkit"
 
@@ -108,8 +112,6 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: boo
     With ``token`` (the room's session code) nobody gets anything without it, not even the loading page.
     A visitor's browser may send its kernel widget messages only: no code.
     """
-    from wijkkit.server.kenniskring import WIDGET_MESSAGES
-
     interval = max(1, min(30, opruimen // 2))
     return [sys.executable, "-m", "wijkkit.kenniskring.voila_app", str(notebook), f"--Voila.ip={ip}",
             f"--port={port}", "--Voila.port_retries=0", f"--preheat_kernel={preheat}",

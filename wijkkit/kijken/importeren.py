@@ -11,16 +11,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy import select
 
 from wijkkit.config import Project
 from wijkkit.kijken.lezen import read_schouw
 from wijkkit.kijken.onderdelen import onderdelen as catalogue_onderdelen
+from wijkkit.kijken.waarnemingen import COLUMNS, waarnemingen  # noqa: F401  (read where they were)
 from wijkkit.store.models import Import, Schouwpunt
 
 FOTO_MAP = Path("schouw") / "fotos"
-COLUMNS = ["id", "datum", "gebied", "lat", "lon", "rol", "scores", "opmerking", "thema", "foto", "toestemming"]
 
 
 @dataclass
@@ -59,7 +58,7 @@ def kaart(project: Project):
     config = project.config.kaart
     if config is None or not config.bestand:
         return None
-    from wijkkit.verbinden.kaart import read_geometry
+    from wijkkit.tellen.buurtkaart import read_geometry
 
     shapes = read_geometry(project.root / config.bestand, config.code, config.naam,
                            gemeente=project.config.project.gemeente)
@@ -142,11 +141,3 @@ def _keep_photo(project: Project, ident: str, name: str, data: bytes, written: l
     target.write_bytes(data)
     written.append(target)
     return relative.as_posix()
-
-
-def waarnemingen(store) -> pd.DataFrame:
-    """Every stored submission as a table (``scores`` a dict per row), oldest first."""
-    with store.read() as session:
-        rows = session.scalars(select(Schouwpunt).order_by(Schouwpunt.datum, Schouwpunt.id)).all()
-        data = [{c: getattr(r, c) for c in COLUMNS} for r in rows]
-    return pd.DataFrame(data, columns=COLUMNS)
