@@ -20,10 +20,11 @@ app = groep("Coderen: de werkbank, steekproeven, overeenstemming, leren van het 
 def werkbank(project: Path = ProjectOpt, port: int = typer.Option(8867, help="Poort op 127.0.0.1."),
              open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser.")) -> None:
     """Open de codeerwerkbank (Voila) op 127.0.0.1. In JupyterLab: open notebooks/werkbank_coderen.ipynb."""
+    from wijkkit.notebooks import WERKBANK
     from wijkkit.kenniskring.serve import serve
 
     try:
-        sys.exit(serve(project, port=port, open_browser=open_browser, notebook_name="werkbank_coderen.ipynb",
+        sys.exit(serve(project, port=port, open_browser=open_browser, notebook_name=WERKBANK,
                        titel="Codeerwerkbank"))
     except WijkkitInputError as exc:
         fail(exc)

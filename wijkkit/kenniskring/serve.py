@@ -30,12 +30,13 @@ from pathlib import Path
 from wijkkit.config import Project
 from wijkkit.kenniskring.klaar import mark_ready  # noqa: F401  (pages import it from here too)
 from wijkkit.errors import Probleem, WijkkitInputError
+from wijkkit.notebooks import KENNISKRING, vind
 
 # What a page's widgets need from the kernel; an execute_request from a browser is dropped (here, below the team
 # server's service, which uses the same list).
 WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
 
-DASHBOARD = "04_kenniskring.ipynb"
+DASHBOARD = KENNISKRING
 TEMPLATE = "wijkkit"
 
 # Voila's loading texts, and what the circle reads instead
@@ -160,7 +161,7 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     """Serve a page until Ctrl+C or SIGTERM; then Voila, every kernel and the rekenaar stop, and waiting
     duidingen get their full pseudonymisation once more."""
     proj = Project.load(project)
-    notebook = proj.root / "notebooks" / notebook_name
+    notebook = vind(proj.root / "notebooks", notebook_name)  # also a project from before the renumbering
     if not notebook.exists():
         raise WijkkitInputError(Probleem(notebook_name, "het notebook in notebooks/ van het project",
                                          gevonden=str(notebook)))
