@@ -10,14 +10,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from wijkkit.config import Project
 from wijkkit.kijken.lezen import read_schouw
 from wijkkit.kijken.onderdelen import onderdelen as catalogue_onderdelen
 from wijkkit.kijken.waarnemingen import COLUMNS, waarnemingen  # noqa: F401  (read where they were)
 from wijkkit.store.models import Import, Schouwpunt
+
+if TYPE_CHECKING:  # a Project is passed in; the schouw sits below the project settings (docs/architectuur.md)
+    from wijkkit.config import Project
 
 FOTO_MAP = Path("schouw") / "fotos"
 
@@ -87,7 +90,7 @@ def plaatser(shapes):
 def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | None = None, door: str = "",
                   store=None) -> SchouwVerslag:
     """Read, check, place and store a schouw export; nothing is kept unless all of it is good."""
-    from wijkkit.vertellen.importeren import project_pseudonimiseerder
+    from wijkkit.privacy.project import project_pseudonimiseerder
 
     store = store or project.open_store()
     codebook = project.load_codebook()
