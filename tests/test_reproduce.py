@@ -66,7 +66,7 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
         assert "-0,0" not in text and not re.search(r"\d,\d{4,}", text) and " aantal (" not in text, name
         if name == nb.stam(nb.CODEREN) and not charts:  # nobody of the team has coded yet
             assert "Nog geen verhalen gecodeerd door het team" in visible_text(html)
-        elif name != nb.stam(nb.KENNISKRING):  # the dashboard shows its summary, whose figures are inline SVG of their own
+        elif name != nb.stam(nb.KENNISKRING):  # the dashboard: its summary figures are inline SVG of their own
             assert charts, name
     assert {key.split("#")[0] for key in first["grafieken"]} >= {nb.TELLEN, nb.VERBINDEN}
 

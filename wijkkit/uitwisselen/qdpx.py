@@ -42,7 +42,8 @@ from wijkkit.coderen.beslissingen import codes as current_codes
 from wijkkit.store import Store
 from wijkkit.store.models import Memo, Story
 from wijkkit.uitwisselen.qdc import NS_PROJECT, code_guid, codes_element, sets_element, xml_text
-from wijkkit.uitwisselen.qdpx_lezen import HEEL_VERHAAL, read_qdpx, valentie_regel  # noqa: F401  (read_qdpx: one place to look)
+from wijkkit.uitwisselen.qdpx_lezen import (  # noqa: F401  (read_qdpx: one place to look)
+    HEEL_VERHAAL, read_qdpx, valentie_regel)
 
 Q = lambda tag: f"{{{NS_PROJECT}}}{tag}"  # noqa: E731
 STORY_VARIABLES = {"gebied": "Text", "gebied_naam": "Text", "methode": "Text", "verteller_rol": "Text",
