@@ -135,7 +135,7 @@ def main_national() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         for preheat in (False, True):
             for label, project in (("landelijk", landelijk), ("gemeente", gemeente)):
-                notebook = project.root / "notebooks" / "04_kenniskring.ipynb"
+                notebook = project.root / "notebooks" / DASHBOARD
                 times = run("dashboard", notebook, project, preheat, browser, 25)
                 key = f"{label} {'voorverwarmd' if preheat else 'koud'}"
                 results[key] = statistics.median(times)
@@ -156,7 +156,7 @@ def main() -> None:
         return
 
     project = Project.load(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[1])
-    dashboard = project.root / "notebooks" / "04_kenniskring.ipynb"
+    dashboard = project.root / "notebooks" / DASHBOARD
     results = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         bare = bare_notebook(Path(tmp))

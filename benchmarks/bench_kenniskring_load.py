@@ -216,13 +216,15 @@ def bare_project(folder: Path) -> Path:
     """The demo project's settings with a notebook that only shows one slider: the baseline page."""
     import shutil
 
+    from wijkkit.notebooks import KENNISKRING
+
     shutil.copytree(ROOT / "notebooks", folder / "notebooks")
     for name in ("wijkkit.toml", "codebook.yml", "indicatoren.yml"):
         shutil.copy(ROOT / name, folder / name)
     shutil.copytree(ROOT / "data", folder / "data")
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\nw.IntSlider(description='Kaal')")]
-    nbformat.write(notebook, folder / "notebooks" / "04_kenniskring.ipynb")
+    nbformat.write(notebook, folder / "notebooks" / KENNISKRING)
     return folder
 
 

@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 from wijkkit.cli import app
 from wijkkit.codebook import load_codebook
 from wijkkit.vertellen import corpusmodel as cm
-from wijkkit.vertellen.tagger import MODEL_TERM, Tagger
+from wijkkit.vertellen.tagger import MODEL_TERM, Tagger, default_combination
 
 DEV = ROOT.parent / "shared" / "gold" / "bewoners_dev.jsonl"
 
@@ -131,7 +131,7 @@ def test_strategies_combine_rules_and_model_as_documented():
 
 
 def _forced(strategy: dict, valence: str = "regels") -> cm.Combinatie:
-    shipped = cm.default_combination()
+    shipped = default_combination()
     assert shipped is not None, "strategie.json ontbreekt of hoort niet bij het corpus"
     return cm.Combinatie(shipped.lezer, shipped.model,
                          {"themas": {t: {"strategie": s} for t, s in strategy.items()},

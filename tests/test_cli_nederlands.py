@@ -151,3 +151,25 @@ def test_dutch_dates_are_accepted_where_a_story_asks_for_one(datum):
     from wijkkit.vertellen.model import parse_datum
 
     assert parse_datum(datum) == date(2025, 7, 18)
+
+
+def test_at_most_ten_commands_at_the_top_and_the_care_of_a_project_in_one_group():
+    top = get_command(app).commands
+    shown = sorted(name for name, command in top.items() if not command.hidden)
+    assert len(shown) <= 10, shown
+    beheer = top["beheer"].commands
+    assert set(beheer) == {"sleutel", "backup", "herstel"}
+    assert set(beheer["sleutel"].commands) == {"controleer", "ontsleutel", "roteer"}
+
+
+@pytest.mark.parametrize("old, new", [(["sleutel", "controleer"], "beheer sleutel controleer"),
+                                      (["sleutel", "roteer"], "beheer sleutel roteer"),
+                                      (["store", "herstel", "/bestaat/niet.dump"], "beheer herstel"),
+                                      (["store", "backup", "--uitvoer", "/bestaat/niet.dump"], "beheer backup")])
+def test_the_old_groups_of_the_care_still_run_and_say_their_new_name_in_one_line(old, new):
+    top = get_command(app).commands
+    assert top[old[0]].hidden
+    result = runner.invoke(app, [*old, "--project", "/bestaat/niet"])
+    hint = f"Let op: 'wijkkit {old[0]} {old[1]}' heet nu 'wijkkit {new}'."
+    assert hint in result.output.splitlines(), result.output  # one line, whatever the terminal's width
+    assert result.exit_code == 2 and "verwacht" in result.output and "Traceback" not in result.output

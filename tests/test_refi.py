@@ -537,3 +537,127 @@ def test_a_codebook_file_merges_into_the_project(fresh, tmp_path):
                     encoding="utf-8")
     assert import_qdc(fresh, path) == ["çay_ochtend"]  # Wonen was already there
     assert Project.load(fresh.root).load_codebook().label("çay_ochtend") == "Çay-ochtend"
+
+
+# ---------------------------------------------------------------------------- what QualCoder's import trips over
+def _note_users(root) -> dict[str, str]:
+    users = {u.get("guid"): u.get("name") for u in root.iter("{*}User")}
+    return {n.get("guid"): users[n.get("creatingUser")] for n in root.iter("{*}Note")}
+
+
+def test_every_note_has_a_name_of_its_own(coded, tmp_path, schemas):
+    project, store = coded
+    store.add_memo(codeur="anna", tekst="Nog een gedachte.", story_id="v1")  # a second untitled memo by anna on v1
+    store.add_memo(codeur="anna", tekst="En nog een.", story_id="v1")
+    with store.session() as session:  # titles as notes from another tool bring them; QualCoder ignores case
+        session.add_all([Memo(codeur="bram", tekst="Eerste dagboek.", titel="Dagboek"),
+                         Memo(codeur="bram", tekst="Tweede dagboek.", titel="dagboek")])
+    path = to_qdpx(store, project.load_codebook(), tmp_path / "p.qdpx")
+    xml = project_xml(path)
+    assert_valid(schemas["Project"], xml)
+    names = [n.get("name") for n in etree.fromstring(xml).iter("{*}Note")]
+    with store.read() as session:
+        assert len(names) == session.query(Memo).count()
+    assert len({n.casefold() for n in names}) == len(names)
+    assert "Dagboek" in names  # a title of its own is kept as it is where it is free
+
+
+def test_cases_are_named_after_the_gebied_in_the_figures(coded, tmp_path, schemas):
+    from typer.testing import CliRunner
+
+    from wijkkit.cli import app
+
+    project, _ = coded
+    figures = project.load_indicators()
+    expected = figures.loc[figures["gebied_code"] == "BU99990201", "gebied_naam"].iloc[0]
+    target = tmp_path / "export.qdpx"
+    result = CliRunner().invoke(app, ["coderen", "exporteer", str(target), "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    xml = project_xml(target)
+    assert_valid(schemas["Project"], xml)
+    root = etree.fromstring(xml)
+    variables = {v.get("guid"): v.get("name") for v in root.iter("{*}Variable")}
+    [case] = root.iter("{*}Case")
+    values = {variables[v.find("{*}VariableRef").get("targetGUID")]: v.findtext("{*}TextValue")
+              for v in case.findall("{*}VariableValue")}
+    assert case.get("name") == expected != "BU99990201"
+    assert values == {"gebied": "BU99990201", "gebied_naam": expected}
+    for source in root.iter("{*}TextSource"):
+        named = [v.findtext("{*}TextValue") for v in source.findall("{*}VariableValue")
+                 if variables[v.find("{*}VariableRef").get("targetGUID")] == "gebied_naam"]
+        assert named == [expected]
+
+
+def test_a_coding_memo_sits_only_on_its_own_coders_coding(coded, fresh, tmp_path):
+    project, store = coded
+    store.add_memo(codeur="anna", tekst="Eerste codeur over wonen in v1.", story_id="v1", thema="wonen")
+    store.add_memo(codeur="carla", tekst="Derde codeur codeerde wonen hier niet.", story_id="v1", thema="wonen")
+    path = to_qdpx(store, project.load_codebook(), tmp_path / "p.qdpx")
+    root = etree.fromstring(project_xml(path))
+    users = {u.get("guid"): u.get("name") for u in root.iter("{*}User")}
+    authors = _note_users(root)
+    texts = {n.get("guid"): n.findtext("{*}PlainTextContent") for n in root.iter("{*}Note")}
+    on_selections = []
+    for sel in root.iter("{*}PlainTextSelection"):
+        for ref in sel.iter("{*}NoteRef"):
+            assert authors[ref.get("targetGUID")] == users[sel.get("creatingUser")]
+            on_selections.append(texts[ref.get("targetGUID")])
+        for memo in ("Eerste codeur over wonen in v1.", "Derde codeur codeerde wonen hier niet."):
+            if memo in (sel.findtext("{*}Description") or ""):
+                assert users[sel.get("creatingUser")] == "anna" and memo.startswith("Eerste")
+    assert on_selections.count("Eerste codeur over wonen in v1.") == 1  # anna coded wonen twice in v1: shown once
+    assert "Derde codeur codeerde wonen hier niet." not in on_selections  # on the story, with a link to the theme
+    import_qdpx(fresh, path)
+    assert snapshot(fresh.open_store())[1] == snapshot(store)[1]  # every memo back with its coder and theme
+    via = qualcoder_copy(path, tmp_path / "qc.qdpx")
+    with fresh.open_store().session() as session:  # start again from an empty store
+        session.query(Memo).delete()
+    import_qdpx(fresh, via)
+    with fresh.open_store().read() as session:
+        got = {(m.codeur, m.tekst, m.thema) for m in session.query(Memo) if m.story_id == "v1"}
+    assert ("anna", "Eerste codeur over wonen in v1.", "wonen") in got
+    assert not any(codeur != "anna" and tekst == "Eerste codeur over wonen in v1." for codeur, tekst, _ in got)
+
+
+def test_two_themes_on_one_span_keep_their_own_valence_in_and_out_of_qualcoder(coded, fresh, tmp_path):
+    project, store = coded
+    with store.read() as session:
+        seg = session.query(Segment).filter_by(story_id="v2", nr=0).one().id
+    decide(store, codeur="anna", story_id="v2", thema="openbare_ruimte", status="manual", segment_id=seg,
+           valentie="kracht")
+    decide(store, codeur="anna", story_id="v2", thema="veiligheid", status="manual", segment_id=seg,
+           valentie="knelpunt")
+    wanted = {c for c in snapshot(store)[0] if c[0] != "v3"}
+    assert {(c[2], c[3]) for c in wanted if c[0] == "v2" and c[4] == 0} == {("openbare_ruimte", "kracht"),
+                                                                             ("veiligheid", "knelpunt")}
+    path = to_qdpx(store, project.load_codebook(), tmp_path / "p.qdpx")
+    descriptions = [s.findtext("{*}Description") for s in etree.fromstring(project_xml(path)).iter(
+        "{*}PlainTextSelection") if s.get("startPosition") == "0" and "Het park" in s.get("name")]
+    labels = {t.id: t.label for t in project.load_codebook().themas}
+    assert sorted(descriptions) == sorted([f"valentie bij {labels['openbare_ruimte']}: kracht",
+                                           f"valentie bij {labels['veiligheid']}: knelpunt"])
+    via = qualcoder_copy(path, tmp_path / "qc.qdpx")  # one code per selection: the pairing only in the words
+    counts = import_qdpx(fresh, via)
+    assert snapshot(fresh.open_store())[0] == wanted
+    assert not any("valentie" in w for w in counts["waarschuwingen"])
+    with fresh.open_store().read() as session:  # the line is wijkkit's own: it does not become a memo
+        assert not any("valentie bij" in m.tekst for m in session.query(Memo))
+
+
+def test_two_valences_on_a_span_that_no_line_pairs_are_not_guessed(fresh, tmp_path):
+    text = "De portiek is vies maar de buren helpen elkaar."
+    sels = "".join(selection(f"00000000-0000-4000-8000-0000000001{i}0", 0, len(text), text, code)
+                   for i, code in enumerate(["00000000-0000-4000-8000-0000000000c1",
+                                             "00000000-0000-4000-8000-0000000000c2",
+                                             "00000000-0000-4000-8000-0000000000c5",
+                                             "00000000-0000-4000-8000-0000000000c6"]))
+    xml = project_document("QualCoder 3.6", f'<TextSource guid="00000000-0000-4000-8000-0000000000b1" name="Flat" '
+                                            f'plainTextPath="internal://b1.txt">{sels}</TextSource>')
+    xml = xml.replace('<Code guid="00000000-0000-4000-8000-0000000000c5" name="Knelpunt" isCodable="true"/>',
+                      '<Code guid="00000000-0000-4000-8000-0000000000c5" name="Knelpunt" isCodable="true"/>'
+                      '<Code guid="00000000-0000-4000-8000-0000000000c6" name="Kracht" isCodable="true"/>')
+    path = write_qdpx(tmp_path / "qc.qdpx", xml, {"b1.txt": text})
+    counts = import_qdpx(fresh, path, defaults=DEFAULTS)
+    got = coded_texts(fresh)
+    assert got["wonen"] == {(text, None)} and got["buurthuis_en_ontmoeten"] == {(text, None)}
+    assert any("welke valentie bij welk thema" in w for w in counts["waarschuwingen"])

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from wijkkit import notebooks as nb
 from wijkkit.cli import app
 from wijkkit.config import Project
 from wijkkit.monitoring.uitvoeren import EXTERNAL
@@ -49,8 +50,7 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
                                      "tabellen/voortgang-indicatoren.csv", "tabellen/voortgang-ambities.csv",
                                      "tabellen/voortgang-kwalitatief.csv"}
     assert "verandertheorie.yml" in first["invoer"] and "store (inhoud)" in first["invoer"]
-    for name in ("01_tellen_wijkprofiel", "02_vertellen_verhalen", "03_coderen_en_betrouwbaarheid", "03_verbinden",
-                 "04_kenniskring", "05_monitoring_voortgang"):
+    for name in map(nb.stam, nb.CYCLUS):
         html = (tmp_path / "een" / f"{name}.html").read_text(encoding="utf-8")
         assert not EXTERNAL.search(html) and "import " not in html.split("<body", 1)[1][:20000].split("<style")[0]
         # every chart the notebook showed is in the HTML as an image, never as a Python repr
@@ -64,12 +64,11 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
         assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b|\bTrue\b|\bFalse\b", text), name
         assert not re.search(r"\(2\.0\d\d\)|2\.0\d\d–|–2\.0\d\d|(\d{4})–\1", text), name  # "2.023", "2022–2022"
         assert "-0,0" not in text and not re.search(r"\d,\d{4,}", text) and " aantal (" not in text, name
-        if name == "03_coderen_en_betrouwbaarheid" and not charts:  # nobody of the team has coded yet
+        if name == nb.stam(nb.CODEREN) and not charts:  # nobody of the team has coded yet
             assert "Nog geen verhalen gecodeerd door het team" in visible_text(html)
-        elif name != "04_kenniskring":  # 04 shows its summary, whose figures are inline SVG of their own
+        elif name != nb.stam(nb.KENNISKRING):  # the dashboard: its summary figures are inline SVG of their own
             assert charts, name
-    assert {key.split("#")[0] for key in first["grafieken"]} >= {"01_tellen_wijkprofiel.ipynb",
-                                                                 "03_verbinden.ipynb"}
+    assert {key.split("#")[0] for key in first["grafieken"]} >= {nb.TELLEN, nb.VERBINDEN}
 
     # a new target for one indicator changes the progress tables, and nothing else
     path = demo_project / "verandertheorie.yml"
@@ -82,7 +81,7 @@ def test_reproduce_twice_gives_identical_manifests_and_a_change_moves_only_its_o
     assert changed_in == {"verandertheorie.yml"}
     assert changed_out == {"tabellen/voortgang-indicatoren.csv", "tabellen/voortgang-ambities.csv"}
     changed_charts = {k for k in first["grafieken"] if first["grafieken"][k] != third["grafieken"].get(k)}
-    assert all(k.startswith("05_monitoring_voortgang") for k in changed_charts)
+    assert all(k.startswith(nb.stam(nb.MONITORING)) for k in changed_charts)
 
 
 def test_a_new_project_gets_a_theory_template_and_a_report_says_in_dutch_what_to_fill_in(tmp_path):
@@ -151,4 +150,4 @@ def test_a_new_story_changes_the_story_outputs_and_leaves_the_figures_alone(demo
     assert changed_out & {"tabellen/kruistabel-WK999902.csv", "tabellen/voortgang-kwalitatief.csv"}
     changed_charts = {k.split("#")[0] for k in first["grafieken"]
                       if first["grafieken"][k] != second["grafieken"].get(k)}
-    assert "01_tellen_wijkprofiel.ipynb" not in changed_charts  # the profile is figures only
+    assert nb.TELLEN not in changed_charts  # the profile is figures only

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.hub import DATABASE, Hub, require_hub, wijkkit
+from wijkkit.notebooks import KENNISKRING
 
 CODEURS = ("anna", "bram", "chaima")
 
@@ -65,7 +66,7 @@ def test_a_wrong_password_is_refused(hub):
 def test_a_gast_sees_the_kenniskring_page_but_cannot_start_a_lab_or_decide(hub):
     session = hub.login("gast")
     page = session.get(f"{hub.url}/services/kenniskring/", timeout=180)
-    assert page.status_code == 200 and "/services/kenniskring/voila/render/04_kenniskring.ipynb" in page.url
+    assert page.status_code == 200 and f"/services/kenniskring/voila/render/{KENNISKRING}" in page.url
     assert "Kenniskring" in page.text and "error when executing" not in page.text.lower()
     assert session.post(f"{hub.url}/hub/api/users/gast/server", timeout=30).status_code == 403
     assert session.get(f"{hub.url}/hub/spawn/gast", timeout=30).status_code == 403

@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import ROOT
 from wijkkit.config import Project
+from wijkkit.notebooks import KENNISKRING
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +205,7 @@ def test_the_room(project):
         with urllib.request.urlopen(base, timeout=30) as response:
             page = response.read().decode()
         assert "Typ de code" in page and "Lindehoven" not in page and "klaargezet" not in page
-        for path in ("voila/render/04_kenniskring.ipynb", "api/kernels", "voila/api/shutdown/x", "voila/tree"):
+        for path in (f"voila/render/{KENNISKRING}", "api/kernels", "voila/api/shutdown/x", "voila/tree"):
             try:  # refused, or sent to the code page: never the page, a kernel or a list of notebooks
                 with urllib.request.urlopen(base + path, timeout=30) as response:
                     assert "Typ de code" in response.read().decode(), path

@@ -215,32 +215,10 @@ class Project:
         return combined
 
     def _schouw(self, tables: list[pd.DataFrame]) -> pd.DataFrame | None:
-        """The straatschouw in the store as indicators (wijkkit.kijken), or None when the project has none."""
-        url = self.config.store.url
-        if url.startswith("sqlite"):
-            database = url.split("///", 1)[-1]
-            if not database or database == ":memory:" or not (self.root / database).exists():
-                return None  # reading figures never creates a store
-        from wijkkit.kijken.importeren import waarnemingen
-        from wijkkit.kijken.indicatoren import schouw_indicatoren
-        from wijkkit.kijken.onderdelen import onderdelen
+        """The straatschouw in the store as indicators (loaded in its own room, wijkkit.kijken.waarnemingen)."""
+        from wijkkit.kijken.waarnemingen import schouw_cijfers
 
-        try:
-            store = self.open_store()
-        except WijkkitInputError:
-            return None  # the figures stand on their own; the store's problem is told where the store is used
-        try:
-            rows = waarnemingen(store)
-        finally:
-            store.close()
-        if rows.empty:
-            return None
-        names = {}  # the names the figures give the walked buurten, their wijken and the gemeente
-        for table in tables:
-            known = table[table["gebied_code"].astype(str).str[2:6] == self.config.project.gemeente[2:6]]
-            names.update(zip(known["gebied_code"].astype(str), known["gebied_naam"].astype(str)))
-        return schouw_indicatoren(rows, onderdelen(self.catalogus), gemeente=self.config.project.gemeente,
-                                  drempel=self.config.privacy.drempel, namen=names)
+        return schouw_cijfers(self, tables)
 
     def _which_gemeente(self, files: list[Path]) -> Probleem:
         """The project's gemeente is not set, or not in its files: name the gemeenten that are, nearest first."""
@@ -354,7 +332,7 @@ BOUNDARY_SUFFIXES = (".gpkg", ".geojson", ".shp")
 def _kaart_section(root: Path) -> str:
     """A [kaart] section for a boundary file already in data/ (its code and name columns read from it), else
     a commented example."""
-    from wijkkit.verbinden.kaart import CODE_COLUMNS, NAME_COLUMNS
+    from wijkkit.tellen.buurtkaart import CODE_COLUMNS, NAME_COLUMNS
 
     for path in sorted((root / "data").iterdir()) if (root / "data").is_dir() else []:
         if path.suffix.lower() not in BOUNDARY_SUFFIXES:

@@ -20,10 +20,11 @@ app = groep("Coderen: de werkbank, steekproeven, overeenstemming, leren van het 
 def werkbank(project: Path = ProjectOpt, port: int = typer.Option(8867, help="Poort op 127.0.0.1."),
              open_browser: bool = typer.Option(True, "--open/--no-open", help="Open de browser.")) -> None:
     """Open de codeerwerkbank (Voila) op 127.0.0.1. In JupyterLab: open notebooks/werkbank_coderen.ipynb."""
+    from wijkkit.notebooks import WERKBANK
     from wijkkit.kenniskring.serve import serve
 
     try:
-        sys.exit(serve(project, port=port, open_browser=open_browser, notebook_name="werkbank_coderen.ipynb",
+        sys.exit(serve(project, port=port, open_browser=open_browser, notebook_name=WERKBANK,
                        titel="Codeerwerkbank"))
     except WijkkitInputError as exc:
         fail(exc)
@@ -132,7 +133,8 @@ def exporteer(bestand: Path = typer.Argument(..., help="Doelbestand: .qdc, .qdpx
     if suffix == ".qdc":
         write_qdc(codebook, bestand)
     elif suffix == ".qdpx":
-        to_qdpx(store, codebook, bestand, naam=proj.config.project.naam, regeleinden=regeleinden)
+        to_qdpx(store, codebook, bestand, naam=proj.config.project.naam, regeleinden=regeleinden,
+                gebied_namen=_gebied_namen(proj))
     elif suffix == ".xlsx":
         write_excel(store, codebook, bestand)
     elif suffix == ".csv":
@@ -141,6 +143,18 @@ def exporteer(bestand: Path = typer.Argument(..., help="Doelbestand: .qdc, .qdpx
         fail(WijkkitInputError(Probleem(str(bestand), "een bestandsnaam op .qdc, .qdpx, .xlsx of .csv",
                                          gevonden=suffix or "geen extensie")))
     console.print(f"Geschreven: {bestand}")
+
+
+def _gebied_namen(proj) -> dict[str, str]:
+    """The gebied names from the project's figures; a project without figures exports its gebieden by code."""
+    from wijkkit.tellen.gebieden import naamlijst
+
+    try:
+        return naamlijst(proj.load_indicators())
+    except WijkkitInputError as exc:
+        err.print(f"Let op: gebieden heten in de export naar hun code, want de cijfers zijn niet te lezen: {exc}",
+                  markup=False, highlight=False)
+        return {}
 
 
 @app.command("importeer")

@@ -19,7 +19,7 @@ def rapport(project: Path = ProjectOpt,
             uitvoer: Optional[Path] = typer.Option(None, "--uitvoer", "--uit",
                                                    help="Doelbestand (standaard reports/voortgang/).")
             ) -> None:
-    """Maak de voortgangsrapportage (HTML, zonder code) uit notebooks/05_monitoring_voortgang."""
+    """Maak de voortgangsrapportage (HTML, zonder code) uit notebooks/06_monitoring_voortgang."""
     from wijkkit.config import Project
     from wijkkit.monitoring.uitvoeren import render_report
 

@@ -1,4 +1,5 @@
-"""wijkkit init, wijkkit demo and wijkkit sleutel: a project folder, the demo project, the key of the originals."""
+"""wijkkit init, wijkkit demo and wijkkit beheer sleutel: a project folder, the demo project, the key of the
+originals (gathered with the backup under 'wijkkit beheer', see cli.beheer)."""
 
 from __future__ import annotations
 

@@ -132,7 +132,7 @@ def store_backup(uitvoer: Path = typer.Option(..., "--uitvoer", help="Bestand vo
 
 
 @store_app.command("herstel")
-def store_herstel(bestand: Path = typer.Argument(..., help="De back-up van 'wijkkit store backup'."),
+def store_herstel(bestand: Path = typer.Argument(..., help="De back-up van 'wijkkit beheer backup'."),
                   project: Path = ProjectOpt) -> None:
     """Zet een back-up terug (de store wordt vervangen) en controleer elke tabel tegen de back-up."""
     from wijkkit.config import Project

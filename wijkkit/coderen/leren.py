@@ -29,10 +29,10 @@ from wijkkit.coderen.beslissingen import finished
 from wijkkit.coderen.kwaliteit import team_labels
 from wijkkit.store import Store
 from wijkkit.store.models import Segment, Story
+from wijkkit.vertellen.geleerd import (  # noqa: F401  (using a model lives with the suggestions; read here too)
+    DREMPEL, MODEL_CODER, load_model, predict, reweigh)
 from wijkkit.vertellen.tagger import Tagger
 
-MODEL_CODER = "wijkkit-model"
-DREMPEL = 0.5
 # Config over code: a bag-of-words classifier on words and word pairs, CPU only, no vectors.
 MODEL_CONFIG = {"threshold": DREMPEL, "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
                                                 "ngram_size": 2, "no_output_layer": False, "length": 262144}}
@@ -93,20 +93,6 @@ def train(texts: list[str], labels: list[frozenset], themes: list[str], **settin
         for batch in spacy.util.minibatch(examples, size=options["batch_size"]):
             nlp.update(batch, drop=options["dropout"], sgd=optimizer)
     return nlp
-
-
-def predict(nlp: spacy.language.Language, texts: list[str], threshold: float = DREMPEL) -> list[dict[str, float]]:
-    """Scores per theme at or above ``threshold`` for each text."""
-    return [{t: s for t, s in doc.cats.items() if s >= threshold} for doc in nlp.pipe(t.lower() for t in texts)]
-
-
-def reweigh(rule_score: float, model_score: float) -> float:
-    """A rule suggestion on a theme the model learned: the mean of the rule's score and the model's probability.
-
-    The rules know the codebook's words, the model knows how this team used them; where the model,
-    trained on sentences like this one, finds the theme unlikely, the suggestion sinks below the line.
-    """
-    return (rule_score + model_score) / 2
 
 
 def combine(rule_scores: dict[str, float], probabilities: dict[str, float], themes: list[str]) -> frozenset:
@@ -205,10 +191,3 @@ def learn(store: Store, codebook: Codebook, target: str | Path, *, minimum: int 
         shutil.rmtree(target)
     tmp.replace(target)
     return report
-
-
-def load_model(target: str | Path) -> tuple[spacy.language.Language, dict] | None:
-    target = Path(target)
-    if not (target / "rapport.json").exists():
-        return None
-    return spacy.load(target), json.loads((target / "rapport.json").read_text(encoding="utf-8"))

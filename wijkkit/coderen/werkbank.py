@@ -123,7 +123,7 @@ class Werkbank(w.VBox):
                     blind)
         self.add_class("wk-werkbank")
         self._refresh_list()
-        from wijkkit.kenniskring.serve import mark_ready
+        from wijkkit.notebooks import mark_ready
 
         mark_ready()  # 'wijkkit coderen werkbank' opens the browser once this page is built
 

@@ -131,7 +131,7 @@ class Verhalenbeeld:
 
 
 class Kenniskring:
-    """The data behind ``notebooks/04_kenniskring``: ``Kenniskring(project)``."""
+    """The data behind ``notebooks/05_kenniskring``: ``Kenniskring(project)``."""
 
     def __init__(self, project: Project | str = "."):
         self.project = project if isinstance(project, Project) else Project.load(project)

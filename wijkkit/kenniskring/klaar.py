@@ -1,13 +1,6 @@
-"""A page says it is built (``wijkkit kenniskring dashboard`` opens the browser then): standard library only."""
+"""A page says it is built: :func:`wijkkit.notebooks.mark_ready` (it moved down there, so that the werkbank in
+``coderen`` can call it without importing a kenniskring module); read here too."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-
-def mark_ready() -> None:
-    """Called by a page at the end of building itself (see ``kenniskring.serve``)."""
-    target = os.environ.get("WIJKKIT_READY_FILE")
-    if target:
-        Path(target).touch()
+from wijkkit.notebooks import mark_ready  # noqa: F401

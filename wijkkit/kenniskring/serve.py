@@ -30,8 +30,13 @@ from pathlib import Path
 from wijkkit.config import Project
 from wijkkit.kenniskring.klaar import mark_ready  # noqa: F401  (pages import it from here too)
 from wijkkit.errors import Probleem, WijkkitInputError
+from wijkkit.notebooks import KENNISKRING, vind
 
-DASHBOARD = "04_kenniskring.ipynb"
+# What a page's widgets need from the kernel; an execute_request from a browser is dropped (here, below the team
+# server's service, which uses the same list).
+WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
+
+DASHBOARD = KENNISKRING
 TEMPLATE = "wijkkit"
 
 # Voila's loading texts, and what the circle reads instead
@@ -108,8 +113,6 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: boo
     With ``token`` (the room's session code) nobody gets anything without it, not even the loading page.
     A visitor's browser may send its kernel widget messages only: no code.
     """
-    from wijkkit.server.kenniskring import WIDGET_MESSAGES
-
     interval = max(1, min(30, opruimen // 2))
     return [sys.executable, "-m", "wijkkit.kenniskring.voila_app", str(notebook), f"--Voila.ip={ip}",
             f"--port={port}", "--Voila.port_retries=0", f"--preheat_kernel={preheat}",
@@ -158,7 +161,7 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     """Serve a page until Ctrl+C or SIGTERM; then Voila, every kernel and the rekenaar stop, and waiting
     duidingen get their full pseudonymisation once more."""
     proj = Project.load(project)
-    notebook = proj.root / "notebooks" / notebook_name
+    notebook = vind(proj.root / "notebooks", notebook_name)  # also a project from before the renumbering
     if not notebook.exists():
         raise WijkkitInputError(Probleem(notebook_name, "het notebook in notebooks/ van het project",
                                          gevonden=str(notebook)))

@@ -12,20 +12,22 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 
-from wijkkit.config import Project
 from wijkkit.errors import Probleem, WijkkitInputError
 from wijkkit.kijken.koppeling import koppeling_uit
 from wijkkit.kijken.lezen import Schouwbestand, read_schouw
 from wijkkit.kijken.onderdelen import onderdelen as catalogue_onderdelen
+from wijkkit.kijken.waarnemingen import COLUMNS, waarnemingen  # noqa: F401  (read where they were)
 from wijkkit.store.models import Import, Schouwpunt
+
+if TYPE_CHECKING:  # a Project is passed in; the schouw sits below the project settings (docs/architectuur.md)
+    from wijkkit.config import Project
 
 FOTO_MAP = Path("schouw") / "fotos"
 VERSLAG_MAP = Path("schouw") / "verslagen"
-COLUMNS = ["id", "datum", "gebied", "lat", "lon", "rol", "scores", "opmerking", "thema", "foto", "toestemming"]
 
 
 @dataclass
@@ -70,7 +72,7 @@ def kaart(project: Project):
     config = project.config.kaart
     if config is None or not config.bestand:
         return None
-    from wijkkit.verbinden.kaart import read_geometry
+    from wijkkit.tellen.buurtkaart import read_geometry
 
     shapes = read_geometry(project.root / config.bestand, config.code, config.naam,
                            gemeente=project.config.project.gemeente)
@@ -104,7 +106,7 @@ def import_schouw(project: Project, path: str | Path, *, fotos: str | Path | Non
     column, value, why), with the columns nothing read; ``alles_of_niets`` keeps nothing unless every row is good.
     The project's ``[schouw]`` mapping is used when there is one, and only once a person confirmed it.
     """
-    from wijkkit.vertellen.importeren import project_pseudonimiseerder
+    from wijkkit.privacy.project import project_pseudonimiseerder
 
     store = store or project.open_store()
     codebook = project.load_codebook()
@@ -193,11 +195,3 @@ def _keep_photo(project: Project, ident: str, name: str, data: bytes, written: l
     target.write_bytes(data)
     written.append(target)
     return relative.as_posix()
-
-
-def waarnemingen(store) -> pd.DataFrame:
-    """Every stored submission as a table (``scores`` a dict per row), oldest first."""
-    with store.read() as session:
-        rows = session.scalars(select(Schouwpunt).order_by(Schouwpunt.datum, Schouwpunt.id)).all()
-        data = [{c: getattr(r, c) for c in COLUMNS} for r in rows]
-    return pd.DataFrame(data, columns=COLUMNS)

@@ -23,14 +23,14 @@ from nbconvert import HTMLExporter
 from sqlalchemy import select
 
 from wijkkit import __version__
+from wijkkit import notebooks as nb
 from wijkkit.config import Project
 from wijkkit.errors import Probleem, WijkkitInputError
 
 # Order matters: 02 fills the store that 03-05 read.
-TEMPLATES = [("01_tellen_wijkprofiel.ipynb", {}), ("02_vertellen_verhalen.ipynb", {}),
-             ("03_coderen_en_betrouwbaarheid.ipynb", {}), ("03_verbinden.ipynb", {}),
-             ("04_kenniskring.ipynb", {"STATISCH": True}), ("05_monitoring_voortgang.ipynb", {})]
-WRITES_TABLES = {"01_tellen_wijkprofiel.ipynb", "03_verbinden.ipynb", "05_monitoring_voortgang.ipynb"}
+TEMPLATES = [(nb.TELLEN, {}), (nb.VERTELLEN, {}), (nb.CODEREN, {}), (nb.VERBINDEN, {}),
+             (nb.KENNISKRING, {"STATISCH": True}), (nb.MONITORING, {})]
+WRITES_TABLES = {nb.TELLEN, nb.VERBINDEN, nb.MONITORING}
 INPUT_PATTERNS = ["wijkkit.toml", "codebook.yml", "indicatoren.yml", "verandertheorie.yml", "data/**/*",
                   "stories/**/*"]
 EXTERNAL = re.compile(r"<(script|link)\b[^>]*(?:src|href)=[\"']https?://[^>]*>(?:\s*</script>)?", re.I)
@@ -164,7 +164,7 @@ def render_report(project: Project, target: Path | None = None) -> Path:
     check_theory(project)
     nabewerken(project)  # duidingen from a dashboard get the full pseudonymiser before a report reads them
     folder = project.root / "reports" / "voortgang"
-    executed = execute(project.root / "notebooks" / "05_monitoring_voortgang.ipynb", folder / "voortgang.ipynb",
+    executed = execute(nb.vind(project.root / "notebooks", nb.MONITORING), folder / "voortgang.ipynb",
                        project)
     return to_html(executed, target or folder / "voortgangsrapportage.html", "Voortgangsrapportage")
 
@@ -229,10 +229,10 @@ def reproduce(project: Project, target: Path | None = None, *, log=print) -> dic
         log("duidingen uit het dashboard volledig gepseudonimiseerd")
     timings, charts = {}, {}
     for name, parameters in TEMPLATES:
-        source = project.root / "notebooks" / name
+        source = nb.vind(project.root / "notebooks", name)  # also a project from before the renumbering
         if not source.exists():
             continue
-        if name.startswith("05"):
+        if name == nb.MONITORING:
             try:
                 check_theory(project)
             except WijkkitInputError:

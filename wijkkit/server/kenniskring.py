@@ -13,10 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from wijkkit.kenniskring.serve import DASHBOARD, TEMPLATE, offline_template
-
-# What a page's widgets need from the kernel; an execute_request from a browser is dropped.
-WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
+from wijkkit.kenniskring.serve import DASHBOARD, TEMPLATE, WIDGET_MESSAGES, offline_template
 
 
 def config(port: int, project: Path) -> dict:

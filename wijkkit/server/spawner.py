@@ -18,6 +18,7 @@ from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from traitlets import Unicode
 from tornado import web
 
+from wijkkit.notebooks import WERKBANK
 from wijkkit.server import rollen
 
 TEAM_GROEP = "wijkkit-team"
@@ -99,7 +100,7 @@ class WijkkitSpawner(LocalProcessSpawner):
         copy_notebooks(Path(self.project) / "notebooks", home / "notebooks", pwd.getpwnam(self._unix()))
         self.cmd = [f"{self.runtime}/bin/jupyterhub-singleuser"]
         self.notebook_dir = str(home)
-        self.default_url = "/lab/tree/notebooks/werkbank_coderen.ipynb"
+        self.default_url = f"/lab/tree/notebooks/{WERKBANK}"
         # a lab on a server without internet: no news feed, no update checks
         self.args = [*self.args, "--LabApp.news_url=None",
                      "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]

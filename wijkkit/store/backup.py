@@ -80,7 +80,7 @@ def herstel(project, bestand: Path) -> Verslag:
     bestand = Path(bestand).resolve()
     manifest_path = _manifest_path(bestand)
     if not bestand.is_file() or not manifest_path.is_file():
-        raise WijkkitInputError(Probleem(bestandsnaam(bestand), "een back-up van 'wijkkit store backup' met het "
+        raise WijkkitInputError(Probleem(bestandsnaam(bestand), "een back-up van 'wijkkit beheer backup' met het "
                                          "bestand .json ernaast", gevonden="ontbreekt"))
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if _sha256(bestand) != manifest.get("sha256"):

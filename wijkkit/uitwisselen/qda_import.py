@@ -75,26 +75,27 @@ def import_qdpx(project: Project, path: str | Path, *, store=None, door: str = "
     counts = {"verhalen": len(verhalen), "coderingen": 0, "memos": 0, "overgeslagen": 0,
               "nieuwe_codes": len(nieuw), "waarschuwingen": list(qda.waarschuwingen)}
     memo_plan = _memos(qda, mapping)
+    labels = {t.id: t.label for t in codebook.themas}
 
     def add_codings(session, story_id: str, text: str, bron: Bron, position) -> None:
         segments = session.execute(select(Segment.id, Segment.start, Segment.end)
                                    .where(Segment.story_id == story_id).order_by(Segment.nr)).all()
-        for group in _grouped(bron, mapping):
+        for group in _grouped(bron, mapping, labels, counts["waarschuwingen"]):
             whole = group["heel"] or ((group["start"], group["end"]) == (0, len(bron.tekst)) and len(segments) > 1)
             start = end = segment_id = None
             if not whole:
                 start, end = position(group["start"], group["end"])
                 segment_id = _segment(segments, start, end)
-            for thema in group["themas"]:
+            for thema, valentie in group["themas"].items():
                 key = (group["codeur"], story_id, -1 if segment_id is None else segment_id, thema)
                 before = have.get(key)
-                if before and before[0] and (group["valentie"] is None or before[1] == group["valentie"]):
+                if before and before[0] and (valentie is None or before[1] == valentie):
                     counts["overgeslagen"] += 1  # the store already says as much, or more
                     continue
-                session.add(Coding(story_id=story_id, segment_id=segment_id, thema=thema, valentie=group["valentie"],
+                session.add(Coding(story_id=story_id, segment_id=segment_id, thema=thema, valentie=valentie,
                                    status="manual", codeur=group["codeur"][:200], start=start, end=end,
                                    bewijs="" if whole else text[start:end], term="(geïmporteerd)"))
-                have[key] = (True, group["valentie"])
+                have[key] = (True, valentie)
                 counts["coderingen"] += 1
         for story_part, thema, codeur, tekst, titel in memo_plan.get(bron.guid, []):
             _add_memo(session, story_id if story_part else None, thema, codeur, tekst, titel)
@@ -222,19 +223,41 @@ def _variables(bron: Bron, qda: QdaProject) -> dict:
     return data
 
 
-def _grouped(bron: Bron, mapping: dict) -> list[dict]:
-    """Selections per span and coder with their themes and valence; QualCoder writes one selection per code."""
+def _grouped(bron: Bron, mapping: dict, labels: dict[str, str], waarschuwingen: list[str]) -> list[dict]:
+    """Selections per span and coder with each theme's valence; QualCoder writes one selection per code.
+
+    A valence goes with the themes of its own selection (wijkkit, ATLAS.ti, MAXQDA), else with the theme named in
+    a selection's "valentie bij <thema>" line (wijkkit's export read back from QualCoder), else, for a selection
+    holding a valence alone, with the themes of that span without one, when it is the only valence there. Two
+    valences that no line pairs with their themes are not guessed: the themes come in without one, and that is said.
+    """
     groups: dict[tuple, dict] = {}
     for sel in bron.selecties:
         key = (sel.start, sel.end, sel.codeur, sel.heel_verhaal)
         group = groups.setdefault(key, {"start": sel.start, "end": sel.end, "codeur": sel.codeur,
-                                        "heel": sel.heel_verhaal, "themas": [], "valentie": None})
-        for guid in sel.codes:
-            kind, ident = mapping.get(guid, (None, None))
-            if kind == "thema" and ident not in group["themas"]:
-                group["themas"].append(ident)
-            elif kind == "valentie":
-                group["valentie"] = ident
+                                        "heel": sel.heel_verhaal, "themas": {}, "los": set()})
+        kinds = [mapping.get(guid, (None, None)) for guid in sel.codes]
+        themes = [ident for kind, ident in kinds if kind == "thema"]
+        valences = [ident for kind, ident in kinds if kind == "valentie"]
+        for thema in themes:
+            said = sel.valenties.get(labels.get(thema, thema)) or sel.valenties.get(thema)
+            if said is None and len(sel.valenties) == 1 and len(themes) == 1:
+                said = next(iter(sel.valenties.values()))
+            valence = said or (valences[-1] if valences else None)
+            if valence or thema not in group["themas"]:
+                group["themas"][thema] = valence
+        if not themes:
+            group["los"].update(valences)
+    for group in groups.values():
+        open_themes = [t for t, v in group["themas"].items() if v is None]
+        if open_themes and len(group["los"]) == 1:
+            for thema in open_themes:
+                group["themas"][thema] = next(iter(group["los"]))
+        elif open_themes and len(group["los"]) > 1:
+            waarschuwingen.append(
+                f"Bron {bron.naam!r}: {' en '.join(sorted(group['los']))} op één stuk tekst van {group['codeur']} met "
+                f"{len(group['themas'])} thema's, zonder te zeggen welke valentie bij welk thema hoort; "
+                f"{', '.join(open_themes)} zonder valentie ingelezen.")
     return [g for g in groups.values() if g["themas"]]
 
 

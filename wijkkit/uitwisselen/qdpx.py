@@ -7,12 +7,17 @@ A ``.qdpx`` is a zip with ``project.qde`` (XML, valid against the 2019 project s
 - every current code of a coder is a ``<PlainTextSelection>`` (code points) holding a ``<Coding>`` for
   the theme and one for the valence; a code on the whole story spans the whole text and says so in
   its ``<Description>`` ("heel verhaal");
-- memos are ``<Note>`` elements with their text both inline and as a plain-text file (QualCoder reads
-  the file), referenced where the standard puts them: from the story (``<NoteRef>``, and the text in the
-  story's ``<Description>``, where QualCoder reads a source memo), from the
-  theme's coding in that story (``<Coding><NoteRef>``), and for a memo on a theme alone with a
-  ``<Link>``; a coding memo is also the selection's ``<Description>``, which QualCoder and MAXQDA show;
-- gebieden are named ``<Case>`` elements with their code and name and a ``<SourceRef>`` per story;
+- when one coder gave one span several themes, each of those selections also says in its ``<Description>`` which
+  valence goes with its theme ("valentie bij Wonen: knelpunt"): a tool that keeps one code per selection (QualCoder)
+  would otherwise lose the pairing, and wijkkit reads the line back;
+- memos are ``<Note>`` elements with unique names (QualCoder's import stops at a second note with a name it
+  has) and their text both inline and as a plain-text file (QualCoder reads the file), referenced where the
+  standard puts them: from the story (``<NoteRef>``, and the text in the story's ``<Description>``, where
+  QualCoder reads a source memo), from the first selection of the theme by the memo's own coder in that story
+  (``<Coding><NoteRef>``), and for a memo on a theme alone with a ``<Link>``; a coding memo is also the
+  selection's ``<Description>``, which QualCoder and MAXQDA show;
+- gebieden are ``<Case>`` elements named after the gebied (its name from the figures, else its code)
+  with its code and name as values and a ``<SourceRef>`` per story;
 - code groups are ``<Sets>``.
 
 Only decisions are exported, not open tagger suggestions; stories without consent for analysis
@@ -23,7 +28,7 @@ Only decisions are exported, not open tagger suggestions; stories without consen
 from __future__ import annotations
 
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,7 +42,8 @@ from wijkkit.coderen.beslissingen import codes as current_codes
 from wijkkit.store import Store
 from wijkkit.store.models import Memo, Story
 from wijkkit.uitwisselen.qdc import NS_PROJECT, code_guid, codes_element, sets_element, xml_text
-from wijkkit.uitwisselen.qdpx_lezen import HEEL_VERHAAL, read_qdpx  # noqa: F401  (read_qdpx: one place to look)
+from wijkkit.uitwisselen.qdpx_lezen import (  # noqa: F401  (read_qdpx: one place to look)
+    HEEL_VERHAAL, read_qdpx, valentie_regel)
 
 Q = lambda tag: f"{{{NS_PROJECT}}}{tag}"  # noqa: E731
 STORY_VARIABLES = {"gebied": "Text", "gebied_naam": "Text", "methode": "Text", "verteller_rol": "Text",
@@ -96,10 +102,10 @@ def to_qdpx(store: Store, codebook: Codebook, path: str | Path, *, naam: str = "
                     etree.SubElement(case, Q("SourceRef"), targetGUID=_guid("bron", story.id))
 
     story_memos = defaultdict(list)  # story -> memos without a theme
-    code_memos = defaultdict(list)  # (story, theme) -> memos
+    code_memos = defaultdict(list)  # (story, theme, coder) -> memos: a memo sits on its own coder's coding only
     for memo in memos:
         if memo.story_id and memo.thema:
-            code_memos[(memo.story_id, memo.thema)].append(memo)
+            code_memos[(memo.story_id, memo.thema, memo.codeur)].append(memo)
         elif memo.story_id:
             story_memos[memo.story_id].append(memo)
     linked: set[int] = set()  # memos that reached a coding; the others get a NoteRef or a Link
@@ -109,12 +115,12 @@ def to_qdpx(store: Store, codebook: Codebook, path: str | Path, *, naam: str = "
         per_story = {sid: part for sid, part in applied.groupby("story_id")}
         for story in stories:
             _source(sources_el, story, per_story.get(story.id, pd.DataFrame()), code_memos, story_memos, linked,
-                    files, regeleinden, variables, namen)
+                    files, regeleinden, variables, namen, codebook)
     if memos:
         notes_el = etree.SubElement(root, Q("Notes"))
-        for memo in memos:
+        for memo, name in zip(memos, note_names(memos, codebook)):
             guid = _guid("memo", memo.id)
-            note = etree.SubElement(notes_el, Q("Note"), guid=guid, name=xml_text(memo.titel or f"Memo van {memo.codeur}"),
+            note = etree.SubElement(notes_el, Q("Note"), guid=guid, name=xml_text(name),
                                     plainTextPath=f"internal://{guid}.txt", creatingUser=_guid("user", memo.codeur),
                                     creationDateTime=_stamp(memo.created_at))
             etree.SubElement(note, Q("PlainTextContent")).text = xml_text(memo.tekst)
@@ -140,8 +146,28 @@ def to_qdpx(store: Store, codebook: Codebook, path: str | Path, *, naam: str = "
     return path
 
 
+def note_names(memos: list[Memo], codebook: Codebook) -> list[str]:
+    """A name for every note, unique without regard to case: QualCoder stops its import at a second note with
+    a name it already has. An untitled memo is named after its coder, story and theme; a name that is taken gets
+    a number."""
+    names, taken = [], set()
+    for memo in memos:
+        name = (memo.titel or "").strip()
+        if not name:
+            waar = [f"bij {memo.story_id}"] * bool(memo.story_id)
+            if memo.thema:
+                waar.append(f"over {codebook.label(memo.thema) if memo.thema in codebook.theme_ids else memo.thema}")
+            name = " ".join([f"Memo van {memo.codeur}", *waar])
+        base, n = name, 2
+        while name.casefold() in taken:
+            name, n = f"{base} ({n})", n + 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
 def _source(parent, story: Story, applied: pd.DataFrame, code_memos, story_memos, linked: set, files: dict,
-            regeleinden: str, variables: dict, namen: dict) -> None:
+            regeleinden: str, variables: dict, namen: dict, codebook: Codebook) -> None:
     """One ``<TextSource>`` in schema order: selections, note references, variable values."""
     text = story.tekst.replace("\r\n", "\n")
     out_text = text.replace("\n", "\r\n") if regeleinden == "crlf" else text
@@ -150,11 +176,20 @@ def _source(parent, story: Story, applied: pd.DataFrame, code_memos, story_memos
     files[guid] = out_text
     source = etree.SubElement(parent, Q("TextSource"), guid=guid, name=xml_text(story.id),
                               plainTextPath=f"internal://{guid}.txt", creationDateTime=_stamp(story.created_at))
+    # one coder, one span, several themes: a tool that keeps one code per selection (QualCoder) loses which valence
+    # went with which theme, so those selections also say it in words (read back by qdpx_lezen)
+    spans = Counter((row.codeur, *((0, len(text), True) if pd.isna(row.start) else (int(row.start), int(row.end),
+                                                                                      False)))
+                    for row in applied.itertuples())
+    shared = {span for span, n in spans.items() if n > 1}
     for row in applied.itertuples():
         whole = pd.isna(row.start)
         start, end = (0, len(text)) if whole else (int(row.start), int(row.end))
-        memos = [m for m in code_memos.get((story.id, row.thema), [])]
-        description = "\n\n".join([HEEL_VERHAAL] * whole + [m.tekst for m in memos])
+        # a coding memo goes on the first selection of its own coder's theme (one memo, shown once)
+        memos = [m for m in code_memos.get((story.id, row.thema, row.codeur), []) if m.id not in linked]
+        paired = [valentie_regel(codebook.label(row.thema), row.valentie)] * (
+            isinstance(row.valentie, str) and bool(row.valentie) and (row.codeur, start, end, whole) in shared)
+        description = "\n\n".join([HEEL_VERHAAL] * whole + paired + [m.tekst for m in memos])
         selection = etree.SubElement(source, Q("PlainTextSelection"), guid=_guid("selectie", row.id),
                                      name=xml_text(text[start:end][:60]), startPosition=str(shift(start)),
                                      endPosition=str(shift(end)), creatingUser=_guid("user", row.codeur),
@@ -167,7 +202,7 @@ def _source(parent, story: Story, applied: pd.DataFrame, code_memos, story_memos
             linked.add(memo.id)
         if isinstance(row.valentie, str) and row.valentie:
             _coding(selection, _guid("valentie", row.valentie), row.codeur, row.id, row.created_at, "v")
-    unplaced = [m for (sid, _), ms in code_memos.items() if sid == story.id for m in ms if m.id not in linked]
+    unplaced = [m for (sid, _, _), ms in code_memos.items() if sid == story.id for m in ms if m.id not in linked]
     story_level = story_memos.get(story.id, []) + unplaced
     for memo in story_level:
         etree.SubElement(source, Q("NoteRef"), targetGUID=_guid("memo", memo.id))

@@ -27,6 +27,7 @@ from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.uitwisselen.qdc import codebook_from_codes, norm_guid
 
 HEEL_VERHAAL = "heel verhaal"  # Description of a selection that codes the whole story (wijkkit's own export)
+VALENTIE_REGEL = re.compile(r"^valentie bij (?P<thema>.+): (?P<valentie>[\w-]+)$")
 TELLINGEN = ("lf", "crlf", "utf16", "utf16-lf")
 UITLEG_TELLING = {"lf": "tekens, een regeleinde telt als één (ATLAS.ti, QualCoder, wijkkit)",
                   "crlf": "tekens, een Windows-regeleinde telt als twee (MAXQDA)",
@@ -47,6 +48,26 @@ class Selectie:
     heel_verhaal: bool = False
     ruwe_start: int = 0
     ruwe_end: int = 0
+    valenties: dict[str, str] = field(default_factory=dict)  # theme label -> valence id, said in the Description
+
+
+def valentie_regel(thema_label: str, valentie: str) -> str:
+    """The line in a selection's Description that pairs a valence with its theme (see :mod:`.qdpx`)."""
+    return f"valentie bij {thema_label}: {valentie}"
+
+
+def _description(text: str) -> tuple[str, bool, dict[str, str]]:
+    """A selection's Description as (memo, whole story?, valence per theme label): wijkkit's own lines taken out."""
+    parts, whole, valences = [], False, {}
+    for part in re.split(r"\n\s*\n", text.strip()):
+        match = VALENTIE_REGEL.match(part.strip())
+        if part.strip() == HEEL_VERHAAL:
+            whole = True
+        elif match:
+            valences[match["thema"]] = match["valentie"]
+        elif part.strip():
+            parts.append(part.strip())
+    return "\n\n".join(parts), whole, valences
 
 
 @dataclass
@@ -246,12 +267,11 @@ def _text_source(source, index: int, q, archive, bestand: str, users: dict, valu
                 _fail(bestand, "een <CodeRef> in elke <Coding>", f"{wat}: codering zonder code", rij=index)
             refs.append(norm_guid(ref.get("targetGUID")))
         coder_guid = sel.get("creatingUser") or (codings[0].get("creatingUser") if codings else None)
-        description = (sel.findtext(q("Description")) or "").strip()
+        memo, whole, valences = _description(sel.findtext(q("Description")) or "")
         notes = [norm_guid(r.get("targetGUID")) for r in sel.findall(q("NoteRef"))]
         notes += [norm_guid(r.get("targetGUID")) for c in codings for r in c.findall(q("NoteRef"))]
         bron.selecties.append(Selectie(start, end, users.get(norm_guid(coder_guid), source_user), refs,
-                                       sel.get("name"), "" if description == HEEL_VERHAAL else description, notes,
-                                       description == HEEL_VERHAAL, start, end))
+                                       sel.get("name"), memo, notes, whole, start, end, valences))
     for coding in source.findall(q("Coding")):  # a code on the whole document
         ref = coding.find(q("CodeRef"))
         if ref is None:

@@ -25,7 +25,6 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -392,17 +391,3 @@ def cv_agreement() -> dict[str, float]:
     """theme -> cross-validated F1 of the suggestions as shipped (empty without a strategy file)."""
     strategie = read_strategy() or {}
     return {t: float(c["f1"]) for t, c in strategie.get("themas", {}).items()}
-
-
-@lru_cache(maxsize=1)
-def default_combination() -> Combinatie | None:
-    """The model trained on the whole packaged corpus with the shipped strategies; None without them."""
-    from wijkkit.codebook import load_codebook
-    from wijkkit.vertellen.tagger import Tagger
-
-    strategie = read_strategy()
-    if strategie is None:
-        return None
-    lezer = Lezer(Tagger(load_codebook(), leren=False))
-    return Combinatie(lezer, lezer.fit(read_corpus()), strategie)
-

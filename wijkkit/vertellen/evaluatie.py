@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
-from wijkkit.vertellen.tagger import Tagger
+from wijkkit.vertellen.tagger import Tagger, default_combination
 
 
 def read_gold(path: str | Path) -> list[dict]:
@@ -174,7 +174,7 @@ def write_strategy(folds: int = 5, path: Path | None = None, tweede: list | None
              **({"tweede_codeur": _rounded(controle)} if controle else {})}
     target = path or Path(str(resources.files("wijkkit.data").joinpath(cm.STRATEGIE)))
     target.write_text(json.dumps(keuze, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    cm.default_combination.cache_clear()
+    default_combination.cache_clear()
     return keuze
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from wijkkit.config import Project
 from wijkkit.privacy import Pseudonimiseerder, Resultaat
 from wijkkit.privacy.metadata import MetadataPseudonimiseerder
+from wijkkit.privacy.project import (  # noqa: F401  (moved down to privacy, so the schouw can use them; read here too)
+    gebied_namen, metadata_pseudonimiseerder, project_pseudonimiseerder)
 from wijkkit.store import Store
 from wijkkit.store.models import Coding, Import, Original, Segment, Story
 from wijkkit.vertellen.importers import read_stories
@@ -48,31 +50,6 @@ def suggestion_codings(story_id: str, suggestions, segment_ids: dict[int, int], 
 
 def project_store(project: Project) -> Store:
     return project.open_store()
-
-
-def gebied_namen(project: Project) -> tuple[set[str], set[str]]:
-    """Known gebied codes and the names to keep in texts (gebieden, the gemeente)."""
-    cijfers = project.load_indicators()
-    areas = cijfers[["gebied_code", "gebied_naam"]].drop_duplicates()
-    codes = set(areas["gebied_code"].astype(str)) | set(project.config.project.gebieden)
-    names = {str(n) for n in areas["gebied_naam"]}
-    names |= {n.split(" ", 2)[-1] for n in names if n.startswith("Wijk ")}  # "Wijk 02 Rietveld" -> "Rietveld"
-    return codes, names
-
-
-def project_pseudonimiseerder(project: Project, names: set[str] | None = None, *, light: bool = False
-                              ) -> Pseudonimiseerder:
-    """The project's pseudonymiser: its gebied names and its own name are kept."""
-    if names is None:
-        names = gebied_namen(project)[1]
-    return Pseudonimiseerder(names | {project.config.project.naam}, use_deduce=not light)
-
-
-def metadata_pseudonimiseerder(project: Project, pseudo: Pseudonimiseerder) -> MetadataPseudonimiseerder:
-    from wijkkit.privacy.sleutel import pseudonymous
-
-    light = Pseudonimiseerder(pseudo.behouden, use_deduce=False)
-    return MetadataPseudonimiseerder(pseudo.detect, lambda value: pseudonymous(project, value), light.detect)
 
 
 def import_stories(project: Project, source, *, store: Store | None = None, door: str = "",

@@ -48,7 +48,7 @@ def suggest_with_model(project: Project, store, version_id: int | None = None) -
     score every time, so running this twice changes nothing. The model adds suggestions only where
     the rules did not already suggest the theme.
     """
-    from wijkkit.coderen.leren import DREMPEL, MODEL_CODER, load_model, predict, reweigh
+    from wijkkit.vertellen.geleerd import DREMPEL, MODEL_CODER, load_model, predict, reweigh
 
     loaded = load_model(project.model_dir)
     if loaded is None:

@@ -12,6 +12,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -387,8 +388,6 @@ class Tagger:
         if not self.leren:
             return None
         if self._combinatie is None:
-            from wijkkit.vertellen.corpusmodel import default_combination
-
             self._combinatie = default_combination() or False
             if self._combinatie:
                 own = self.codebook.model_dump()
@@ -470,3 +469,16 @@ class Tagger:
         for thema, *_, score, _ in suggestions:  # unpacked: a field lookup per suggestion is slower
             remaining[thema] = remaining.get(thema, 1.0) * (1 - score)
         return {theme: round(1 - rest, 4) for theme, rest in remaining.items() if 1 - rest >= self.threshold}
+
+
+@lru_cache(maxsize=1)
+def default_combination():
+    """The model trained on the whole packaged corpus with the shipped strategies (corpusmodel.Combinatie); None
+    without them. It lives here, beside the Tagger it builds, so that corpusmodel never imports the tagger."""
+    from wijkkit.vertellen import corpusmodel as cm
+
+    strategie = cm.read_strategy()
+    if strategie is None:
+        return None
+    lezer = cm.Lezer(Tagger(load_codebook(), leren=False))
+    return cm.Combinatie(lezer, lezer.fit(cm.read_corpus()), strategie)
