@@ -220,6 +220,12 @@ class Kenniskring:
                                                       catalogus=self.project.catalogus)
         return self._profielen[gebied]
 
+    def cijfers_van(self, gebied: str, thema: str) -> pd.DataFrame:
+        """The theme's figures with a value: what the Cijfers tab shows, 'tellen profiel' prints and 'Samen
+        bekeken' judges (one computation, :func:`wijkkit.tellen.profiel.wijkprofiel`)."""
+        deel = self.profiel(gebied)
+        return deel[(deel["domein"] == thema) & deel["waarde"].notna()]
+
     def trend(self, gebied: str, thema: str, max_indicatoren: int = 6) -> pd.DataFrame:
         deel = self.profiel(gebied)
         ids = list(deel[(deel["domein"] == thema) & deel["index"].notna()]["indicator"])[:max_indicatoren]
