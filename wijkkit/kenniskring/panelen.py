@@ -155,10 +155,12 @@ class Panelen:
             if met_schouw:
                 parts.append(f"<p class='wk-tekst wk-drie'>{esc(self._drie(gebied, r))}</p>")
         schouw_kop = "<th>wat de schouw zag</th>" if met_schouw else ""
+        # data-kop names the column in each cell: on a phone the table is a stacked list
         rows = "".join(
-            f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td>{esc(r.cijfers)}</td>"
-            f"<td>{esc(r.verhalen_zeggen)}</td><td>{esc(r.verhalen_publiek)}</td>"
-            + (f"<td>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>" for r in tabel.itertuples())
+            f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td data-kop='cijfers'>{esc(r.cijfers)}</td>"
+            f"<td data-kop='verhalen'>{esc(r.verhalen_zeggen)}</td><td data-kop='aantal verhalen'>"
+            f"{esc(r.verhalen_publiek)}</td>"
+            + (f"<td data-kop='schouw'>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>" for r in tabel.itertuples())
         parts.append(f"<p class='wk-tekst'>Alle thema's in {esc(naam)}: waar wijzen cijfers en verhalen dezelfde "
                      "kant op, en waar niet (⚠)?</p><div class='wk-tabelvak'><table class='wk-tabel'><tr><th>thema"
                      "</th><th>wat de cijfers zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th>"
