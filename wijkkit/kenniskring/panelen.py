@@ -208,7 +208,7 @@ class Panelen:
                            punten=punten,
                            geometry=kring.geometrie, domein=domein, kleuren=kleuren, focus=focus, gekozen=gekozen,
                            ondertitel=[] if smal else uitleg,
-                           breedte=(320 if smal else 620) if kring.geometrie is not None else (560 if smal else 1100),
+                           breedte=(290 if smal else 620) if kring.geometrie is not None else (560 if smal else 1100),
                            hoogte=300 if smal else 340)
         noten = (f"<p class='wk-tekst'>{esc(' '.join(uitleg))}</p>" if smal else "") + "".join(
             f"<p class='wk-tekst'>{esc(m)}</p>" for m in kring.kaartmeldingen)
