@@ -48,6 +48,7 @@ CSS = """<style>
 .wk-kring blockquote.knelpunt { border-left-color: """ + KNELPUNT + """; }
 .wk-kring blockquote .wie { display: block; font-size: 16px; color: #333; }
 .wk-kring .wk-spanning { background: #fff3d6; border-left: 8px solid #8a6d00; padding: 8px 14px; font-size: 20px; }
+.wk-kring .wk-volgende { background: #eef4fb; border-left: 8px solid #2b5c8a; padding: 8px 14px; }
 .wk-kring .wk-rustig { background: """ + ROND + """; border-left: 8px solid #555; padding: 8px 14px;
   font-size: 20px; }
 .wk-kring table.wk-tabel td, .wk-kring table.wk-tabel th { padding: 4px 12px; font-size: 17px; text-align: left;

@@ -122,6 +122,9 @@ class Panelen:
     def _verhalen(self, gebied: str, thema: str, _maat, smal: bool = False) -> dict:
         naam, label = self._names(gebied, thema)
         beeld = self.kring.verhalen(gebied, thema)
+        stap = None if beeld.genoeg else self.kring.volgende_stap(gebied)
+        if stap:  # every theme is under the threshold: say it once, with what to do
+            return {"html": f"<p class='wk-tekst wk-volgende'>{esc(stap)}</p>"}
         if not beeld.genoeg:
             return {"html": f"<p class='wk-tekst'>Over {esc(label.lower())} in {esc(naam)} zijn <b>{esc(beeld.publiek)}"
                             "</b> verhalen. Dat is te weinig om te laten zien zonder dat vertellers herkenbaar "
@@ -148,6 +151,9 @@ class Panelen:
         tabel = self.kring.kruistabel(gebied)
         rij = tabel[tabel["thema"] == thema]
         parts = []
+        stap = self.kring.volgende_stap(gebied)
+        if stap:
+            parts.append(f"<p class='wk-tekst wk-volgende'>{esc(stap)}</p>")
         met_schouw = bool((tabel["schouw"] != "geen schouw").any())
         if len(rij):
             r = rij.iloc[0]
