@@ -99,10 +99,11 @@ def test_a_gemeente_download_in_a_project_with_a_buurtkaart(tmp_path, landelijk)
     gemeente = "GM0361"
     rows = landelijk.van(gemeente)
     root = init_project(tmp_path / "alkmaar", naam="Alkmaar", gemeente=gemeente)
-    header = ["Wijken en buurten", INWONERS]
+    herkomst = "Bevolking/Herkomst/Buiten Europa (aantal)"  # not in the catalogue: 'Overige cijfers'
+    header = ["Wijken en buurten", INWONERS, herkomst]
     lines = [";".join(f'"{h}"' for h in header)]
     for row in [landelijk.rij(gemeente), *rows[1:]]:
-        lines.append(f'"{row["naam"]}";"{row[INWONERS]}"')
+        lines.append(f'"{row["naam"]}";"{row[INWONERS]}";"{row[INWONERS] // 3}"')
     (root / "data" / "kwb-2024-alkmaar.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     features = []
     for i, row in enumerate(r for r in rows if r["code"].startswith("BU")):
@@ -117,10 +118,18 @@ def test_a_gemeente_download_in_a_project_with_a_buurtkaart(tmp_path, landelijk)
     if "[kaart]" not in toml or "\n[kaart]" not in toml.replace("# [kaart]", ""):
         toml += '\n[kaart]\nbestand = "data/buurten.geojson"\ncode = "buurtcode"\nnaam = "buurtnaam"\n'
     (root / "wijkkit.toml").write_text(toml, encoding="utf-8")
-    table = Project.load(root).load_indicators()
+    proj = Project.load(root)
+    table = proj.load_indicators()
     got = inwoners_per_code(table)
     assert got == {r["code"]: r[INWONERS] for r in [landelijk.rij(gemeente), *rows[1:]]}
     assert table.attrs["meldingen"] == []
+    from wijkkit.tellen.profiel import wijkprofiel
+
+    wijk = next(r for r in rows if r["code"].startswith("WK"))
+    profiel = wijkprofiel(table, wijk["code"], catalogus=proj.catalogus).set_index("label")
+    overig = profiel.loc["Bevolking / Herkomst / Buiten Europa"]
+    assert overig["domein_label"] == "Overige cijfers" and overig["eenheid"] == "aantal"
+    assert overig["waarde"] == wijk[INWONERS] // 3
 
 
 def test_without_a_buurtkaart_the_buurten_are_named_not_guessed(tmp_path, landelijk):

@@ -185,7 +185,7 @@ def overige_indicatoren(df: pd.DataFrame, catalogus: Catalogus) -> pd.DataFrame:
     rows = []
     for ident in present:
         eenheid = units.get(ident, "")
-        rows.append({"indicator": ident, "label": ident.rsplit("/", 1)[-1].strip(), "eenheid": eenheid,
+        rows.append({"indicator": ident, "label": " / ".join(p.strip() for p in ident.split("/")), "eenheid": eenheid,
                      "richting": "neutraal", "domein": OVERIG, "absoluut": eenheid.casefold() == "aantal",
                      "hulp": False, "afgeleid": False,
                      "toelichting": "niet in de indicatorcatalogus: met één regel in indicatoren.yml krijgt dit cijfer "
