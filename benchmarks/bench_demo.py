@@ -16,7 +16,6 @@ import re
 import resource
 import shlex
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -81,7 +80,8 @@ def main() -> None:
         print(f"belasting van de machine (1, 5, 15 min): {os.getloadavg()}", flush=True)
         install = (clone / "Makefile").read_text(encoding="utf-8")
         for line in _install_lines(install):
-            times.append((line.split()[0].rsplit("/", 1)[-1] + " " + " ".join(line.split()[1:4]), run(line, clone, env)))
+            name = line.split()[0].rsplit("/", 1)[-1] + " " + " ".join(line.split()[1:4])
+            times.append((name, run(line, clone, env)))
         for step in demo_steps(install)[:-1]:
             times.append((re.sub(r"^\$\(BIN\)/", "", step)[:60], run(step.replace("$(BIN)", ".venv/bin"), clone, env)))
         last = demo_steps(install)[-1].replace("$(BIN)", ".venv/bin")

@@ -133,9 +133,9 @@ def cijfers(data: Optional[list[Path]] = typer.Option(None, "--data", "-d", help
         console.print(f"Let op: {melding}", markup=False)
     overig = overige_indicatoren(df, catalogus)
     if len(overig):
-        console.print(f"{len(overig)} cijfers staan niet in de indicatorcatalogus; ze staan op het dashboard en in "
-                      "'wijkkit tellen profiel' onder 'Overige cijfers' (met een regel in indicatoren.yml krijgen ze een "
-                      "thema en een richting):", markup=False)
+        console.print(f"{len(overig)} cijfers staan niet in de indicatorcatalogus; ze staan op het dashboard en "
+                      "in 'wijkkit tellen profiel' onder 'Overige cijfers' (met een regel in indicatoren.yml "
+                      "krijgen ze een thema en een richting):", markup=False)
         for ident, row in overig.iterrows():
             console.print(f"  - {ident}" + (f" ({row['eenheid']})" if row["eenheid"] else ""), markup=False)
     if gebieden:

@@ -166,7 +166,8 @@ class Panelen:
             f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td data-kop='cijfers'>{esc(r.cijfers)}</td>"
             f"<td data-kop='verhalen'>{esc(r.verhalen_zeggen)}</td><td data-kop='aantal verhalen'>"
             f"{esc(r.verhalen_publiek)}</td>"
-            + (f"<td data-kop='schouw'>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>" for r in tabel.itertuples())
+            + (f"<td data-kop='schouw'>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>"
+            for r in tabel.itertuples())
         parts.append(f"<p class='wk-tekst'>Alle thema's in {esc(naam)}: waar wijzen cijfers en verhalen dezelfde "
                      "kant op, en waar niet (⚠)?</p><div class='wk-tabelvak'><table class='wk-tabel'><tr><th>thema"
                      "</th><th>wat de cijfers zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th>"
@@ -352,9 +353,10 @@ def _cijferlijst(deel: pd.DataFrame) -> str:
         kleur = band_colour(r.band_code, r.richting)
         verandering = ("" if pd.isna(r.verandering) or pd.isna(r.vorige_jaar) else
                        f"; {'+' if r.verandering > 0 else ''}{getal(r.verandering, 1)} sinds {int(r.vorige_jaar)}")
+        waarde = met_eenheid(getal(r.waarde, 0 if abs(r.waarde) >= 100 else 1), r.eenheid)
         items.append(f"<li class='wk-cijfer'><span class='wk-stip' style='background:{kleur}'></span>"
-                     f"<b>{esc(r.label)}</b>: {esc(met_eenheid(getal(r.waarde, 0 if abs(r.waarde) >= 100 else 1), r.eenheid))}"
-                     f" ({int(r.jaar)}){esc(verandering)}<br><span class='wk-oordeel'>{esc(r.band)}</span></li>")
+                     f"<b>{esc(r.label)}</b>: {esc(waarde)} ({int(r.jaar)}){esc(verandering)}<br>"
+                     f"<span class='wk-oordeel'>{esc(r.band)}</span></li>")
     return f"<ul class='wk-cijfers'>{''.join(items)}</ul>"
 
 

@@ -112,7 +112,8 @@ class Herleiding:
         """One Dutch message naming every row left out (the first :data:`MAX_GENOEMD` by name), or None."""
         if not self.gemist:
             return None
-        genoemd = "; ".join(f"rij {rij + first_row} '{naam}' ({reden})" for rij, naam, reden in self.gemist[:MAX_GENOEMD])
+        genoemd = "; ".join(f"rij {rij + first_row} '{naam}' ({reden})"
+                            for rij, naam, reden in self.gemist[:MAX_GENOEMD])
         meer = f"; en nog {len(self.gemist) - MAX_GENOEMD} andere" if len(self.gemist) > MAX_GENOEMD else ""
         return (f"{bestand}: dit StatLine-bestand heeft alleen namen; wijkkit gaf {sum(map(bool, self.codes))} "
                 f"gebieden hun CBS-code terug, {len(self.gemist)} rijen niet (niet ingelezen, niet geraden): "
@@ -227,17 +228,18 @@ def _index(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
-def _buurten_per_wijk(gebieden: Mapping[str, str]) -> dict[str, dict[str, list[str]]]:
+def _per_ouder(gebieden: Mapping[str, str], niveau: str, ouder) -> dict[str, dict[str, list[str]]]:
+    """Codes of one niveau by their parent's code and loose name (buurten per wijk, wijken per gemeente)."""
     out: dict[str, dict[str, list[str]]] = {}
     for code, naam in gebieden.items():
-        if schema.niveau_of(code) == "buurt":
-            out.setdefault("WK" + code[2:8], {}).setdefault(loose(naam), []).append(code)
+        if schema.niveau_of(code) == niveau:
+            out.setdefault(ouder(code), {}).setdefault(loose(naam), []).append(code)
     return out
+
+
+def _buurten_per_wijk(gebieden: Mapping[str, str]) -> dict[str, dict[str, list[str]]]:
+    return _per_ouder(gebieden, "buurt", lambda code: "WK" + code[2:8])
 
 
 def _wijken_per_gemeente(gebieden: Mapping[str, str]) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = {}
-    for code, naam in gebieden.items():
-        if schema.niveau_of(code) == "wijk":
-            out.setdefault("GM" + code[2:6], {}).setdefault(loose(naam), []).append(code)
-    return out
+    return _per_ouder(gebieden, "wijk", lambda code: "GM" + code[2:6])
