@@ -153,3 +153,35 @@ def test_without_any_name_list_the_old_message_stands(tmp_path):
     with pytest.raises(WijkkitInputError) as info:
         load_indicators(path, naamgeving=Naamgeving.voor(), cache=False)
     assert "Codering" in str(info.value) and "Nergenshuizen" in str(info.value)
+
+
+def test_a_real_statline_download_without_its_codes(tmp_path, real_cbs):
+    """CBS's own Utrecht download (Nabijheid voorzieningen 2019) with its "Codering" column taken out here; the
+    buurt names are looked up in the 2023 KWB file's names (a stand-in for the buurtkaart). Every code given back
+    must be the one CBS wrote; a buurt whose name changed since 2019 is listed, never guessed."""
+    import csv
+
+    from wijkkit.tellen.readers import read_kwb
+
+    source = real_cbs.parent / "statline" / "nabijheid-buurt-2019-gewone-csv.csv"
+    if not source.exists():
+        pytest.skip("echte StatLine-download niet aanwezig (../shared/data/statline)")
+    rows = list(csv.reader(source.open(encoding="utf-8-sig"), delimiter=";"))
+    codering = rows[0].index("Regioaanduiding/Codering (code)")
+    truth = {r[0].strip(): r[codering].strip() for r in rows[1:] if len(r) > codering}
+    path = tmp_path / "nabijheid-2019-namen.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writerows([c for k, c in enumerate(r) if k != codering] for r in rows)
+    kwb = read_kwb(real_cbs / "CBS-Utrecht-kwb-2023.xlsx", 2023)
+    names = kwb[["gebied_code", "gebied_naam"]].drop_duplicates().astype(str)
+    gebieden = {c: n for c, n in names.itertuples(index=False) if c.startswith("BU")}
+    table = load_indicators(path, naamgeving=Naamgeving.voor(gebieden=gebieden), cache=False)
+    got = dict(zip(table["gebied_code"].astype(str), table["gebied_naam"].astype(str)))
+    assert got, "geen enkele code teruggevonden"
+    for code, naam in got.items():
+        assert truth[naam] == code, naam
+    assert {"NL00", "GM0344", "WK034401"} <= set(got)
+    missing = set(truth) - set(got.values())
+    for naam in missing:
+        assert f"'{naam}'" in " ".join(table.attrs["meldingen"])
