@@ -13,12 +13,16 @@ STAMP  := $(VENV)/.installed
 # Python warnings (PYTHONWARNINGS=ignore for the install only).
 QUIET_PIP := PYTHONWARNINGS=ignore PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install -qq
 
+# The name model (deduce's lookup structures, about 90 s of CPU) is built from the source tree while pip installs
+# the rest: deduce goes in first, and on two cores the two overlap. The recipe waits for both and fails if either does.
+
 $(STAMP): pyproject.toml constraints.txt
 	@echo "wijkkit installeren in $(VENV) (eenmalig; een paar minuten)…"
 	@$(PYTHON) -m venv $(VENV)
 	@$(QUIET_PIP) --upgrade pip
-	@$(QUIET_PIP) -c constraints.txt -e ".[test]"
-	@$(BIN)/python -m wijkkit.privacy.model
+	@$(QUIET_PIP) -c constraints.txt deduce
+	@PYTHONPATH=. $(BIN)/python -m wijkkit.privacy.model & model=$$!; \
+	  $(QUIET_PIP) -c constraints.txt -e ".[test]"; pip=$$?; wait $$model && exit $$pip
 	@touch $(STAMP)
 
 install: $(STAMP)

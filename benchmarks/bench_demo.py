@@ -96,12 +96,13 @@ def main() -> None:
 
 def _install_lines(makefile: str) -> list[str]:
     """The install recipe with make's variables filled in as the Makefile sets them."""
-    block = makefile.split("\n$(STAMP):", 1)[1].split("\n\n", 1)[0]
+    block = makefile.split("\n$(STAMP):", 1)[1].split("\n\n", 1)[0].replace("\\\n", " ")
     quiet = re.search(r"^QUIET_PIP := (.*)$", makefile, re.M)
     lines = []
     for line in block.splitlines()[1:]:
+        line = line.replace("$$", "$")
         line = line.strip().lstrip("@")
-        if not line or line.startswith("echo") or line.startswith("touch"):
+        if not line or line.startswith(("echo", "touch", "#")):
             continue
         if quiet:
             line = line.replace("$(QUIET_PIP)", quiet.group(1))
