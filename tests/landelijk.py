@@ -70,8 +70,17 @@ def _codes(rng: np.random.Generator, gm: str) -> list[str]:
     return out
 
 
-def build(target: Path, *, jaar: int = 2024, flavour: str = "symbolen", gemeenten: int = 342, seed: int = 24
-          ) -> Landelijk:
+# names that recur in many gemeenten, as in the real file (every town has a Centrum and a Dorp)
+WIJKNAMEN = ["Centrum", "Noord", "Oost", "Zuid", "West", "Dorp", "Buitengebied", "Stad", "Haven", "Park",
+             "Kern", "Veld", "Bos", "Heide"]
+BUURTNAMEN = ["Centrum", "Dorp", "Kerkbuurt", "Stationsbuurt", "Bedrijventerrein", "Verspreide huizen",
+              "Oude Dorp", "Nieuwbouw"]
+
+
+def build(target: Path, *, jaar: int = 2024, flavour: str = "symbolen", gemeenten: int = 342, seed: int = 24,
+          namen_alleen: bool = False) -> Landelijk:
+    """``namen_alleen``: the download without "Codering" (names only), with wijk names "Wijk 03 Noord" and buurt
+    names that recur across gemeenten and wijken (never twice in one wijk)."""
     rng = np.random.default_rng(seed)
     others = [f"GM{c:04d}" for c in range(1, 2000) if f"GM{c:04d}" not in NAMED]
     codes = sorted({*NAMED, *rng.choice(others, gemeenten - len(NAMED), replace=False)})
@@ -84,6 +93,10 @@ def build(target: Path, *, jaar: int = 2024, flavour: str = "symbolen", gemeente
         for code in members:
             row = {"code": code, "gemeente": gm, "gemeentenaam": naam,
                    "naam": (f"Wijk {code[-2:]} {naam}" if code.startswith("WK") else f"Buurt {code[-4:]} {naam}")}
+            if namen_alleen:
+                position = int(code[-2:]) if code[-2:].isdigit() else LETTERS.index(code[-1])
+                row["naam"] = (f"Wijk {code[-2:]} {WIJKNAMEN[position % len(WIJKNAMEN)]}" if code.startswith("WK")
+                               else BUURTNAMEN[position % len(BUURTNAMEN)])
             if code.startswith("BU"):
                 inw = int(rng.integers(20, 4000))
                 figures = {c: None for c in COUNTS}
@@ -118,7 +131,7 @@ def build(target: Path, *, jaar: int = 2024, flavour: str = "symbolen", gemeente
     _aggregate(land, [r for r in rows if r["code"].startswith("GM")])
     rows.insert(0, land)
     path = Path(target)
-    _write(path, rows, flavour)
+    _write(path, rows, flavour, namen_alleen)
     return Landelijk(path, rows)
 
 
@@ -142,7 +155,7 @@ def _aggregate(target: dict, parts: list[dict]) -> None:
         target[column] = round(sum(v * w for v, w in known) / total, 1) if total else "."
 
 
-def _write(path: Path, rows: list[dict], flavour: str) -> None:
+def _write(path: Path, rows: list[dict], flavour: str, namen_alleen: bool = False) -> None:
     def cell(value) -> str:
         if value is None or value == ".":
             return "       ." if flavour == "symbolen" else ""
@@ -153,11 +166,12 @@ def _write(path: Path, rows: list[dict], flavour: str) -> None:
 
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-        writer.writerow(HEADER)
+        writer.writerow([h for h in HEADER if not (namen_alleen and "Codering" in h)])
         for row in rows:
             code = row["code"]
             padded = f"{code:<10}" if flavour == "symbolen" else code
             writer.writerow([row["naam"], f"{row['gemeentenaam']:<40}" if flavour == "symbolen" else row["gemeentenaam"],
-                             f"{SOORT[code[:2]]:<10}" if flavour == "symbolen" else SOORT[code[:2]], padded,
+                             f"{SOORT[code[:2]]:<10}" if flavour == "symbolen" else SOORT[code[:2]],
+                             *([] if namen_alleen else [padded]),
                              "1" if code[:2] in ("WK", "BU") else ".",
                              *(cell(row.get(c)) for c in COUNTS + SHARES + FILLER)])

@@ -50,8 +50,9 @@ def test_no_network_gives_a_clear_error(monkeypatch, tmp_path):
         raise ConnectionError("geen verbinding")
 
     monkeypatch.setitem(sys.modules, "cbsodata", types.SimpleNamespace(get_data=offline))
-    with pytest.raises(WijkkitInputError, match="internetverbinding"):
+    with pytest.raises(WijkkitInputError, match="internetverbinding") as info:
         online.fetch_kwb(2023, "GM0344", cache_dir=tmp_path)
+    assert "ConnectionError" not in str(info.value) and "geen verbinding met internet" in str(info.value)
 
 
 def test_unknown_year():

@@ -189,9 +189,11 @@ class Project:
                            if p.suffix.lower() in DATA_SUFFIXES and p.resolve() not in mapped
                            and not p.name.startswith((".", "~$")))
         scope = self.scope()
-        tables, names = [], []
+        tables, names, meldingen = [], [], []
         if cbs_files:
-            tables.append(load_indicators(cbs_files, catalogus=self.catalogus, cache_dir=self.cache_dir, scope=scope))
+            tables.append(load_indicators(cbs_files, catalogus=self.catalogus, cache_dir=self.cache_dir, scope=scope,
+                                          naamgeving=self.naamgeving()))
+            meldingen += tables[-1].attrs.get("meldingen", [])
             names.append("de CBS-bestanden in " + self.config.tellen.data)
         for path, bestand in mapped.items():
             tables.append(load_indicators(path, format="gemeentelijk", mapping=bestand.mapping(),
@@ -212,7 +214,22 @@ class Project:
             check_overlap(tables, names)
         if len(combined) and not (scope.gemeente and (combined["gemeente_code"] == scope.gemeente).any()):
             raise WijkkitInputError(self._which_gemeente(cbs_files + list(mapped)))
+        combined.attrs["meldingen"] = meldingen
         return combined
+
+    def naamgeving(self):
+        """What gives a names-only CBS download its codes: wijkkit's gemeente list, the project's gemeente, and the
+        gemeenten, wijken and buurten of its buurtkaart ([kaart] bestand)."""
+        from wijkkit.tellen.namen import Naamgeving
+
+        gemeenten, gebieden, bron = {}, {}, ""
+        kaart = self.config.kaart
+        path = self.root / kaart.bestand if kaart and kaart.bestand else None
+        if path is not None and path.is_file():
+            gemeenten, gebieden = _kaart_namen(path)
+            bron = path.name
+        return Naamgeving.voor(gemeenten=gemeenten, gebieden=gebieden, gemeente=self.config.project.gemeente,
+                               bron=bron)
 
     def _schouw(self, tables: list[pd.DataFrame]) -> pd.DataFrame | None:
         """The straatschouw in the store as indicators (loaded in its own room, wijkkit.kijken.waarnemingen)."""
@@ -224,7 +241,7 @@ class Project:
         """The project's gemeente is not set, or not in its files: name the gemeenten that are, nearest first."""
         from wijkkit.tellen.laden import gemeenten_in
 
-        found = gemeenten_in(files, cache_dir=self.cache_dir, mapped={
+        found = gemeenten_in(files, cache_dir=self.cache_dir, naamgeving=self.naamgeving(), mapped={
             (self.data_dir / b.pad).resolve(): b.mapping() for b in self.config.tellen.bestanden})
         gemeente = self.config.project.gemeente
         naam = self.config.project.naam.casefold()
@@ -248,6 +265,26 @@ class Project:
         from wijkkit.tellen.profiel import Referentie
 
         return Referentie.parse(self.config.tellen.referentie)
+
+
+def _kaart_namen(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(gemeenten, wijken and buurten): code -> naam from a boundary file's attribute table (no shapes read).
+    A file that cannot be read gives nothing here: the map says what is wrong with it where it is drawn."""
+    try:
+        import pyogrio
+
+        frame = pyogrio.read_dataframe(path, read_geometry=False)
+    except Exception:  # pyogrio raises its own types for every driver problem
+        return {}, {}
+    columns = {str(c).casefold(): c for c in frame.columns}
+    gemeenten: dict[str, str] = {}
+    gebieden: dict[str, str] = {}
+    for code_col, naam_col, target in (("gemeentecode", "gemeentenaam", gemeenten), ("wijkcode", "wijknaam", gebieden),
+                                        ("buurtcode", "buurtnaam", gebieden), ("statcode", "statnaam", gebieden)):
+        if code_col in columns and naam_col in columns:
+            pairs = frame[[columns[code_col], columns[naam_col]]].dropna().astype(str).drop_duplicates()
+            target.update((c.strip().upper(), n.strip()) for c, n in pairs.itertuples(index=False))
+    return gemeenten, gebieden
 
 
 TEMPLATE_TOML = """# Instellingen van dit wijkkit-project.

@@ -39,6 +39,35 @@ def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="P
 
 
 @app.command()
+def nodig(gebied: Optional[str] = typer.Option(None, "--gebied", "-g",
+                                               help="Gebiedscode (standaard: de gemeente van het project)."),
+          project: Path = ProjectOpt) -> None:
+    """Voor het team: hoeveel (gecodeerde) verhalen elk thema nog nodig heeft om op het dashboard te komen."""
+    from rich.table import Table
+
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    try:
+        kring = Kenniskring(project)
+        gebied = gebied or kring.gemeente
+        if gebied not in kring.namen:
+            raise WijkkitInputError(Probleem(
+                "--gebied", "een gebied uit de cijfers van dit project (de codes staan in 'wijkkit tellen cijfers "
+                "--gebieden')", gevonden=gebied))
+    except WijkkitInputError as exc:
+        fail(exc)
+    nodig = kring.nog_nodig(gebied)
+    out = Table(title=f"Verhalen per thema in {kring.namen[gebied]} (drempel {kring.drempel})", header_style="bold")
+    for column in ("Thema", "Nog nodig"):
+        out.add_column(column)
+    for thema, n in sorted(nodig.items(), key=lambda item: item[1]):
+        out.add_row(kring.labels.get(thema, thema), "genoeg" if n == 0 else f"nog {n} verhalen")
+    console.print(out)
+    console.print("Gecodeerd telt: codeer de verhalen in de werkbank (wijkkit coderen werkbank). Alleen voor het team: "
+                  "op openbare pagina's staan geen aantallen onder de drempel.")
+
+
+@app.command()
 def samenvatting(gebied: str = typer.Option(..., "--gebied", "-g", help="Gebiedscode, bv. WK034403."),
                  thema: str = typer.Option(..., "--thema", "-t", help="Thema-id uit het codeboek, bv. wonen."),
                  uitvoer: Optional[Path] = typer.Option(None, "--uitvoer",

@@ -106,13 +106,18 @@ def cijfers(data: Optional[list[Path]] = typer.Option(None, "--data", "-d", help
     """Lees alle cijfers in en toon per bron de jaren, gebieden en ontbrekende waarden."""
     from wijkkit.tellen.laden import load_indicators
 
+    from wijkkit.tellen.catalogus import load_catalogus
+    from wijkkit.tellen.profiel import overige_indicatoren
+
     try:
         if data:
             df = load_indicators(data if len(data) > 1 else data[0])
+            catalogus = load_catalogus()
         else:
             from wijkkit.config import Project
 
-            df = Project.load(project).load_indicators()
+            proj = Project.load(project)
+            df, catalogus = proj.load_indicators(), proj.catalogus
     except WijkkitInputError as exc:
         fail(exc)
     out = Table(title="Ingelezen cijfers", header_style="bold")
@@ -124,6 +129,15 @@ def cijfers(data: Optional[list[Path]] = typer.Option(None, "--data", "-d", help
         out.add_row(str(bron), ", ".join(map(str, years)), str(part["gebied_code"].nunique()),
                     str(part["indicator"].nunique()), str(len(part) - missing), str(missing))
     console.print(out)
+    for melding in df.attrs.get("meldingen", []):
+        console.print(f"Let op: {melding}", markup=False)
+    overig = overige_indicatoren(df, catalogus)
+    if len(overig):
+        console.print(f"{len(overig)} cijfers staan niet in de indicatorcatalogus; ze staan op het dashboard en "
+                      "in 'wijkkit tellen profiel' onder 'Overige cijfers' (met een regel in indicatoren.yml "
+                      "krijgen ze een thema en een richting):", markup=False)
+        for ident, row in overig.iterrows():
+            console.print(f"  - {ident}" + (f" ({row['eenheid']})" if row["eenheid"] else ""), markup=False)
     if gebieden:
         lijst = Table(title="Gebieden", header_style="bold")
         for column in ("Code", "Naam", "Niveau"):

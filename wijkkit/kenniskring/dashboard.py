@@ -48,6 +48,7 @@ CSS = """<style>
 .wk-kring blockquote.knelpunt { border-left-color: """ + KNELPUNT + """; }
 .wk-kring blockquote .wie { display: block; font-size: 16px; color: #333; }
 .wk-kring .wk-spanning { background: #fff3d6; border-left: 8px solid #8a6d00; padding: 8px 14px; font-size: 20px; }
+.wk-kring .wk-volgende { background: #eef4fb; border-left: 8px solid #2b5c8a; padding: 8px 14px; }
 .wk-kring .wk-rustig { background: """ + ROND + """; border-left: 8px solid #555; padding: 8px 14px;
   font-size: 20px; }
 .wk-kring table.wk-tabel td, .wk-kring table.wk-tabel th { padding: 4px 12px; font-size: 17px; text-align: left;
@@ -84,18 +85,44 @@ CSS = """<style>
   .wk-kring .wk-kop { font-size: 22px; }
   .wk-kring .wk-tekst, .wk-kring blockquote, .wk-kring .wk-spanning, .wk-kring .wk-rustig { font-size: 17px; }
   .wk-kring .widget-hbox { flex-wrap: wrap !important; }
-  .wk-kring .widget-dropdown, .wk-kring .widget-combobox, .wk-kring .widget-text, .wk-kring .widget-textarea,
-  .wk-kring .widget-button { width: 100% !important; max-width: 100% !important; }
   .wk-kring .widget-inline-hbox > select, .wk-kring .widget-inline-hbox > input,
   .wk-kring .widget-inline-hbox > textarea { min-width: 0 !important; flex: 1 1 auto !important; width: auto !important; }
   .wk-kring .widget-inline-hbox .widget-label { flex: 0 0 auto; max-width: 40%; white-space: normal; }
-  .wk-kring .lm-TabBar { min-height: 0 !important; height: auto !important; }
-  .wk-kring .lm-TabBar-content { flex-wrap: wrap !important; height: auto !important; }
-  .wk-kring .lm-TabBar-tab { min-width: 31% !important; min-height: 44px !important; line-height: 44px !important; }
-  .wk-kring table.wk-tabel td, .wk-kring table.wk-tabel th { font-size: 16px; padding: 4px 6px; }
+  /* a control is as wide as the screen minus its own margins (100% plus margins stuck out by 4 px) */
+  .wk-kring .widget-dropdown, .wk-kring .widget-combobox, .wk-kring .widget-text, .wk-kring .widget-textarea,
+  .wk-kring .widget-button, .wk-kring .widget-inline-hbox {
+    width: calc(100% - 2 * var(--jp-widgets-margin, 2px)) !important; box-sizing: border-box; }
+  /* the choices: the label above its control, so a long theme or a placeholder has the whole width */
+  .wk-kring .wk-wijk, .wk-kring .wk-buurt, .wk-kring .wk-thema, .wk-kring .wk-zoek {
+    flex-direction: column !important; align-items: stretch !important; height: auto !important; }
+  .wk-kring .wk-wijk .widget-label, .wk-kring .wk-buurt .widget-label, .wk-kring .wk-thema .widget-label,
+  .wk-kring .wk-zoek .widget-label { max-width: 100% !important; width: auto !important; text-align: left !important; }
+  .wk-kring .wk-wijk select, .wk-kring .wk-buurt select, .wk-kring .wk-thema select, .wk-kring .wk-zoek input {
+    width: 100% !important; flex: 0 0 auto !important; min-height: 44px; }
+  /* the tabs: one row that scrolls sideways (the fading edge says there is more) */
+  .wk-kring .lm-TabBar { min-height: 0 !important; height: auto !important; overflow-x: auto !important;
+    overflow-y: hidden !important; -webkit-mask-image: linear-gradient(to right, #000 85%, transparent);
+    mask-image: linear-gradient(to right, #000 85%, transparent); }
+  .wk-kring .lm-TabBar-content { flex-wrap: nowrap !important; height: auto !important; }
+  .wk-kring .lm-TabBar-tab { min-width: 0 !important; flex: 0 0 auto !important; padding: 0 14px !important;
+    min-height: 44px !important; line-height: 44px !important; }
+  .wk-kring .lm-TabBar-tab:last-child { margin-right: 40px; }
+  /* a table that does not fit becomes a stacked list: one block per row, each cell with its column's name */
+  .wk-kring table.wk-tabel, .wk-kring table.wk-tabel tbody, .wk-kring table.wk-tabel tr,
+  .wk-kring table.wk-tabel td { display: block; width: auto; }
+  .wk-kring table.wk-tabel tr:first-child:has(th) { display: none; }
+  .wk-kring table.wk-tabel tr { border-bottom: 2px solid #bbb; padding: 6px 0; }
+  .wk-kring table.wk-tabel td { font-size: 16px; padding: 2px 4px; border: none; }
+  .wk-kring table.wk-tabel td[data-kop]::before { content: attr(data-kop) ": "; color: #333; }
+  .wk-kring table.wk-tabel td:first-child { font-weight: 700; }
+  .wk-kring .wk-tabelvak { overflow-x: visible; }
   .wk-kring .wk-lijst { max-height: none; }
+  .wk-kring .wk-lijst table { width: 100%; table-layout: fixed; }
+  .wk-kring .wk-lijst td { overflow-wrap: anywhere; }
   .wk-kring .wk-meedoen { display: none; }
   .wk-kring .wk-kaartlijst { width: 100% !important; }
+  .wk-kring .wk-kaart, .wk-kring .wk-kaart svg { width: 100% !important; }
+  .wk-kring .widget-hbox > .wk-kaart { flex: 1 1 100% !important; }
 }
 </style>"""
 TABS = ["Cijfers", "Verhalen", "Samen bekeken", "Kaart", "Duiding", "Aandacht"]

@@ -220,6 +220,12 @@ class Kenniskring:
                                                       catalogus=self.project.catalogus)
         return self._profielen[gebied]
 
+    def cijfers_van(self, gebied: str, thema: str) -> pd.DataFrame:
+        """The theme's figures with a value: what the Cijfers tab shows, 'tellen profiel' prints and 'Samen
+        bekeken' judges (one computation, :func:`wijkkit.tellen.profiel.wijkprofiel`)."""
+        deel = self.profiel(gebied)
+        return deel[(deel["domein"] == thema) & deel["waarde"].notna()]
+
     def trend(self, gebied: str, thema: str, max_indicatoren: int = 6) -> pd.DataFrame:
         deel = self.profiel(gebied)
         ids = list(deel[(deel["domein"] == thema) & deel["index"].notna()]["indicator"])[:max_indicatoren]
@@ -291,6 +297,29 @@ class Kenniskring:
                              int(coded.loc[coded["bron"] == "suggestie", "story_id"].nunique()),
                              *self.suggestie_kwaliteit.get(thema, ("te weinig gegevens", float("nan"))),
                              open_stories, bron, f1)
+
+    def volgende_stap(self, gebied: str) -> str | None:
+        """When no theme of the gebied has enough stories to show: one Dutch paragraph, public, with the next step
+        (code in the werkbank). None when some theme can be shown. Never a count below the threshold: how many
+        each theme still needs is told to the team in the terminal (:meth:`nog_nodig`), not on the page."""
+        if any(v == 0 for v in self.nog_nodig(gebied).values()):
+            return None
+        mine = self.stories[in_gebied(self.stories["gebied"].astype(str), gebied)]
+        open_stories = int((~mine["id"].isin(self.beslist)).sum())
+        naam = self.namen.get(gebied, gebied)
+        verhalen = publiek_aantal(len(mine), self.drempel) if len(mine) else "geen"
+        open_zin = (f" {publiek_aantal(open_stories, self.drempel).capitalize()} daarvan zijn nog door niemand "
+                    "gecodeerd." if open_stories else "")
+        return (f"Over {naam} zijn {verhalen} verhalen ingelezen, maar nog geen thema heeft er genoeg om te laten zien "
+                f"(minstens {self.drempel} verhalen per thema, zodat niemand herkenbaar wordt).{open_zin} Volgende "
+                "stap voor het team: codeer de verhalen in de werkbank (wijkkit coderen werkbank) of lees meer "
+                "verhalen in. Hoeveel verhalen elk thema nog nodig heeft, zegt 'wijkkit kenniskring nodig'.")
+
+    def nog_nodig(self, gebied: str) -> dict[str, int]:
+        """theme -> how many more (coded) stories it needs to reach the threshold in the gebied (0: enough).
+        For the team (a terminal), not for a public page."""
+        return {t: max(0, self.drempel - self.verhalen(gebied, t, details=False).verhalen)
+                for _, t in self.thema_keuzes()}
 
     @property
     def beslist(self) -> set:

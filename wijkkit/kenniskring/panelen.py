@@ -84,44 +84,47 @@ class Panelen:
         return self.kring.namen.get(gebied, gebied), self.kring.labels.get(thema, thema)
 
     def _cijfers(self, gebied: str, thema: str, _maat, smal: bool = False) -> dict:
+        """The theme's figures: every indicator of the profile with a value (the same rows as 'wijkkit tellen
+        profiel'), those with an index in the chart (wide screens), the rest as a list; then 'Overige cijfers'."""
         naam, label = self._names(gebied, thema)
-        if smal:
-            return {"html": self._cijfers_lijst(gebied, thema)}
-        profiel = profile_chart(self.kring, gebied, thema)
-        if profiel is None:
-            return {"html": f"<p class='wk-tekst'>Voor {esc(label.lower())} zijn er geen cijfers voor {esc(naam)}. "
-                            "Wat vertellen de verhalen?</p>"}
-        intro = (f"<p class='wk-tekst'>Hoe staat {esc(naam)} ervoor op {esc(label.lower())}? Elk punt is een cijfer; "
-                 f"100 = {esc(self.kring.referentie_label()[:-6])}. Bij elk cijfer staat het jaar; wijs een punt aan "
-                 "voor de uitleg.</p>") + f"<div class='wk-grafiek'>{svg(profiel)}</div>"
-        verloop = development_chart(self.kring, gebied, thema)
-        return {"html": intro + (f"<div class='wk-grafiek'>{svg(verloop)}</div>" if verloop is not None else "")}
-
-    def _cijfers_lijst(self, gebied: str, thema: str) -> str:
-        """The profile on a phone: one line per figure, its colour, its year and how it changed."""
-        from wijkkit.tellen.profiel import band_colour
-        from wijkkit.weergave import getal, met_eenheid
-
-        naam, label = self._names(gebied, thema)
-        deel = self.kring.profiel(gebied)
-        deel = deel[(deel["domein"] == thema) & deel["waarde"].notna()]
+        deel = self.kring.cijfers_van(gebied, thema)
+        overig = self._overige_cijfers(gebied)
         if deel.empty:
-            return (f"<p class='wk-tekst'>Voor {esc(label.lower())} zijn er geen cijfers voor {esc(naam)}. Wat "
-                    "vertellen de verhalen?</p>")
-        items = []
-        for r in deel.itertuples():
-            kleur = band_colour(r.band_code, r.richting)
-            verandering = ("" if pd.isna(r.verandering) or pd.isna(r.vorige_jaar) else
-                           f"; {'+' if r.verandering > 0 else ''}{getal(r.verandering, 1)} sinds {int(r.vorige_jaar)}")
-            items.append(f"<li class='wk-cijfer'><span class='wk-stip' style='background:{kleur}'></span>"
-                         f"<b>{esc(r.label)}</b>: {esc(met_eenheid(getal(r.waarde, 0 if abs(r.waarde) >= 100 else 1), r.eenheid))}"
-                         f" ({int(r.jaar)}){esc(verandering)}<br><span class='wk-oordeel'>{esc(r.band)}</span></li>")
-        return (f"<p class='wk-tekst'>Hoe staat {esc(naam)} ervoor op {esc(label.lower())}? Vergeleken met "
-                f"{esc(self.kring.referentie_label()[:-6])}.</p><ul class='wk-cijfers'>{''.join(items)}</ul>")
+            return {"html": f"<p class='wk-tekst'>Voor {esc(label.lower())} zijn er geen cijfers voor {esc(naam)}. "
+                            "Wat vertellen de verhalen?</p>" + overig}
+        ref = esc(self.kring.referentie_label()[:-6])
+        profiel = None if smal else profile_chart(self.kring, gebied, thema)
+        if profiel is None:
+            return {"html": f"<p class='wk-tekst'>Hoe staat {esc(naam)} ervoor op {esc(label.lower())}? Vergeleken "
+                            f"met {ref}.</p>" + _cijferlijst(deel) + overig}
+        intro = (f"<p class='wk-tekst'>Hoe staat {esc(naam)} ervoor op {esc(label.lower())}? Elk punt is een cijfer; "
+                 f"100 = {ref}. Bij elk cijfer staat het jaar; wijs een punt aan voor de uitleg.</p>"
+                 f"<div class='wk-grafiek'>{svg(profiel)}</div>")
+        zonder = deel[deel["index"].isna()]
+        if len(zonder):
+            intro += ("<p class='wk-tekst'>Zonder vergelijking (een aantal, of geen cijfer om mee te vergelijken):</p>"
+                      + _cijferlijst(zonder))
+        verloop = development_chart(self.kring, gebied, thema)
+        return {"html": intro + (f"<div class='wk-grafiek'>{svg(verloop)}</div>" if verloop is not None else "")
+                + overig}
+
+    def _overige_cijfers(self, gebied: str) -> str:
+        """Figures from the files that the indicator catalogue does not know, under their own title and unit."""
+        from wijkkit.tellen.profiel import OVERIG
+
+        deel = self.kring.cijfers_van(gebied, OVERIG)
+        if deel.empty:
+            return ""
+        return (f"<details class='wk-overig'><summary class='wk-tekst'>Overige cijfers ({len(deel)}): in de bestanden, "
+                "nog zonder thema</summary>" + _cijferlijst(deel) + "<p class='wk-oordeel'>Een regel in "
+                "indicatoren.yml geeft zo'n cijfer een thema en een richting.</p></details>")
 
     def _verhalen(self, gebied: str, thema: str, _maat, smal: bool = False) -> dict:
         naam, label = self._names(gebied, thema)
         beeld = self.kring.verhalen(gebied, thema)
+        stap = None if beeld.genoeg else self.kring.volgende_stap(gebied)
+        if stap:  # every theme is under the threshold: say it once, with what to do
+            return {"html": f"<p class='wk-tekst wk-volgende'>{esc(stap)}</p>"}
         if not beeld.genoeg:
             return {"html": f"<p class='wk-tekst'>Over {esc(label.lower())} in {esc(naam)} zijn <b>{esc(beeld.publiek)}"
                             "</b> verhalen. Dat is te weinig om te laten zien zonder dat vertellers herkenbaar "
@@ -148,6 +151,9 @@ class Panelen:
         tabel = self.kring.kruistabel(gebied)
         rij = tabel[tabel["thema"] == thema]
         parts = []
+        stap = self.kring.volgende_stap(gebied)
+        if stap:
+            parts.append(f"<p class='wk-tekst wk-volgende'>{esc(stap)}</p>")
         met_schouw = bool((tabel["schouw"] != "geen schouw").any())
         if len(rij):
             r = rij.iloc[0]
@@ -155,10 +161,13 @@ class Panelen:
             if met_schouw:
                 parts.append(f"<p class='wk-tekst wk-drie'>{esc(self._drie(gebied, r))}</p>")
         schouw_kop = "<th>wat de schouw zag</th>" if met_schouw else ""
+        # data-kop names the column in each cell: on a phone the table is a stacked list
         rows = "".join(
-            f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td>{esc(r.cijfers)}</td>"
-            f"<td>{esc(r.verhalen_zeggen)}</td><td>{esc(r.verhalen_publiek)}</td>"
-            + (f"<td>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>" for r in tabel.itertuples())
+            f"<tr><td>{'⚠ ' if r.spanning else ''}{esc(r.label)}</td><td data-kop='cijfers'>{esc(r.cijfers)}</td>"
+            f"<td data-kop='verhalen'>{esc(r.verhalen_zeggen)}</td><td data-kop='aantal verhalen'>"
+            f"{esc(r.verhalen_publiek)}</td>"
+            + (f"<td data-kop='schouw'>{esc(r.schouw)}</td>" if met_schouw else "") + "</tr>"
+            for r in tabel.itertuples())
         parts.append(f"<p class='wk-tekst'>Alle thema's in {esc(naam)}: waar wijzen cijfers en verhalen dezelfde "
                      "kant op, en waar niet (⚠)?</p><div class='wk-tabelvak'><table class='wk-tabel'><tr><th>thema"
                      "</th><th>wat de cijfers zeggen</th><th>wat de verhalen zeggen</th><th>aantal verhalen</th>"
@@ -206,7 +215,7 @@ class Panelen:
                            punten=punten,
                            geometry=kring.geometrie, domein=domein, kleuren=kleuren, focus=focus, gekozen=gekozen,
                            ondertitel=[] if smal else uitleg,
-                           breedte=(320 if smal else 620) if kring.geometrie is not None else (560 if smal else 1100),
+                           breedte=(290 if smal else 620) if kring.geometrie is not None else (560 if smal else 1100),
                            hoogte=300 if smal else 340)
         noten = (f"<p class='wk-tekst'>{esc(' '.join(uitleg))}</p>" if smal else "") + "".join(
             f"<p class='wk-tekst'>{esc(m)}</p>" for m in kring.kaartmeldingen)
@@ -332,6 +341,23 @@ class Panelen:
 
 FOUT = ("<p class='wk-fout'>Dit deel kon niet worden getoond. Vraag de begeleider van de kenniskring om in het "
         "logboek van de server te kijken.</p>")
+
+
+def _cijferlijst(deel: pd.DataFrame) -> str:
+    """Figures as a list: one line each, its colour, its year and how it changed (fits a phone)."""
+    from wijkkit.tellen.profiel import band_colour
+    from wijkkit.weergave import getal, met_eenheid
+
+    items = []
+    for r in deel.itertuples():
+        kleur = band_colour(r.band_code, r.richting)
+        verandering = ("" if pd.isna(r.verandering) or pd.isna(r.vorige_jaar) else
+                       f"; {'+' if r.verandering > 0 else ''}{getal(r.verandering, 1)} sinds {int(r.vorige_jaar)}")
+        waarde = met_eenheid(getal(r.waarde, 0 if abs(r.waarde) >= 100 else 1), r.eenheid)
+        items.append(f"<li class='wk-cijfer'><span class='wk-stip' style='background:{kleur}'></span>"
+                     f"<b>{esc(r.label)}</b>: {esc(waarde)} ({int(r.jaar)}){esc(verandering)}<br>"
+                     f"<span class='wk-oordeel'>{esc(r.band)}</span></li>")
+    return f"<ul class='wk-cijfers'>{''.join(items)}</ul>"
 
 
 def period_chart(periode: pd.DataFrame, label: str, width: int = 560) -> alt.Chart:

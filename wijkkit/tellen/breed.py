@@ -9,7 +9,7 @@ the gebieden it compares with), never two million rows of the whole country.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ class WideTable:
     waarde: np.ndarray  # (rows, indicatoren) float64; NaN where a figure is missing
     status: np.ndarray  # (rows, indicatoren) int8 codes into schema.STATUS_CODES: why a figure is missing
     bron: str
+    meldingen: list[str] = field(default_factory=list)  # Dutch notes on reading (rows left out of a names-only file)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -37,7 +38,8 @@ class WideTable:
         if mask.all():
             return self
         rows = self.rows[mask].reset_index(drop=True)
-        return WideTable(rows, self.indicatoren, self.eenheden, self.waarde[mask], self.status[mask], self.bron)
+        return WideTable(rows, self.indicatoren, self.eenheden, self.waarde[mask], self.status[mask], self.bron,
+                         self.meldingen)
 
     def tidy(self) -> pd.DataFrame:
         """The long table: one row per gebied x jaar x indicator, also where the value is missing."""
@@ -80,7 +82,8 @@ class WideTable:
         for j in range(len(self.indicatoren)):
             columns[f"w{j}"] = pa.array(self.waarde[:, j])
             columns[f"s{j}"] = pa.array(self.status[:, j])
-        meta = {"indicatoren": self.indicatoren, "eenheden": self.eenheden, "bron": self.bron}
+        meta = {"indicatoren": self.indicatoren, "eenheden": self.eenheden, "bron": self.bron,
+                "meldingen": self.meldingen}
         return pa.table(columns).replace_schema_metadata({META_KEY: json.dumps(meta).encode()})
 
     @classmethod
@@ -98,4 +101,5 @@ class WideTable:
         for j in range(n):
             waarde[:, j] = table.column(f"w{j}").to_numpy()
             status[:, j] = table.column(f"s{j}").to_numpy()
-        return cls(rows, meta["indicatoren"], meta["eenheden"], waarde, status, meta["bron"])
+        return cls(rows, meta["indicatoren"], meta["eenheden"], waarde, status, meta["bron"],
+                   meta.get("meldingen", []))

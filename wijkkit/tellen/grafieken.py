@@ -36,8 +36,9 @@ def _sources(values) -> str:
 
 def profiel_chart(profiel: pd.DataFrame, *, referentie_label: str = "gemeente = 100",
                   width: int = 520) -> alt.VConcatChart:
-    """Index per indicator, grouped by domain, against the bands of the reference."""
-    data = profiel.dropna(subset=["index"]).copy()
+    """Index per indicator, grouped by domain, against the bands of the reference (the 'overige cijfers' outside
+    the catalogue have no theme and no direction: they are listed, not charted)."""
+    data = profiel[profiel["domein"] != "overig"].dropna(subset=["index"]).copy()
     if data.empty:
         raise ValueError("Geen indicatoren met een index om te tonen.")
     naam = str(data["gebied_naam"].iloc[0])

@@ -13,6 +13,7 @@ from wijkkit.errors import Probleem, WijkkitInputError, bestandsnaam
 from wijkkit.tellen import cache as cache_mod
 from wijkkit.tellen.catalogus import Catalogus, concat_tables, load_catalogus
 from wijkkit.tellen.breed import WideTable
+from wijkkit.tellen.namen import Naamgeving
 from wijkkit.tellen.readers import READERS
 from wijkkit.tellen.sources import CSV_SUFFIXES, EXCEL_SUFFIXES, is_old_statline, read_raw
 
@@ -92,16 +93,18 @@ class Scope:
 def load_indicators(source: str | Path | Iterable[str | Path], *, format: str | None = None,
                     jaar: int | None = None, mapping: Mapping | None = None,
                     catalogus: Catalogus | None = None, cache: bool = True,
-                    cache_dir: str | Path | None = None, scope: Scope | None = None) -> pd.DataFrame:
+                    cache_dir: str | Path | None = None, scope: Scope | None = None,
+                    naamgeving: Naamgeving | None = None) -> pd.DataFrame:
     """Read, normalise and derive indicators from one or more files, with a cache of each file as read.
 
     All files are validated whole before anything is cached or returned: one bad file means nothing of this
     call is kept. With ``scope`` only those rows become the tidy table (a project's own gemeente out of a
-    national file); without it, every row does.
+    national file); without it, every row does. ``naamgeving`` gives a names-only StatLine download its codes
+    (:mod:`wijkkit.tellen.namen`); what it could not match is listed in ``result.attrs["meldingen"]``.
     """
     catalogus = catalogus or load_catalogus()
     cache_dir = Path(cache_dir) if cache_dir else cache_mod.default_cache_dir()
-    tables, pending = [], []
+    tables, pending, meldingen = [], [], []
     files = find_files(source)
     missing = [Probleem(bestandsnaam(p), "een bestaand bestand of een map met cijferbestanden", gevonden=str(p))
                for p in files if not p.is_file()]
@@ -111,13 +114,14 @@ def load_indicators(source: str | Path | Iterable[str | Path], *, format: str | 
         for path in files:
             # a CSV file is read once: its bytes give the cache key and, on a miss, the table
             data = path.read_bytes() if path.suffix.lower() in CSV_SUFFIXES and format is None else None
-            target = _cache_target(path, format, jaar, mapping, cache_dir, data) if cache else None
+            target = _cache_target(path, format, jaar, mapping, cache_dir, data, naamgeving) if cache else None
             wide = cache_mod.read_wide(target, scope.arrow_mask if scope else None) if target else None
             if wide is None:
-                whole = read_one(path, format, jaar=jaar, mapping=mapping, data=data)
+                whole = read_one(path, format, jaar=jaar, mapping=mapping, data=data, naamgeving=naamgeving)
                 if target:  # written while the rest of the call goes on, kept only if it all succeeds
                     pending.append(cache_mod.PendingWrite(whole, target))
                 wide = whole.select(scope.mask(whole.rows)) if scope else whole
+            meldingen += wide.meldingen
             tables.append(catalogus.derive(catalogus.normalise(wide.tidy())))
         combined = concat_tables(tables)
         if len(tables) > 1:
@@ -128,23 +132,28 @@ def load_indicators(source: str | Path | Iterable[str | Path], *, format: str | 
         raise
     for write in pending:  # only after every file passed
         write.commit()
+    combined.attrs["meldingen"] = meldingen
     return combined
 
 
-def _cache_target(path: Path, format: str | None, jaar, mapping, cache_dir: Path, data: bytes | None = None) -> Path:
+def _cache_target(path: Path, format: str | None, jaar, mapping, cache_dir: Path, data: bytes | None = None,
+                  naamgeving: Naamgeving | None = None) -> Path:
     # the reader follows from the file's content, which the key already holds: detect only on a miss
     options = {"jaar": jaar, "mapping": dict(mapping) if mapping else None}
+    if naamgeving is not None:  # other lists may give a names-only file other codes
+        options["namen"] = naamgeving.sleutel()
     return cache_mod.cache_path(path, format or "auto", options, cache_dir, data)
 
 
-def gemeenten_in(files: Iterable[Path], *, cache_dir: Path, mapped: Mapping | None = None) -> dict[str, str]:
+def gemeenten_in(files: Iterable[Path], *, cache_dir: Path, mapped: Mapping | None = None,
+                 naamgeving: Naamgeving | None = None) -> dict[str, str]:
     """Every gemeente the files hold figures for: code -> name (the code where a file names none)."""
     found: dict[str, str] = {}
     for path in files:
         mapping = (mapped or {}).get(Path(path).resolve())
         format = "gemeentelijk" if mapping else None
-        target = _cache_target(Path(path), format, None, mapping, Path(cache_dir))
-        wide = cache_mod.read_wide(target) or read_one(Path(path), format, mapping=mapping)
+        target = _cache_target(Path(path), format, None, mapping, Path(cache_dir), naamgeving=naamgeving)
+        wide = cache_mod.read_wide(target) or read_one(Path(path), format, mapping=mapping, naamgeving=naamgeving)
         rows = wide.rows.astype({"gebied_code": str, "gebied_naam": str, "niveau": str, "gemeente_code": str})
         for code, naam, niveau, gemeente in rows[["gebied_code", "gebied_naam", "niveau", "gemeente_code"]].itertuples(
                 index=False):
@@ -155,7 +164,8 @@ def gemeenten_in(files: Iterable[Path], *, cache_dir: Path, mapped: Mapping | No
     return found
 
 
-def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, data: bytes | None = None) -> WideTable:
+def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, data: bytes | None = None,
+             naamgeving: Naamgeving | None = None) -> WideTable:
     """Read one file with the given reader, or with the one its content asks for (a file is read once: its
     header decides, its cells are then used)."""
     table = None
@@ -186,7 +196,10 @@ def read_one(path: Path, reader: str | None, *, jaar=None, mapping=None, data: b
                 "koppeling van kolommen in wijkkit.toml ([[tellen.bestanden]])", rij=1, kolom="gwb_code",
                 gevonden=", ".join(h for h in header[:6] if h)))
         return READERS[reader](path, mapping, jaar=jaar)
-    return READERS[reader](path, jaar=jaar, **({"table": table} if table is not None else {}))
+    extra = {"table": table} if table is not None else {}
+    if reader == "statline":
+        extra["naamgeving"] = naamgeving
+    return READERS[reader](path, jaar=jaar, **extra)
 
 
 def check_overlap(tables: list[pd.DataFrame], names: list[str]) -> None:

@@ -51,14 +51,25 @@ def fetch_kwb(jaar: int, gemeente: str, *, cache_dir: str | Path | None = None,
         raise WijkkitInputError(Probleem("cbsodata", "het pakket cbsodata (pip install 'wijkkit[online]')")) from exc
     try:
         records = cbsodata.get_data(tid, filters=f"substringof('{gemeente[2:]}',Codering_3)")
-    except Exception as exc:  # network errors come in many types
+    except Exception as exc:  # network errors come in many types; a person reads Dutch, the log keeps the rest
         raise WijkkitInputError(Probleem(
-            f"CBS-tabel {tid}", "een internetverbinding met CBS (wijkkit werkt verder zonder: "
-            "download kwb-JAAR.xlsx en zet het in data/)", gevonden=f"{type(exc).__name__}: {exc}")) from exc
+            f"CBS-tabel {tid}", "een internetverbinding met CBS (wijkkit werkt verder zonder: download de tabel "
+            "bij CBS StatLine, ook met alleen namen, of kwb-JAAR.xlsx, en zet het bestand in data/)",
+            gevonden=_offline_reden(exc))) from exc
     table = from_odata(pd.DataFrame(records), jaar, bron=f"CBS open data {tid} (Kerncijfers wijken en buurten {jaar})",
                        gemeente=gemeente)
     cache_mod.write_cached(table, target)
     return table
+
+
+def _offline_reden(exc: BaseException) -> str:
+    """What went wrong, in Dutch words: no exception class names or English library text on a person's screen."""
+    text = f"{type(exc).__name__} {exc}".casefold()
+    if "timeout" in text or "timed out" in text:
+        return "CBS antwoordde niet op tijd"
+    if any(w in text for w in ("connection", "resolve", "name or service", "network", "unreachable")):
+        return "geen verbinding met internet (of CBS is niet bereikbaar)"
+    return "het ophalen bij CBS mislukte"
 
 
 def from_odata(frame: pd.DataFrame, jaar: int, *, bron: str, gemeente: str | None = None) -> pd.DataFrame:

@@ -112,6 +112,11 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
     known = catalogus.to_frame().set_index("indicator")
     shown = known.index[~known["hulp"]] if indicatoren is None else indicatoren
     wanted = [i for i in shown if i in known.index]
+    if indicatoren is None:  # every column of the files is accounted for: what the catalogue lacks is 'overig'
+        extra = overige_indicatoren(df, catalogus)
+        if len(extra):
+            known = pd.concat([known, extra])
+            wanted += list(extra.index)
     data = df[df["indicator"].isin(wanted)]
     if tot_jaar is not None:
         data = data[data["jaar"] <= tot_jaar]
@@ -151,7 +156,7 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
         ref = table["referentie_waarde"].where(table["referentie_waarde"] > 0)
         table["index"] = table["waarde"] / ref * 100
     codebook = load_codebook()
-    table["domein_label"] = table["domein"].map(codebook.label)
+    table["domein_label"] = [OVERIG_LABEL if d == OVERIG else codebook.label(d) for d in table["domein"]]
     table["band_code"] = [band_code(i, r) for i, r in zip(table["index"], table["richting"])]
     table["band"] = [band_label(c, r, referentie) for c, r in zip(table["band_code"], table["richting"])]
     table["toelichting"] = [_note(row, breaks) for row in table.itertuples()]
@@ -162,6 +167,30 @@ def wijkprofiel(df: pd.DataFrame, gebied: str | list[str], *, referentie: Refere
     for column in ("jaar", "vorige_jaar", "referentie_jaar"):
         table[column] = table[column].astype("Int64")
     return table[PROFIEL_COLUMNS]
+
+
+OVERIG = "overig"
+OVERIG_LABEL = "Overige cijfers"
+
+
+def overige_indicatoren(df: pd.DataFrame, catalogus: Catalogus) -> pd.DataFrame:
+    """The figures in the files that the catalogue does not know, as catalogue rows (domain ``overig``): the
+    StatLine title (its last part) as label, the file's unit, no direction. A count ('aantal') is absolute."""
+    helpers = {n for i in catalogus.indicatoren if i.berekening for n in (i.berekening.teller, *i.berekening.noemers)}
+    present = [str(i) for i in df["indicator"].cat.categories if str(i) not in catalogus and str(i) not in helpers]
+    if not present:
+        return pd.DataFrame(columns=["label", "eenheid", "richting", "domein", "toelichting", "absoluut", "hulp"])
+    units = (df[df["indicator"].isin(present)].drop_duplicates("indicator")
+             .astype({"indicator": str, "eenheid": str}).set_index("indicator")["eenheid"])
+    rows = []
+    for ident in present:
+        eenheid = units.get(ident, "")
+        rows.append({"indicator": ident, "label": " / ".join(p.strip() for p in ident.split("/")), "eenheid": eenheid,
+                     "richting": "neutraal", "domein": OVERIG, "absoluut": eenheid.casefold() == "aantal",
+                     "hulp": False, "afgeleid": False,
+                     "toelichting": "niet in de indicatorcatalogus: met één regel in indicatoren.yml krijgt dit cijfer "
+                                    "een thema en een richting (statline: [\"" + ident + "\"])"})
+    return pd.DataFrame(rows).set_index("indicator")
 
 
 def band_code(index: float, richting: str) -> float:

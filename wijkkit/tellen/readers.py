@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from wijkkit.errors import Probleem, WijkkitInputError, excel_column_letter
+from wijkkit.tellen import namen as namen_mod
 from wijkkit.tellen import schema
 from wijkkit.tellen.breed import WideTable
+from wijkkit.tellen.namen import Naamgeving
 from wijkkit.tellen.sources import RawTable, find_column, missing_column_problem, read_raw, year_from_name
 
 # KWB columns that describe the gebied rather than measure it.
@@ -77,19 +79,27 @@ DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
 @register("statline")
 def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None = None,
-                  encoding: str = "utf-8-sig", table: RawTable | None = None) -> WideTable:
+                  encoding: str = "utf-8-sig", table: RawTable | None = None,
+                  naamgeving: Naamgeving | None = None) -> WideTable:
     """Read a CBS StatLine CSV: "CSV met statistische symbolen" (decimal point, padded cells), the plain
     "CSV" (decimal comma, empty cells for unknown) and the older layout (title line, topic rows with
-    '|', a units row). Hierarchical headers become indicator names, "(eenheid)" the unit."""
+    '|', a units row). Hierarchical headers become indicator names, "(eenheid)" the unit.
+
+    A download with names only (no "Codering") gets its codes back by :mod:`wijkkit.tellen.namen`; the rows
+    that cannot be matched are left out and named in ``WideTable.meldingen``."""
     table = table or read_raw(path, encoding=encoding)
     code_idx = _find_code_column(table)
+    keep, meldingen = None, []
     if code_idx is None:
-        raise WijkkitInputError(_no_codes_problem(table))
-    code_col = table.header[code_idx]
-    codes = _code_column(table, code_col)
-    naam_col = next((h for h in table.header if h in STATLINE_NAME_COLUMNS and h != code_col),
-                    next((h for h in table.header if "naam" in h.lower() and h != code_col), None))
-    namen = _text_column(table, naam_col) if naam_col else codes
+        codes, namen, naam_col, keep, melding = _codes_from_names(table, naamgeving)
+        code_col = naam_col
+        meldingen = [melding] if melding else []
+    else:
+        code_col = table.header[code_idx]
+        codes = _code_column(table, code_col)
+        naam_col = next((h for h in table.header if h in STATLINE_NAME_COLUMNS and h != code_col),
+                        next((h for h in table.header if "naam" in h.lower() and h != code_col), None))
+        namen = _text_column(table, naam_col) if naam_col else codes
     periode_col = next((h for h in table.header if h.lower() in ("perioden", "periode")), None)
     wbi_col = next((h for h in table.header if "Indelingswijziging" in h), None)
     skip = {code_col, naam_col, periode_col, wbi_col, *STATLINE_NAME_COLUMNS}
@@ -109,9 +119,33 @@ def read_statline(path: str | Path, jaar: int | None = None, *, bron: str | None
              for h in indicator_cols}
     wide = assemble(table, codes, code_col, namen, indicator_cols, jaar=jaren, wbi=wbi,
                     eenheden=eenheden, bron=bron or f"CBS StatLine ({table.bestand})",
-                    decimal_comma=_decimal_comma(table, indicator_cols), per_year_codes=periode_col is not None)
+                    decimal_comma=_decimal_comma(table, indicator_cols), per_year_codes=periode_col is not None,
+                    keep=keep)
     wide.indicatoren = [names[c] for c in indicator_cols]
+    wide.meldingen = meldingen
     return wide
+
+
+def _codes_from_names(table: RawTable, naamgeving: Naamgeving | None):
+    """Codes for a names-only download: (codes, names, name column, rows kept, message or None)."""
+    naam_col = next((h for h in table.header if h in STATLINE_NAME_COLUMNS), None)
+    if naam_col is None or naamgeving is None:
+        raise WijkkitInputError(_no_codes_problem(table))
+    soort_col = next((h for h in table.header if h in namen_mod.SOORT_COLUMNS), None)
+    gm_col = next((h for h in table.header if h in namen_mod.GEMEENTENAAM_COLUMNS), None)
+    namen = table.texts(table.header.index(naam_col))
+    found = namen_mod.herleid(
+        namen, naamgeving,
+        soorten=table.texts(table.header.index(soort_col)) if soort_col else None,
+        gemeentenamen=table.texts(table.header.index(gm_col)) if gm_col else None)
+    keep = found.keep
+    if not keep.any():
+        reden = found.gemist[0][2] if found.gemist else "geen rijen"
+        raise WijkkitInputError(Probleem(
+            table.bestand, schema.GEEN_CODES + f"; wijkkit vond bij de namen geen codes ({reden}): zet de buurtkaart "
+            "in data/ en noem de gemeente in wijkkit.toml, dan zoekt wijkkit de codes bij de namen", rij=1,
+            kolom=naam_col, gevonden="alleen namen: " + ", ".join(n for _, n, _ in found.gemist[:3])))
+    return found.codes, namen, naam_col, keep, found.melding(table.bestand, table.first_row)
 
 
 def _decimal_comma(table: RawTable, columns: list[str]) -> bool:
@@ -268,14 +302,18 @@ def _raise_bad(table: RawTable, column: str, bad: np.ndarray, verwacht: str) -> 
 
 def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
               indicator_cols: list[str], *, jaar, wbi, eenheden: dict | None, bron: str,
-              decimal_comma: bool, per_year_codes: bool = False) -> WideTable:
-    """Validate codes and cells into the wide table (melted into the long one only where it is used)."""
+              decimal_comma: bool, per_year_codes: bool = False, keep: np.ndarray | None = None) -> WideTable:
+    """Validate codes and cells into the wide table (melted into the long one only where it is used).
+
+    ``keep``: the rows that have a code (a names-only file whose other rows could not be matched); their codes
+    were given by wijkkit, unique by construction, and are not checked as a file's codes are."""
     problemen: list[Probleem] = []
     if not table.n_rows:
         raise WijkkitInputError(Probleem(table.bestand, "minstens één rij met gegevens onder de kopregel",
                                          rij=2, gevonden="geen gegevens"))
-    problemen += schema.check_codes(codes, table.bestand, code_col, table.header.index(code_col),
-                                    jaren=jaar if per_year_codes else None, first_row=table.first_row)
+    if keep is None:
+        problemen += schema.check_codes(codes, table.bestand, code_col, table.header.index(code_col),
+                                        jaren=jaar if per_year_codes else None, first_row=table.first_row)
     seen_cols: dict[str, int] = {}
     for idx, h in enumerate(table.header):
         if h in seen_cols:
@@ -304,6 +342,12 @@ def assemble(table: RawTable, codes: list[str], code_col: str, namen: list[str],
         raise WijkkitInputError(problemen)
 
     jaren = np.broadcast_to(np.asarray(jaar, dtype=np.int16), (n_rows,))
+    if keep is not None:
+        waarde, status, jaren = waarde[keep], status[keep], np.asarray(jaren)[keep]
+        codes = [c for c, k in zip(codes, keep) if k]
+        namen = [str(n) for n, k in zip(namen, keep) if k]
+        wbi = None if wbi is None else np.asarray(wbi)[keep]
+        n_rows = int(keep.sum())
     rows = pd.DataFrame({
         "gebied_code": _strings(codes),
         "gebied_naam": _strings(namen),

@@ -65,6 +65,10 @@ def buurtkaart(values: pd.DataFrame, *, waarde: str, titel: str, legenda: str, g
     else:
         chart = _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breedte, hoogte, punten)
     regels = [ondertitel] if isinstance(ondertitel, str) else list(ondertitel)
+    if breedte < SMAL:  # on a phone a long title would make the drawing wider than the map, and so shrink it
+        import textwrap
+
+        titel = textwrap.wrap(titel, width=max(20, breedte // 11)) or titel
     title = alt.TitleParams(titel, subtitle=[r for r in regels if r] or "")
     return style(chart.properties(title=title))
 
@@ -73,9 +77,13 @@ def _description(data: pd.DataFrame) -> list[str]:
     return [f"{n}: {t} [{c}]" for n, t, c in zip(data["gebied_naam"], data["tekst"], data["gebied_code"])]
 
 
-def _colour(waarde: str, legenda: str, domein, kleuren, *, legend: bool = True) -> alt.Color:
+SMAL = 400  # a map narrower than this is drawn for a phone: its title wraps, its legend fits the width
+
+
+def _colour(waarde: str, legenda: str, domein, kleuren, *, legend: bool = True, breedte: int = 560) -> alt.Color:
     return alt.Color(f"{waarde}:Q", title=legenda, scale=alt.Scale(domain=list(domein), range=list(kleuren)),
-                     legend=alt.Legend(orient="bottom", gradientLength=300, titleLimit=600, direction="horizontal")
+                     legend=alt.Legend(orient="bottom", gradientLength=min(300, breedte - 60),
+                                       titleLimit=min(600, breedte), direction="horizontal")
                      if legend else None)
 
 
@@ -111,7 +119,7 @@ def _vlakkenkaart(data, waarde, legenda, domein, kleuren, geometry, focus, breed
     base = alt.Chart(shown).encode(description="beschrijving:N")
     layers += [base.mark_geoshape(stroke="#4D4D4D", strokeWidth=1).encode(color=_geen_gegevens_legend()),
                base.mark_geoshape(stroke="#4D4D4D", strokeWidth=1)
-               .encode(color=_colour(waarde, legenda, domein, kleuren)).transform_filter(valid)]
+               .encode(color=_colour(waarde, legenda, domein, kleuren, breedte=breedte)).transform_filter(valid)]
     if shown["gekozen"].any():
         layers.append(alt.Chart(shown[shown["gekozen"]]).mark_geoshape(filled=False, stroke=GEBIED, strokeWidth=4))
     labels = _fitting_labels(shown, breedte, hoogte)

@@ -32,7 +32,12 @@ def in_gebied(codes: pd.Series, gebied: str) -> pd.Series:
 
 
 def cijfers_per_thema(profiel: pd.DataFrame) -> pd.DataFrame:
-    """Per domain: how many indicators lean favourable/unfavourable (neutral ones do not judge)."""
+    """Per domain: how many indicators lean favourable/unfavourable (neutral ones do not judge). A theme counts as
+    having figures when one of its indicators has a value, as on the Cijfers tab and in 'tellen profiel';
+    the 'overige cijfers' outside the catalogue belong to no theme."""
+    from wijkkit.tellen.profiel import OVERIG
+
+    profiel = profiel[profiel["waarde"].notna() & (profiel["domein"] != OVERIG)]
     judged = profiel[profiel["richting"] != "neutraal"].dropna(subset=["band_code"])
     rows = []
     for domein, part in profiel.groupby("domein"):
