@@ -55,6 +55,21 @@ def maak(map: Path = MapOpt, project: Path = ProjectOpt,
 
 
 @app.command()
+def z2jh(instellingen: Path = typer.Option(Path("deploy/z2jh.toml"), help="De instellingen voor Kubernetes."),
+         uit: Path = typer.Option(Path("deploy"), help="Map voor values.yaml, kenniskring.yaml en project.yaml.")
+         ) -> None:
+    """Schrijf de Zero to JupyterHub-values en de manifesten voor Kubernetes (dezelfde rollen als op één machine)."""
+    from wijkkit.server.z2jh import CHART_VERSIE, schrijf
+
+    try:
+        for path in schrijf(instellingen, uit):
+            _say(f"Geschreven: {path}")
+    except WijkkitInputError as exc:
+        fail(exc)
+    _say(f"Chart jupyterhub/jupyterhub versie {CHART_VERSIE}: zie het README, 'Op Kubernetes'.")
+
+
+@app.command()
 def start(map: Path = MapOpt) -> None:
     """Start de hub, de proxy en de kenniskring-dienst; Ctrl+C of SIGTERM stopt alles."""
     from wijkkit.server.opzet import ServerMap, hub_url, start_command

@@ -19,10 +19,10 @@ from wijkkit.kenniskring.serve import DASHBOARD, TEMPLATE, offline_template
 WIDGET_MESSAGES = ["comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"]
 
 
-def config(port: int, project: Path) -> dict:
+def config(port: int, project: Path, ip: str = "127.0.0.1") -> dict:
     """The Jupyter server's settings: Voila only, no code from a visitor's browser."""
     return {
-        "ServerApp": {"ip": "127.0.0.1", "port": port, "port_retries": 0, "root_dir": str(project / "notebooks"),
+        "ServerApp": {"ip": ip, "port": port, "port_retries": 0, "root_dir": str(project / "notebooks"),
                       "default_url": f"/voila/render/{DASHBOARD}", "terminals_enabled": False,
                       "jpserver_extensions": {"voila.server_extension": True, "jupyterlab": False,
                                               "jupyterlab_jupytext": False, "jupyter_lsp": False,
@@ -38,12 +38,13 @@ def config(port: int, project: Path) -> dict:
 def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
     port = int(next((a.split("=", 1)[1] for a in args if a.startswith("--port=")), "8003"))
+    ip = next((a.split("=", 1)[1] for a in args if a.startswith("--ip=")), "127.0.0.1")  # 0.0.0.0 in its own pod
     project = Path(os.environ["WIJKKIT_PROJECT"])
     home = Path(os.environ.get("HOME", "."))
     data_dir = offline_template(home / "jupyter")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))
     settings = home / "kenniskring_config.json"
-    settings.write_text(json.dumps(config(port, project), indent=2), encoding="utf-8")
+    settings.write_text(json.dumps(config(port, project, ip), indent=2), encoding="utf-8")
     program = os.path.join(os.path.dirname(sys.executable), "jupyterhub-singleuser")
     os.execv(program, [program, f"--config={settings}"])
 

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from wijkkit.errors import Probleem, WijkkitInputError
-from wijkkit.server import rollen
+from wijkkit.server import hubconfig, rollen
 from wijkkit.server.spawner import COORDINATOR_GROEP, TEAM_GROEP, psql
 
 SOCKET_DIRS = ("/var/run/postgresql", "/run/postgresql", "/tmp")
@@ -353,25 +353,11 @@ c.JupyterHub.default_url = "/hub/home"
 c.JupyterHub.shutdown_on_logout = False
 
 # --- inloggen: accounts in de hub, een beheerder keurt nieuwe aanmeldingen goed ------------------
-c.JupyterHub.authenticator_class = "wijkkit.server.authenticator.WijkkitAuthenticator"
-c.Authenticator.allow_all = True              # wie een goedgekeurd account heeft, mag binnen
-c.NativeAuthenticator.open_signup = False     # aanmelden kan, maar een coördinator keurt goed
-c.NativeAuthenticator.minimum_password_length = 10
-c.NativeAuthenticator.check_common_password = True
-c.NativeAuthenticator.allowed_failed_logins = 5
-c.NativeAuthenticator.seconds_before_next_try = 300
+{login}
 
 # --- rollen: wat een gast, een codeur en een coördinator mogen ------------------------------------
-c.JupyterHub.load_groups = {{"coordinator": {{"users": []}}, "codeur": {{"users": []}}, "gast": {{"users": []}}}}
-c.JupyterHub.load_roles = [
-    {{"name": "user", "description": "gast: alleen de kenniskring-pagina", "scopes": {gast}}},
-    {{"name": "wijkkit-codeur", "groups": ["codeur"], "scopes": {codeur}}},
-    {{"name": "wijkkit-coordinator", "groups": ["coordinator"], "scopes": {coordinator}}},
-    {{"name": "wijkkit-beheer", "services": ["wijkkit-beheer"],
-     "scopes": ["admin:users", "admin:groups", "list:users", "read:users", "list:groups", "read:groups"]}},
-    {{"name": "wijkkit-opruimer", "services": ["opruimen"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}},
-]
+c.JupyterHub.load_groups = {load_groups}
+c.JupyterHub.load_roles = {load_roles}
 
 # --- ieders JupyterLab: als eigen systeemgebruiker, met het gedeelde project ----------------------
 c.JupyterHub.spawner_class = "wijkkit.server.spawner.WijkkitSpawner"
@@ -381,31 +367,36 @@ c.WijkkitSpawner.thuis = "{map}/thuis"
 c.WijkkitSpawner.sleutels = "{map}/sleutels"
 c.WijkkitSpawner.naammodel = "{naammodel}"
 c.WijkkitSpawner.database = "{database}"
-c.Spawner.server_token_scopes = ["inherit"]   # een lab mag wat zijn gebruiker mag (bv. de groepen lezen)
+c.Spawner.server_token_scopes = {token_scopes}   # een lab mag wat zijn gebruiker mag (bv. de groepen lezen)
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 90
 c.Spawner.mem_limit = "2G"
 
 # --- diensten: de kenniskring-pagina achter de inlog, opruimen van stille servers, beheer ---------
-c.JupyterHub.services = [
-    {{
-        "name": "kenniskring",
-        "url": "http://127.0.0.1:{dienst_poort}",
-        "user": "{dienst_gebruiker}",
-        "cwd": "{map}/dienst",
-        "command": ["{venv}/bin/python", "-m", "wijkkit.server.kenniskring", "--port={dienst_poort}"],
-        "environment": {{"WIJKKIT_PROJECT": "{project}", "WIJKKIT_NAAMMODEL": "{naammodel}",
-                        "WIJKKIT_CACHE": "{map}/dienst/cache", "HOME": "{map}/dienst",
-                        "PATH": "{venv}/bin:/usr/bin:/bin"}},
-        "oauth_no_confirm": True,
-    }},
-    {{
-        "name": "opruimen",
-        "command": ["{venv}/bin/python", "-m", "jupyterhub_idle_culler", "--timeout=3600"],
-    }},
-    {{"name": "wijkkit-beheer", "api_token": Path("{geheimen}/beheer_token").read_text().strip()}},
-]
+c.JupyterHub.services = {services}
 '''
+
+
+def _hub_settings(server: ServerMap, runtime: Runtime, project, poort: int) -> dict:
+    """The parts of jupyterhub_config.py that z2jh's values share (wijkkit.server.hubconfig), as Python text."""
+    from pprint import pformat
+
+    dienst_poort = poort + 3
+    kenniskring = {**hubconfig.kenniskring_dienst(f"http://127.0.0.1:{dienst_poort}"),
+                   "user": rollen.unix_naam(rollen.DIENST), "cwd": f"{server.map}/dienst",
+                   "command": [f"{runtime.venv}/bin/python", "-m", "wijkkit.server.kenniskring", f"--port={dienst_poort}"],
+                   "environment": {"WIJKKIT_PROJECT": str(project.root), "WIJKKIT_NAAMMODEL": str(runtime.naammodel),
+                                   "WIJKKIT_CACHE": f"{server.map}/dienst/cache", "HOME": f"{server.map}/dienst",
+                                   "PATH": f"{runtime.venv}/bin:/usr/bin:/bin"}}
+    services = [kenniskring,
+                {"name": hubconfig.OPRUIMER, "command": [f"{runtime.venv}/bin/python", "-m", "jupyterhub_idle_culler",
+                                                         *hubconfig.cull_args()]}]
+    beheer = f'{{"name": {hubconfig.BEHEER!r}, "api_token": Path("{server.geheimen}/beheer_token").read_text().strip()}}'
+    return dict(login=hubconfig.as_python(hubconfig.native_login()),
+                load_groups=pformat(hubconfig.load_groups(), width=110),
+                load_roles=pformat(hubconfig.load_roles(), width=110, sort_dicts=False),
+                token_scopes=repr(hubconfig.SERVER_TOKEN_SCOPES),
+                services=pformat(services, width=110, sort_dicts=False)[:-1] + ",\n " + beheer + "]")
 
 
 def _write_config(server: ServerMap, project, runtime: Runtime, database: str, poort: int, ip: str) -> None:
@@ -417,8 +408,7 @@ def _write_config(server: ServerMap, project, runtime: Runtime, database: str, p
                   dienst_poort=poort + 3, proxy=runtime.proxy, map=server.map, sjablonen=sjablonen,
                   project=project.root, venv=runtime.venv, naammodel=runtime.naammodel, database=database,
                   dienst_gebruiker=rollen.unix_naam(rollen.DIENST),
-                  gast=rollen.HUB_SCOPES["gast"], codeur=rollen.HUB_SCOPES["codeur"],
-                  coordinator=rollen.HUB_SCOPES["coordinator"])
+                  **_hub_settings(server, runtime, project, poort))
     (server.map / CONFIG).write_text(CONFIG_TEMPLATE.format(**values), encoding="utf-8")
     (server.map / SERVER_TOML).write_text(
         f'# Door wijkkit server maak.\nproject = "{project.root}"\nruntime = "{runtime.map}"\n'
