@@ -90,8 +90,7 @@ rol_waarden = {coordinator = ["urn:mace:surf.nl:sram:group:hva:wijkkit:coordinat
     assert config["JupyterHub"]["authenticator_class"] == "wijkkit.server.oidc.WijkkitOIDCAuthenticator"
     assert config["WijkkitOIDCAuthenticator"]["oauth_callback_url"] == "https://wijkkit.example.nl/hub/oauth_callback"
     assert config["WijkkitOIDCAuthenticator"]["rol_waarden"]["gast"] == []
-    assert "admin_users" not in config.get("Authenticator", {})  # the claim decides, no bootstrap account
-    assert config["JupyterHub"]["load_groups"]["coordinator"]["users"] == []
+    assert config["JupyterHub"]["load_groups"]["coordinator"]["users"] == []  # the claim decides
 
 
 def test_an_unknown_setting_in_z2jh_toml_is_named(tmp_path):
@@ -182,9 +181,9 @@ def test_the_chart_config_starts_a_hub_with_our_services_roles_scopes_groups_and
                 assert roles[f"wijkkit-{name}"] == sorted(HUB_SCOPES[name])
             assert roles["user"] == sorted(HUB_SCOPES["gast"])
             groups = {g.name: [u.name for u in g.users] for g in app.db.query(orm.Group)}
-            assert groups == {"coordinator": ["coordinator"], "codeur": [], "gast": []}
-            first = orm.User.find(app.db, "coordinator")
-            assert first.admin  # signs up and is approved at once, then approves the others
+            assert groups == {"coordinator": [], "codeur": [], "gast": []}
+            assert not app.db.query(orm.User).filter(orm.User.admin).count()  # coördinatoren are no hub admins
+            assert app.authenticator.enable_signup is False
             assert app.config.Spawner.server_token_scopes == ["inherit"]
             assert type(app.authenticator).__name__ == "WijkkitAuthenticator"
             assert app.spawner_class.__name__ == "KubeSpawner"

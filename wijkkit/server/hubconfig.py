@@ -52,11 +52,11 @@ def load_roles() -> list[dict]:
 
 def native_login() -> dict:
     """Accounts in the hub (NativeAuthenticator, wijkkit's API for `wijkkit server gebruiker`), as traitlets
-    config ``{Class: {trait: value}}``: signing up is possible, a coördinator approves; login limits."""
+    config ``{Class: {trait: value}}``: no signing up (a coördinator or root makes accounts); login limits."""
     return {
         "JupyterHub": {"authenticator_class": "wijkkit.server.authenticator.WijkkitAuthenticator"},
         "Authenticator": {"allow_all": True},
-        "NativeAuthenticator": {"open_signup": False, "minimum_password_length": 10, "check_common_password": True,
+        "NativeAuthenticator": {"enable_signup": False, "open_signup": False, "minimum_password_length": 10, "check_common_password": True,
                                 "allowed_failed_logins": 5, "seconds_before_next_try": 300},
     }
 

@@ -142,6 +142,29 @@ def database_opzetten(beheer_url: str, kenniskring_wachtwoord: str) -> None:
     run_sql(beheer_url, lid_met_wachtwoord_sql(database, rollen.DIENST, "gast", kenniskring_wachtwoord))
 
 
+def account(naam: str, rol: str, *, secret_map: Path = Path("/usr/local/etc/jupyterhub/secret"),
+            hub: str = "http://127.0.0.1:8081") -> str:
+    """An account with a role, made in the hub pod (``kubectl exec deploy/hub -- python -m wijkkit.server.kube
+    account NAAM coordinator``) through the same API as ``wijkkit server gebruiker``, with the wijkkit-beheer
+    service's token the chart keeps in its Secret. Returns the one-time password (the person then chooses one)."""
+    import json
+    import urllib.request
+
+    from wijkkit.server.hubconfig import BEHEER
+    from wijkkit.server.rollen import hub_naam
+    from wijkkit.server.rollen import rol as check_rol
+
+    naam, soort = hub_naam(naam), check_rol(rol)
+    token = (secret_map / f"hub.services.{BEHEER}.apiToken").read_text().strip()
+    wachtwoord = secrets.token_urlsafe(12)
+    request = urllib.request.Request(f"{hub}/hub/api/wijkkit/gebruikers", method="POST",
+                                     data=json.dumps({"naam": naam, "rol": soort, "wachtwoord": wachtwoord}).encode(),
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    return wachtwoord
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if args[:1] == ["notebooks"]:
@@ -151,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         database_opzetten(os.environ["WIJKKIT_PG_BEHEER_URL"], os.environ["WIJKKIT_KENNISKRING_WACHTWOORD"])
         print("Store, rollen en rechten klaar.")
         return 0
-    print("Gebruik: python -m wijkkit.server.kube notebooks | database", file=sys.stderr)
+    if args[:1] == ["account"] and len(args) == 3:
+        print(f"Account {args[1]} ({args[2]}); wachtwoord, één keer te gebruiken: {account(args[1], args[2])}")
+        return 0
+    print("Gebruik: python -m wijkkit.server.kube notebooks | database | account NAAM ROL", file=sys.stderr)
     return 2
 
 

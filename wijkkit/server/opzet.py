@@ -37,7 +37,10 @@ def require_root(wat: str) -> None:
 
 
 def socket_dir() -> str:
-    """Where the local PostgreSQL server listens (Debian: /var/run/postgresql)."""
+    """Where the project's PostgreSQL server listens: PGHOST when set (a cluster of the server's own, as
+    ``make server`` and the tests start), else the system's (Debian: /var/run/postgresql)."""
+    if os.environ.get("PGHOST", "").startswith("/"):
+        return os.environ["PGHOST"]
     found = next((d for d in SOCKET_DIRS if any(Path(d).glob(".s.PGSQL.*"))), None)
     if found is None:
         raise WijkkitInputError(Probleem("PostgreSQL", "een PostgreSQL-server op deze machine (Debian: "
@@ -48,7 +51,16 @@ def socket_dir() -> str:
 
 def team_url(database: str) -> str:
     """The store URL for a team: no user and no password (each process is its own Unix user), the socket."""
-    return f"postgresql+psycopg:///{database}?host={socket_dir()}"
+    port = os.environ.get("PGPORT", "")
+    return f"postgresql+psycopg:///{database}?host={socket_dir()}" + (f"&port={port}" if port else "")
+
+
+def use_postgres_of(url: str) -> None:
+    """Every PostgreSQL program this process starts (psql as the administrator, pg_dump) reaches the server of
+    ``url``: its socket folder and port become PGHOST and PGPORT."""
+    from wijkkit.store.backup import postgres_env
+
+    os.environ.update(postgres_env(url))
 
 
 # ------------------------------------------------------------------------------------------------ runtime
@@ -164,6 +176,7 @@ def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000
         raise WijkkitInputError(Probleem(str(runtime.map), "een runtime gemaakt met 'wijkkit server installeer "
                                          f"--map {runtime.map}'", gevonden="geen venv", plek="map"))
     database = _team_database(project)
+    use_postgres_of(project.config.store.url)
     server = ServerMap(Path(map_).resolve())
     os.umask(0o022)
     for group in (TEAM_GROEP, COORDINATOR_GROEP):
@@ -234,8 +247,8 @@ def _service_user(server: ServerMap) -> str:
 
 
 def _share_project(root: Path) -> None:
-    """The project folder: the coördinatoren write its settings, codebook and stories; every team member (and
-    the kenniskring page) reads it and writes the figures' cache and the reports."""
+    """The project folder: the coördinatoren write its settings, codebook, stories and figures' cache; every team
+    member (and the kenniskring page) reads it and writes the reports."""
     for parent in [root, *root.parents]:
         if not parent.stat().st_mode & 0o001:
             raise WijkkitInputError(Probleem(
@@ -247,7 +260,9 @@ def _share_project(root: Path) -> None:
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
-        shared = any(part in (".wijkkit-cache", "reports") for part in path.relative_to(root).parts)
+        # the figures' cache is the coördinatoren's like the data it comes from: a codeur cannot change what the
+        # room sees (every lab and the kenniskring service compute into a cache of their own)
+        shared = "reports" in path.relative_to(root).parts
         os.chown(path, -1, team if shared else coord)
         mode = path.stat().st_mode
         path.chmod((mode | 0o2070 | 0o005 if path.is_dir() else mode | 0o064) & ~0o002)
@@ -271,24 +286,58 @@ def _database(project, database: str, runtime: Runtime, log) -> None:
 
 
 def _require_peer(database: str, dienst: str, pg_hba: bool, log) -> None:
-    """PostgreSQL must let a Unix user in only under its own name; with ``pg_hba`` that line is written."""
-    if _anyone_can_be_anyone(database, dienst):
-        if not pg_hba:
-            raise WijkkitInputError(Probleem(
-                "pg_hba.conf", f"dat PostgreSQL elk teamlid alleen onder de eigen naam toelaat: zet bovenaan "
-                f"pg_hba.conf de regel '{hba_line(database)}' en herlaad PostgreSQL (of geef --pg-hba, dan doet "
-                "wijkkit het)", gevonden="iedereen mag elke naam gebruiken (trust)", plek="instelling"))
+    """PostgreSQL must let a Unix user in only under its own name, and nobody without a password over
+    127.0.0.1 or ::1; with ``pg_hba`` the peer line for the socket is written (TCP lines stay the IT's)."""
+    if _open_doors(database, dienst) and pg_hba:
         add_hba(database)
         log(f"pg_hba.conf: '{hba_line(database)}' toegevoegd en PostgreSQL herladen.")
-        if _anyone_can_be_anyone(database, dienst):
-            raise WijkkitInputError(Probleem("pg_hba.conf", f"de regel '{hba_line(database)}' werkzaam",
-                                             gevonden="na herladen nog steeds trust", plek="instelling"))
+    doors = _open_doors(database, dienst)
+    if doors:
+        lines = trust_lines()
+        raise WijkkitInputError(Probleem(
+            "pg_hba.conf", "een PostgreSQL die niemand zonder wachtwoord binnenlaat: via de socket alleen 'peer' "
+            f"(bovenaan: '{hba_line(database)}'), via 127.0.0.1 en ::1 'scram-sha-256'. Verander in "
+            f"{_hba_file_or_unknown()} " + ("de regels " + "; ".join(lines) if lines else "de regels met 'trust'")
+            + " en herlaad PostgreSQL (pg_ctlcluster ... reload)",
+            gevonden="een gewone gebruiker komt zonder wachtwoord binnen als 'postgres' via " + ", ".join(doors),
+            plek="instelling"))
 
 
-def _anyone_can_be_anyone(database: str, unix: str) -> bool:
-    probe = subprocess.run(["runuser", "-u", unix, "--", "psql", "-X", "-tA", "-h", socket_dir(), "-U", "postgres",
-                            "-d", database, "-c", "SELECT 1"], capture_output=True, text=True, cwd="/")
-    return probe.returncode == 0
+def _open_doors(database: str, unix: str) -> list[str]:
+    """The ways an unprivileged Unix user gets in as PostgreSQL's administrator without a password."""
+    port = os.environ.get("PGPORT", "5432")
+    env = {**os.environ, "PGPASSWORD": "", "PGPASSFILE": "/dev/null", "PGCONNECT_TIMEOUT": "5"}
+    found = []
+    for label, host in (("de socket", socket_dir()), ("127.0.0.1", "127.0.0.1"), ("::1", "::1")):
+        for db in dict.fromkeys((database, "postgres")):
+            probe = subprocess.run(["runuser", "-u", unix, "--", "psql", "-X", "-w", "-tA", "-h", host, "-p", port,
+                                    "-U", "postgres", "-d", db, "-c", "SELECT 1"],
+                                   capture_output=True, text=True, cwd="/", env=env)
+            if probe.returncode == 0:
+                found.append(label)
+                break
+    return found
+
+
+def trust_lines() -> list[str]:
+    """The lines of pg_hba.conf that let someone in without a password (number and text), as PostgreSQL read them."""
+    out = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-F", "\t", "-d", "postgres", "-c",
+                          "SELECT line_number, type, array_to_string(database, ','), array_to_string(user_name, ','), "
+                          "coalesce(address, ''), coalesce(netmask, '') FROM pg_hba_file_rules "
+                          "WHERE auth_method = 'trust' ORDER BY line_number"],
+                         capture_output=True, text=True, cwd="/")
+    lines = []
+    for row in out.stdout.splitlines():
+        number, *fields = row.split("\t")
+        lines.append(f"regel {number}: '" + " ".join(f for f in fields if f) + " trust'")
+    return lines
+
+
+def _hba_file_or_unknown() -> str:
+    try:
+        return str(hba_file())
+    except subprocess.CalledProcessError:
+        return "pg_hba.conf"
 
 
 HBA_MARK = "# wijkkit:"
@@ -352,8 +401,10 @@ c.JupyterHub.template_paths = ["{sjablonen}"]   # Nederlandse inlogpagina
 c.JupyterHub.default_url = "/hub/home"
 c.JupyterHub.shutdown_on_logout = False
 
-# --- inloggen: accounts in de hub, een beheerder keurt nieuwe aanmeldingen goed ------------------
+# --- inloggen: accounts in de hub; alleen een coördinator (of root) maakt ze ----------------------
 {login}
+# een wachtwoord dat een ander zette werkt één keer: het lid kiest dan een eigen; wie wat zette staat hier
+c.WijkkitAuthenticator.logboek = "{map}/logboek/wachtwoorden.jsonl"
 
 # --- rollen: wat een gast, een codeur en een coördinator mogen ------------------------------------
 c.JupyterHub.load_groups = {load_groups}
@@ -412,11 +463,16 @@ def _write_config(server: ServerMap, project, runtime: Runtime, database: str, p
     (server.map / CONFIG).write_text(CONFIG_TEMPLATE.format(**values), encoding="utf-8")
     (server.map / SERVER_TOML).write_text(
         f'# Door wijkkit server maak.\nproject = "{project.root}"\nruntime = "{runtime.map}"\n'
-        f'database = "{database}"\npoort = {poort}\nip = "{ip}"\n', encoding="utf-8")
+        f'database = "{database}"\npoort = {poort}\nip = "{ip}"\nstore = "{project.config.store.url}"\n',
+        encoding="utf-8")
 
 
 def start_command(server: ServerMap) -> list[str]:
-    runtime = Runtime(Path(server.instellingen()["runtime"]))
+    """The hub's command; PGHOST and PGPORT are set for it (and the accounts it makes) from the project's store."""
+    settings = server.instellingen()
+    if settings.get("store"):
+        use_postgres_of(settings["store"])
+    runtime = Runtime(Path(settings["runtime"]))
     return [str(runtime.venv / "bin" / "jupyterhub"), "-f", str(server.map / CONFIG)]
 
 

@@ -38,7 +38,8 @@ SLEUTEL = "/etc/wijkkit/sleutel"  # the key of the originals: coördinatoren onl
 PROJECT_CLAIM = "wijkkit-project"
 SLEUTEL_SECRET = "wijkkit-sleutel"
 POSTGRES_SECRET = "wijkkit-postgres"  # beheer-url (hub) and kenniskring-wachtwoord (the service)
-SCHRIJFBAAR = ("reports", ".wijkkit-cache")  # what every member writes in the project (as on one machine)
+SCHRIJFBAAR = ("reports",)  # what every member writes in the project (as on one machine)
+CACHE = "/home/jovyan/.cache/wijkkit"  # each pod computes into a cache of its own (as on one machine)
 KENNISKRING_LABELS = {"app.kubernetes.io/name": "wijkkit", "app.kubernetes.io/component": "wijkkit-kenniskring"}
 
 
@@ -55,7 +56,6 @@ class Kubernetes:
     database: str
     postgres_poort: int = 5432
     postgres_sslmode: str = "require"
-    eerste_coordinator: str = "coordinator"
     login: dict = field(default_factory=lambda: {"soort": "native"})
     geheugen: str = "2G"
     geheugen_garantie: str = "1G"
@@ -100,21 +100,12 @@ def _postgres_egress(k: Kubernetes) -> list[dict]:
 def _login(k: Kubernetes) -> dict:
     soort = k.login.get("soort", "native")
     if soort == "native":
-        config = hubconfig.native_login()
-        config["Authenticator"]["admin_users"] = [k.eerste_coordinator]  # signs up, is approved at once
-        return config
+        return hubconfig.native_login()  # accounts: `python -m wijkkit.server.kube account` in the hub pod
     if soort == "oidc":
         velden = {n: v for n, v in k.login.items() if n != "soort"}
         velden.setdefault("callback_url", f"https://{k.host}/hub/oauth_callback")
         return hubconfig.oidc_login(**velden)
     raise WijkkitInputError(Probleem("login.soort", "native of oidc", gevonden=str(soort), plek="instelling"))
-
-
-def _groepen(k: Kubernetes) -> dict:
-    groups = hubconfig.load_groups()
-    if k.login.get("soort", "native") == "native":  # with OIDC the institution's claim decides
-        groups["coordinator"]["users"] = [k.eerste_coordinator]
-    return groups
 
 
 def _project_mounts(*, alleen_lezen: bool) -> list[dict]:
@@ -144,7 +135,7 @@ def values(k: Kubernetes) -> dict:
     """The chart's values for this installation (only what differs from the chart's defaults)."""
     login = _login(k)
     config = {**login, "JupyterHub": {**login.get("JupyterHub", {}), "default_url": "/hub/home",
-                                      "load_groups": _groepen(k)},
+                                      "load_groups": hubconfig.load_groups()},
               "Spawner": {"server_token_scopes": hubconfig.SERVER_TOKEN_SCOPES}}
     roles = {r["name"]: {n: v for n, v in r.items() if n != "name"}
              for r in hubconfig.rol_rollen() + hubconfig.dienst_rollen() if hubconfig.OPRUIMER not in r.get("services", [])}
@@ -179,7 +170,7 @@ def values(k: Kubernetes) -> dict:
             "storage": {"type": "dynamic", "capacity": k.opslag,
                         "extraVolumes": [{"name": "project", "persistentVolumeClaim": {"claimName": PROJECT_CLAIM}}],
                         "extraVolumeMounts": _project_mounts(alleen_lezen=True)},
-            "extraEnv": {"WIJKKIT_PROJECT": PROJECT},
+            "extraEnv": {"WIJKKIT_PROJECT": PROJECT, "WIJKKIT_CACHE": CACHE},
             "lifecycleHooks": {"postStart": {"exec": {"command": ["python", "-m", "wijkkit.server.kube", "notebooks"]}}},
             "networkPolicy": {"egressAllowRules": {"cloudMetadataServer": False, "dnsPortsCloudMetadataServer": True,
                                                    "dnsPortsKubeSystemNamespace": True, "dnsPortsPrivateIPs": True,
@@ -205,6 +196,7 @@ def kenniskring_manifests(k: Kubernetes) -> list[dict]:
         "JUPYTERHUB_SERVICE_PREFIX": prefix, "JUPYTERHUB_SERVICE_URL": f"http://0.0.0.0:{poort}",
         "JUPYTERHUB_OAUTH_CALLBACK_URL": f"{prefix}oauth_callback", "JUPYTERHUB_HOST": "",
         "WIJKKIT_PROJECT": PROJECT, "WIJKKIT_STORE_URL": store_url(k, "wk-" + DIENST), "HOME": "/home/jovyan",
+        "WIJKKIT_CACHE": CACHE,
     }
     env_list = [{"name": n, "value": v} for n, v in env.items()] + [
         {"name": "JUPYTERHUB_API_TOKEN",
