@@ -76,7 +76,7 @@ def test_one_machine_and_kubernetes_give_the_same_roles_groups_and_login(tmp_pat
             assert kenniskring[key] == value
 
 
-def test_oidc_login_comes_from_the_same_place_for_both_engines(tmp_path):
+def _oidc_toml(tmp_path) -> Path:
     settings = (DEPLOY / "z2jh.toml").read_text(encoding="utf-8").replace('soort = "native"', '''soort = "oidc"
 authorize_url = "https://connect.surfconext.nl/oidc/authorize"
 token_url = "https://connect.surfconext.nl/oidc/token"
@@ -85,12 +85,17 @@ client_id = "wijkkit.example.nl"
 rol_claim = "eduperson_entitlement"
 rol_waarden = {coordinator = ["urn:mace:surf.nl:sram:group:hva:wijkkit:coordinatoren"], codeur = ["urn:mace:surf.nl:sram:group:hva:wijkkit:codeurs"]}''')
     (tmp_path / "z2jh.toml").write_text(settings, encoding="utf-8")
-    values = z2jh.values(z2jh.Kubernetes.lees(tmp_path / "z2jh.toml"))
+    return tmp_path / "z2jh.toml"
+
+
+def test_oidc_login_comes_from_the_same_place_for_both_engines(tmp_path):
+    values = z2jh.values(z2jh.Kubernetes.lees(_oidc_toml(tmp_path)))
     config = values["hub"]["config"]
     assert config["JupyterHub"]["authenticator_class"] == "wijkkit.server.oidc.WijkkitOIDCAuthenticator"
     assert config["WijkkitOIDCAuthenticator"]["oauth_callback_url"] == "https://wijkkit.example.nl/hub/oauth_callback"
     assert config["WijkkitOIDCAuthenticator"]["rol_waarden"]["gast"] == []
-    assert config["JupyterHub"]["load_groups"]["coordinator"]["users"] == []  # the claim decides
+    assert config["JupyterHub"]["load_groups"] == {}  # the claim decides (JupyterHub refuses both)
+    assert config["WijkkitOIDCAuthenticator"]["manage_groups"] is True
 
 
 def test_an_unknown_setting_in_z2jh_toml_is_named(tmp_path):
@@ -195,6 +200,36 @@ def test_the_chart_config_starts_a_hub_with_our_services_roles_scopes_groups_and
             app.db.close()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.z2jh
+def test_the_chart_config_starts_a_hub_with_institutional_login(tmp_path, pod_env, monkeypatch):
+    from jupyterhub import orm
+
+    monkeypatch.setenv("OAUTH_CLIENT_SECRET", "geheim")
+    values = merged_values(chart_map(), z2jh.values(z2jh.Kubernetes.lees(_oidc_toml(tmp_path))))
+
+    async def scenario():
+        app = await _start_hub(tmp_path, values)
+        try:
+            assert type(app.authenticator).__name__ == "WijkkitOIDCAuthenticator"
+            assert app.authenticator.manage_groups and app.authenticator.rol_claim == "eduperson_entitlement"
+            # the groups exist (made by the roles); the institution's claim fills them at each login
+            assert {g.name for g in app.db.query(orm.Group)} == {"codeur", "coordinator"}
+        finally:
+            app.db.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_member_pod_reads_its_own_store_url_not_the_shared_file(demo_project, monkeypatch):
+    from wijkkit.config import Project
+
+    url = "postgresql+psycopg://wk-anna@10.20.0.5:5432/wijkkit_overvecht?sslmode=require"
+    monkeypatch.setenv("WIJKKIT_STORE_URL", url)
+    assert Project.load(demo_project).config.store.url == url
+    monkeypatch.delenv("WIJKKIT_STORE_URL")
+    assert Project.load(demo_project).config.store.url.startswith("sqlite")
 
 
 # ----------------------------------------------------------------------------------------- the pods

@@ -44,12 +44,17 @@ def maak(map: Path = MapOpt, project: Path = ProjectOpt,
          runtime: Path = typer.Option(Path("/opt/wijkkit"), help="De map van 'wijkkit server installeer'."),
          poort: int = typer.Option(8000, help="Poort van de hub (de hub gebruikt ook de drie poorten erna)."),
          ip: str = typer.Option("127.0.0.1", help="Adres van de hub; 0.0.0.0 alleen achter HTTPS."),
-         pg_hba: bool = typer.Option(False, "--pg-hba", help="Zet zelf de peer-regel in pg_hba.conf.")) -> None:
+         pg_hba: bool = typer.Option(False, "--pg-hba", help="Zet zelf de peer-regel in pg_hba.conf."),
+         login: Optional[Path] = typer.Option(None, "--login", help="Een TOML-bestand met een [login]-tabel "
+                                              "(soort = \"oidc\": inloggen via de instelling, zie README).")) -> None:
     """Richt de servermap van een project in: instellingen, geheimen, groepen en de PostgreSQL-rechten (als root)."""
+    import tomllib
+
     from wijkkit.server.opzet import maak as doe
 
     try:
-        doe(project, map, runtime, poort=poort, ip=ip, pg_hba=pg_hba, log=_say)
+        instelling = tomllib.loads(login.read_text(encoding="utf-8")).get("login") if login else None
+        doe(project, map, runtime, poort=poort, ip=ip, pg_hba=pg_hba, log=_say, login=instelling)
     except WijkkitInputError as exc:
         fail(exc)
 

@@ -20,9 +20,15 @@ SERVER_TOKEN_SCOPES = ["inherit"]  # a lab may do what its person may (e.g. read
 STANDAARD_URL = "/lab/tree/notebooks/werkbank_coderen.ipynb"  # where a lab opens (copied into every home)
 
 
-def load_groups() -> dict:
-    """One hub group per role; a person is in exactly one of them."""
-    return {rol: {"users": []} for rol in ROLLEN}
+def manages_groups(login: dict | None) -> bool:
+    """Whether a login's authenticator sets the groups itself (institutional login: from a claim)."""
+    return any(traits.get("manage_groups") for traits in (login or {}).values())
+
+
+def load_groups(login: dict | None = None) -> dict:
+    """One hub group per role; a person is in exactly one of them. None to load when the login manages the
+    groups (JupyterHub refuses both: the roles then create the groups, the login fills them)."""
+    return {} if manages_groups(login) else {rol: {"users": []} for rol in ROLLEN}
 
 
 def rol_rollen() -> list[dict]:
@@ -80,10 +86,30 @@ def oidc_login(*, authorize_url: str, token_url: str, userdata_url: str, client_
             "userdata_url": userdata_url,
             "scope": scope or ["openid", "profile", "email"],
             "username_claim": username_claim,
+            "manage_groups": True,  # the claim decides the group at every login
             "rol_claim": rol_claim,
             "rol_waarden": {rol: list(rol_waarden.get(rol, [])) for rol in ROLLEN},
         },
     }
+
+
+def login_settings(login: dict | None, callback_url: str) -> dict:
+    """The login of a ``[login]`` table (wijkkit.toml's server settings, deploy/z2jh.toml): ``soort = "native"``
+    (accounts in the hub) or ``soort = "oidc"`` with the fields of :func:`oidc_login`."""
+    from wijkkit.errors import Probleem, WijkkitInputError
+
+    login = dict(login or {"soort": "native"})
+    soort = login.pop("soort", "native")
+    if soort == "native":
+        return native_login()
+    if soort == "oidc":
+        login.setdefault("callback_url", callback_url)
+        try:
+            return oidc_login(**login)
+        except TypeError as exc:
+            raise WijkkitInputError(Probleem("[login]", "de velden authorize_url, token_url, userdata_url, client_id, "
+                                             "rol_claim en rol_waarden", gevonden=str(exc), plek="instelling")) from None
+    raise WijkkitInputError(Probleem("[login] soort", "native of oidc", gevonden=str(soort), plek="instelling"))
 
 
 def kenniskring_dienst(url: str) -> dict:

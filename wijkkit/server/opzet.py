@@ -165,7 +165,7 @@ class ServerMap:
 
 
 def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000, ip: str = "127.0.0.1",
-         pg_hba: bool = False, log=print) -> ServerMap:
+         pg_hba: bool = False, log=print, login: dict | None = None) -> ServerMap:
     """The server folder of one project: configuration, secrets, Unix groups, the database and its rights."""
     from wijkkit.config import Project
 
@@ -194,7 +194,9 @@ def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000
     _database(project, database, runtime, log)
     psql(database, rollen.lid_sql(database, rollen.DIENST, "gast"))  # the page reads, and adds duidingen
     _require_peer(database, dienst, pg_hba, log)
-    _write_config(server, project, runtime, database, poort, ip)
+    # institutional login ([login] of a settings file, as in deploy/z2jh.toml); the hub's own accounts without it
+    _write_config(server, project, runtime, database, poort, ip,
+                  hubconfig.login_settings(login, f"http://{ip}:{poort}/hub/oauth_callback") if login else None)
     log(f"Servermap klaar: {server.map}. Start met 'wijkkit server start --map {server.map}'; voeg mensen toe met "
         f"'wijkkit server gebruiker NAAM --rol codeur --map {server.map}'.")
     return server
@@ -428,7 +430,7 @@ c.JupyterHub.services = {services}
 '''
 
 
-def _hub_settings(server: ServerMap, runtime: Runtime, project, poort: int) -> dict:
+def _hub_settings(server: ServerMap, runtime: Runtime, project, poort: int, login: dict | None = None) -> dict:
     """The parts of jupyterhub_config.py that z2jh's values share (wijkkit.server.hubconfig), as Python text."""
     from pprint import pformat
 
@@ -443,14 +445,16 @@ def _hub_settings(server: ServerMap, runtime: Runtime, project, poort: int) -> d
                 {"name": hubconfig.OPRUIMER, "command": [f"{runtime.venv}/bin/python", "-m", "jupyterhub_idle_culler",
                                                          *hubconfig.cull_args()]}]
     beheer = f'{{"name": {hubconfig.BEHEER!r}, "api_token": Path("{server.geheimen}/beheer_token").read_text().strip()}}'
-    return dict(login=hubconfig.as_python(hubconfig.native_login()),
-                load_groups=pformat(hubconfig.load_groups(), width=110),
+    login = login or hubconfig.native_login()
+    return dict(login=hubconfig.as_python(login),
+                load_groups=pformat(hubconfig.load_groups(login), width=110),
                 load_roles=pformat(hubconfig.load_roles(), width=110, sort_dicts=False),
                 token_scopes=repr(hubconfig.SERVER_TOKEN_SCOPES),
                 services=pformat(services, width=110, sort_dicts=False)[:-1] + ",\n " + beheer + "]")
 
 
-def _write_config(server: ServerMap, project, runtime: Runtime, database: str, poort: int, ip: str) -> None:
+def _write_config(server: ServerMap, project, runtime: Runtime, database: str, poort: int, ip: str,
+                  login: dict | None = None) -> None:
     from datetime import date
 
     sjablonen = Path(str(resources.files("wijkkit") / "server" / "sjablonen"))
@@ -459,7 +463,7 @@ def _write_config(server: ServerMap, project, runtime: Runtime, database: str, p
                   dienst_poort=poort + 3, proxy=runtime.proxy, map=server.map, sjablonen=sjablonen,
                   project=project.root, venv=runtime.venv, naammodel=runtime.naammodel, database=database,
                   dienst_gebruiker=rollen.unix_naam(rollen.DIENST),
-                  **_hub_settings(server, runtime, project, poort))
+                  **_hub_settings(server, runtime, project, poort, login))
     (server.map / CONFIG).write_text(CONFIG_TEMPLATE.format(**values), encoding="utf-8")
     (server.map / SERVER_TOML).write_text(
         f'# Door wijkkit server maak.\nproject = "{project.root}"\nruntime = "{runtime.map}"\n'

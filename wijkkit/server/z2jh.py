@@ -98,14 +98,7 @@ def _postgres_egress(k: Kubernetes) -> list[dict]:
 
 
 def _login(k: Kubernetes) -> dict:
-    soort = k.login.get("soort", "native")
-    if soort == "native":
-        return hubconfig.native_login()  # accounts: `python -m wijkkit.server.kube account` in the hub pod
-    if soort == "oidc":
-        velden = {n: v for n, v in k.login.items() if n != "soort"}
-        velden.setdefault("callback_url", f"https://{k.host}/hub/oauth_callback")
-        return hubconfig.oidc_login(**velden)
-    raise WijkkitInputError(Probleem("login.soort", "native of oidc", gevonden=str(soort), plek="instelling"))
+    return hubconfig.login_settings(k.login, f"https://{k.host}/hub/oauth_callback")
 
 
 def _project_mounts(*, alleen_lezen: bool) -> list[dict]:
@@ -135,7 +128,7 @@ def values(k: Kubernetes) -> dict:
     """The chart's values for this installation (only what differs from the chart's defaults)."""
     login = _login(k)
     config = {**login, "JupyterHub": {**login.get("JupyterHub", {}), "default_url": "/hub/home",
-                                      "load_groups": hubconfig.load_groups()},
+                                      "load_groups": hubconfig.load_groups(login)},
               "Spawner": {"server_token_scopes": hubconfig.SERVER_TOKEN_SCOPES}}
     roles = {r["name"]: {n: v for n, v in r.items() if n != "name"}
              for r in hubconfig.rol_rollen() + hubconfig.dienst_rollen() if hubconfig.OPRUIMER not in r.get("services", [])}
