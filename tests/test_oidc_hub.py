@@ -58,7 +58,7 @@ def write_config(path: Path, base: Path, port: int, login: dict, beheer_token: s
     """A hub with wijkkit's roles, groups and login (hubconfig), no spawner needed: nobody here starts a lab."""
     sjablonen = Path(hubconfig.__file__).parent / "sjablonen"
     lines = [
-        f"c.JupyterHub.ip = '127.0.0.1'", f"c.JupyterHub.port = {port}", "c.JupyterHub.hub_ip = '127.0.0.1'",
+        "c.JupyterHub.ip = '127.0.0.1'", f"c.JupyterHub.port = {port}", "c.JupyterHub.hub_ip = '127.0.0.1'",
         f"c.JupyterHub.hub_port = {port + 1}", f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{port + 2}'",
         f"c.ConfigurableHTTPProxy.command = [{proxy_command()!r}]",
         f"c.ConfigurableHTTPProxy.auth_token = {os.urandom(16).hex()!r}",
