@@ -419,3 +419,38 @@ def test_the_templates_are_copied_into_a_home_without_overwriting_a_members_own(
     assert sorted(p.name for p in (thuis / "notebooks").glob("*.ipynb")) == templates
     assert eigen.read_text() == "mijn eigen versie" and eigen not in copied
     assert len(copied) == len(templates) - 1
+
+
+@pytest.mark.z2jh
+def test_what_the_hub_image_imports_of_wijkkit_is_in_the_chart_hub_image():
+    """The hub image installs wijkkit without its dependencies: every package the hub-side modules import
+    (at the top or inside a function) must be in the chart's hub image, or installed by deploy/hub/Dockerfile."""
+    import ast
+    import sys
+
+    chart = chart_map()
+    pins = {name.lower().replace("_", "-") for name in
+            re.findall(r"^([A-Za-z0-9_.-]+)==", (chart / "images/hub/requirements.txt").read_text(), re.M)}
+    pins |= {m.lower() for m in re.findall(r'"([a-z0-9_-]+)(?:\[[a-z]+\])?==', (DEPLOY / "hub" / "Dockerfile").read_text())}
+    dist = {"nativeauthenticator": "jupyterhub-nativeauthenticator", "kubernetes_asyncio": "kubernetes-asyncio",
+            "yaml": "pyyaml", "kubespawner": "jupyterhub-kubespawner"}
+    hub_side = ["authenticator", "oidc", "kube", "hubconfig", "rollen", "spawner"]
+    seen, missing = set(), set()
+    for module in hub_side:
+        tree = ast.parse((ROOT / "wijkkit" / "server" / f"{module}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "wijkkit":
+                    continue
+                seen.add(top)
+                if dist.get(top, top).replace("_", "-") not in pins:
+                    missing.add(top)
+    assert {"jupyterhub", "oauthenticator", "psycopg"} <= seen
+    assert not missing, f"niet in het hub-image: {sorted(missing)}"
