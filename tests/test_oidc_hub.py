@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,15 @@ ROL_WAARDEN = {"coordinator": [f"{SURF}:coordinatoren"], "codeur": [f"{SURF}:cod
 # Microsoft Entra ID: group object ids in the ID token's "groups" claim (not in the userinfo)
 ENTRA = {"e.de.vries@gemeente.nl": {"groups": ["5f0c7a4e-1d2b-4c3a-9e8f-0a1b2c3d4e5f"]}}
 ENTRA_WAARDEN = {"codeur": ["5f0c7a4e-1d2b-4c3a-9e8f-0a1b2c3d4e5f"]}
+
+
+class StandIn(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
 
 
 def proxy_command() -> str:
@@ -71,8 +82,9 @@ def write_config(path: Path, base: Path, port: int, login: dict, beheer_token: s
         f"c.JupyterHub.load_groups = {hubconfig.load_groups(login)!r}",
         f"c.JupyterHub.load_roles = {hubconfig.rol_rollen()!r} + [{{'name': 'proef', 'services': ['proef'], "
         "'scopes': ['list:users', 'read:users', 'read:groups', 'list:groups']}]",
+        # the kenniskring page as an external service with its own token, as on Kubernetes
         f"c.JupyterHub.services = [{{'name': 'proef', 'api_token': {beheer_token!r}}}, "
-        f"{hubconfig.kenniskring_dienst(f'http://127.0.0.1:{port + 3}')!r}]",
+        f"{{**{hubconfig.kenniskring_dienst(f'http://127.0.0.1:{port + 3}')!r}, 'api_token': {os.urandom(16).hex()!r}}}]",
         f"c.Spawner.server_token_scopes = {hubconfig.SERVER_TOKEN_SCOPES!r}",
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -92,6 +104,10 @@ def hub_met(tmp_path: Path, provider: Provider, rol_claim: str, rol_waarden: dic
     config = tmp_path / "jupyterhub_config.py"
     write_config(config, tmp_path, port, login, token)
     log = open(tmp_path / "hub.log", "w")
+    # something answers at the service's address, so the hub does not wait for it (the page itself is not tested
+    # here: test_server_hub.py does that)
+    stand_in = ThreadingHTTPServer(("127.0.0.1", port + 3), StandIn)
+    threading.Thread(target=stand_in.serve_forever, daemon=True).start()
     env = {**os.environ, "OAUTH_CLIENT_SECRET": provider.client_secret, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=tmp_path, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -114,6 +130,8 @@ def hub_met(tmp_path: Path, provider: Provider, rol_claim: str, rol_waarden: dic
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+        stand_in.shutdown()
+        stand_in.server_close()
 
 
 def inloggen(url: str, provider: Provider, naam: str):
@@ -163,7 +181,7 @@ def test_surfconext_groups_give_roles_and_a_gast_is_refused_what_a_gast_may_not_
                             f"&redirect_uri=/services/kenniskring/oauth_callback&state=x", timeout=30,
                             allow_redirects=False)
         assert response.status_code == 302 and "/services/kenniskring/oauth_callback?code=" in \
-            response.headers["location"]
+            response.headers["location"], response.text[-1500:]
         # a codeur may start a lab of their own (the request is accepted; no spawner runs one here)
         assert sessions["bart"].post(f"{url}/hub/api/users/bart/tokens", json={"note": "x"},
                                      timeout=30).status_code in (200, 201)

@@ -270,7 +270,8 @@ def test_kubespawner_gives_each_role_its_pod(tmp_path, pod_env, ours):
             for name, group in (("anna", "coordinator"), ("bart", "codeur"), ("gina", None)):
                 user = _add_user(app, name)
                 if group:
-                    orm.Group.find(app.db, group).users.append(user.orm_user)
+                    orm_group = orm.Group.find(app.db, group)  # held: SQLAlchemy 2.0 drops an unreferenced parent
+                    orm_group.users.append(user.orm_user)
             app.db.commit()
             pods = {}
             for name in ("anna", "bart", "gina"):

@@ -20,6 +20,8 @@ from traitlets import Dict, Unicode, default
 from wijkkit.server.rollen import GERESERVEERD, ROLLEN
 
 ONGELDIG = re.compile(r"[^a-z0-9_-]+")
+GEEN_ROL = ("Je instelling geeft je geen rol op deze teamserver (coördinator, codeur of gast). Vraag de coördinator "
+            "van het project om je toe te voegen aan de groep van het project.")
 
 
 def id_token_claims(token: str | None) -> dict:
@@ -91,5 +93,6 @@ class WijkkitOIDCAuthenticator(GenericOAuthenticator):
     async def check_allowed(self, username, auth_model):
         if await super().check_allowed(username, auth_model):
             return True
-        raise web.HTTPError(403, "Je instelling geeft je geen rol op deze teamserver (coördinator, codeur of gast). "
-                                 "Vraag de coördinator van het project om je toe te voegen.")
+        refused = web.HTTPError(403, GEEN_ROL, reason="Geen rol")
+        refused.jupyterhub_message = GEEN_ROL  # shown on the Dutch error page (sjablonen/error.html)
+        raise refused
