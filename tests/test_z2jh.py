@@ -455,3 +455,25 @@ def test_what_the_hub_image_imports_of_wijkkit_is_in_the_chart_hub_image():
                     missing.add(top)
     assert {"jupyterhub", "oauthenticator", "psycopg"} <= seen
     assert not missing, f"niet in het hub-image: {sorted(missing)}"
+
+
+@pytest.mark.z2jh
+def test_the_chart_config_and_the_pods_hold_with_the_hub_images_own_jupyterhub():
+    """The tests above run with this environment's JupyterHub (that of the one-machine server); the hub image
+    runs the chart's. The same tests again in a venv of the hub image's frozen requirements."""
+    import os
+    import subprocess
+
+    from tests.z2jh_chart import hub_image_python
+
+    if os.environ.get("WIJKKIT_IN_HUB_IMAGE_VENV"):
+        pytest.skip("draait al in de omgeving van het hub-image")
+    chart = chart_map()
+    python = hub_image_python(chart)
+    version = subprocess.run([str(python), "-c", "import jupyterhub; print(jupyterhub.__version__)"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert version == z2jh.JUPYTERHUB_VERSIE
+    result = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k",
+                             "chart_config or kubespawner"], cwd=ROOT, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "WIJKKIT_IN_HUB_IMAGE_VENV": "1", "WIJKKIT_Z2JH_CHART": str(chart)})
+    assert result.returncode == 0 and re.search(r"^3 passed", result.stdout, re.M), result.stdout[-3000:]

@@ -92,3 +92,27 @@ users: [{name: geen, user: {token: geen}}]
 contexts: [{name: geen, context: {cluster: geen, user: geen, namespace: wijkkit}}]
 current-context: geen
 """
+
+
+def hub_image_python(chart: Path) -> Path:
+    """A venv with the hub image's own packages (the chart's frozen images/hub/requirements.txt: JupyterHub 5.5.0,
+    KubeSpawner, OAuthenticator ...), made once and kept in ~/.cache/wijkkit; wijkkit itself comes from the
+    source tree the tests run in, as the hub image installs it without dependencies. pycurl is taken at the
+    version of constraints.txt (the image's pin has no wheel for this Python)."""
+    import hashlib
+    import subprocess
+
+    requirements = (chart / "images/hub/requirements.txt").read_text(encoding="utf-8")
+    pins = dict(line.split("==", 1) for line in (ROOT / "constraints.txt").read_text().split() if "==" in line)
+    extra = [f"pycurl=={pins['pycurl']}", f"pytest=={pins['pytest']}", f"psycopg[binary]=={pins['psycopg']}"]
+    key = hashlib.sha256((requirements + " ".join(extra)).encode()).hexdigest()[:12]
+    venv = Path.home() / ".cache" / "wijkkit" / f"z2jh-hub-{CHART_VERSIE}-{key}"
+    python = venv / "bin" / "python"
+    if not (venv / ".klaar").exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        kept = venv / "requirements.txt"
+        kept.write_text("".join(line for line in requirements.splitlines(True) if not line.startswith("pycurl==")))
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--prefer-binary", "-r", str(kept), *extra], check=True, timeout=1800)
+        (venv / ".klaar").write_text(key)
+    return python
