@@ -352,7 +352,7 @@ def _require_peer(database: str, dienst: str, pg_hba: bool, log) -> None:
 def _open_doors(database: str, unix: str) -> list[str]:
     """The ways an unprivileged Unix user gets in as PostgreSQL's administrator without a password."""
     port = os.environ.get("PGPORT", "5432")
-    env = {**os.environ, "PGPASSWORD": "", "PGPASSFILE": "/dev/null", "PGCONNECT_TIMEOUT": "5"}
+    env = {**os.environ, "PGPASSWORD": "", "PGPASSFILE": "/nonexistent/pgpass", "PGCONNECT_TIMEOUT": "5"}
     found = []
     for label, host in (("de socket", socket_dir()), ("127.0.0.1", "127.0.0.1"), ("::1", "::1")):
         for db in dict.fromkeys((database, "postgres")):
