@@ -23,6 +23,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT, require
 from wijkkit.server.cluster import Cluster, postgres_bin
+from wijkkit.server.opzet import user_exists
 
 RUNTIME = Path(os.environ.get("WIJKKIT_HUB_RUNTIME", "/opt/wijkkit-test"))
 DATABASE = "wijkkit_hub_test"
@@ -38,20 +39,10 @@ def require_hub() -> None:
         reasons.append("geen /usr/bin/python3")
     if shutil.which("npm") is None:
         reasons.append("geen npm (voor configurable-http-proxy)")
-    if shutil.which("runuser") is None or postgres_bin() is None or not _unix_user("postgres"):
+    if shutil.which("runuser") is None or postgres_bin() is None or not user_exists("postgres"):
         reasons.append("geen PostgreSQL-serverprogramma's (initdb, pg_ctl) of geen gebruiker postgres")
     if reasons:
         require("WIJKKIT_REQUIRE_HUB", "teamserver-test overgeslagen: " + "; ".join(reasons))
-
-
-def _unix_user(name: str) -> bool:
-    import pwd
-
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
 
 
 def free_base_port() -> int:

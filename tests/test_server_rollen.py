@@ -38,9 +38,9 @@ def hub():
                 ensure_account(naam, rol, thuis=server.map / "thuis", database=DATABASE)
         # a decision of each of them on a story of its own, to be tried by the others
         for naam, story in (("coordinator", 0), ("anna", 1), ("bram", 2)):
-            done = psql_as(f"wk-{naam}", "INSERT INTO codings (story_id, thema, status, codeur, bewijs, term, created_at) "
-                                         f"SELECT id, 'wonen', 'accepted', 'iemand', '', '', now() FROM stories "
-                                         f"ORDER BY id OFFSET {story} LIMIT 1")
+            done = psql_as(f"wk-{naam}", "INSERT INTO codings (story_id, thema, status, codeur, bewijs, term, "
+                                         "created_at) SELECT id, 'wonen', 'accepted', 'iemand', '', '', now() "
+                                         f"FROM stories ORDER BY id OFFSET {story} LIMIT 1")
             assert done.returncode == 0, done.stderr
         server.sessions = {naam: server.login(naam) for naam in ("coordinator", "anna", "bram", "gast")}
         yield server
@@ -141,8 +141,9 @@ def test_a_gast_gets_te_druk_beyond_the_kernels_of_one_visitor(hub, gast_op_pagi
 
 GAST_HUB = [("POST", "/hub/api/users/gast/server"), ("GET", "/hub/spawn/gast"), ("GET", "/hub/api/users"),
             ("POST", "/hub/api/wijkkit/gebruikers"), ("GET", "/user/anna/lab"), ("GET", "/hub/admin")]
-CODEUR_HUB = [("GET", "/hub/api/users"), ("POST", "/hub/api/users/bram/server"), ("POST", "/hub/api/wijkkit/gebruikers"),
-              ("GET", "/user/bram/api/contents"), ("POST", "/hub/api/users/bram/tokens"), ("GET", "/hub/admin"),
+CODEUR_HUB = [("GET", "/hub/api/users"), ("POST", "/hub/api/users/bram/server"),
+              ("POST", "/hub/api/wijkkit/gebruikers"), ("GET", "/user/bram/api/contents"),
+              ("POST", "/hub/api/users/bram/tokens"), ("GET", "/hub/admin"),
               ("PATCH", "/hub/api/groups/coordinator/users")]
 COORDINATOR_HUB = [("GET", "/user/anna/api/contents"), ("POST", "/hub/api/users/anna/tokens"),
                    ("POST", "/hub/change-password/anna"), ("GET", "/hub/authorize")]
@@ -325,7 +326,8 @@ b.decide(s, codeur="iemand", story_id=story, status="accepted", suggestie_id=cid
 s.add_memo(codeur="iemand", tekst="memo van de werkbank", story_id=story)
 b.mark_done(s, story, "iemand")
 with s.read() as session:
-    print(session.scalar(select(func.count()).select_from(Coding).where(Coding.story_id == story, Coding.codeur == "anna")),
+    print(session.scalar(select(func.count()).select_from(Coding).where(Coding.story_id == story,
+                                                                         Coding.codeur == "anna")),
           session.scalar(select(func.count()).select_from(Memo).where(Memo.codeur == "anna")),
           session.scalar(select(func.count()).select_from(Afgerond).where(Afgerond.story_id == story,
                                                                            Afgerond.codeur == "anna")))

@@ -92,8 +92,9 @@ def stop(map: Path = MapOpt) -> None:
 
 @app.command()
 def verwijder(map: Path = MapOpt,
-              database: bool = typer.Option(False, "--ook-database",
-                                            help="Verwijder ook de database met alle verhalen en beslissingen.")) -> None:
+              database: bool = typer.Option(
+                  False, "--ook-database", help="Verwijder ook de database met alle verhalen en beslissingen.")
+              ) -> None:
     """Verwijder de server: hub, systeemgebruikers, databaserollen, groepen en servermap (als root).
     De projectmap blijft, en de database ook, tenzij --ook-database."""
     from wijkkit.server.opzet import ServerMap

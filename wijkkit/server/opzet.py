@@ -215,10 +215,10 @@ def _maak(server: ServerMap, project, runtime: Runtime, database: str, poort: in
     os.chown(sleutels, 0, grp.getgrnam(COORDINATOR_GROEP).gr_gid)
     sleutels.chmod(0o2770)  # the key of the originals: the coördinatoren only
     dienst = rollen.unix_naam(rollen.DIENST)
-    if not _user_exists(dienst):
+    if not user_exists(dienst):
         undo.append(lambda: subprocess.run(["userdel", dienst], capture_output=True))
     _service_user(server)
-    _share_project(project.root)
+    _share_project(project.root, cache_owner=dienst)
     if not _database_exists(database):
         undo.append(lambda: psql("postgres", f"DROP DATABASE IF EXISTS {rollen.ident(database)} WITH (FORCE);\n",
                                  check=False))
@@ -235,7 +235,7 @@ def _group_exists(name: str) -> bool:
         return False
 
 
-def _user_exists(name: str) -> bool:
+def user_exists(name: str) -> bool:
     try:
         pwd.getpwnam(name)
         return True
@@ -295,24 +295,28 @@ def _service_user(server: ServerMap) -> str:
     return unix
 
 
-def _share_project(root: Path) -> None:
-    """The project folder: the coördinatoren write its settings, codebook, stories and figures' cache; every team
-    member (and the kenniskring page) reads it and writes the reports."""
+def _share_project(root: Path, *, cache_owner: str) -> None:
+    """The project folder: the coördinatoren write its settings, codebook and stories; every team member (and
+    the kenniskring page) reads it and writes the reports. The figures' cache, which the kenniskring page reads
+    its figures from, is written by the page's own user and the coördinatoren only: a codeur cannot change what
+    the room sees."""
     for parent in [root, *root.parents]:
         if not parent.stat().st_mode & 0o001:
             raise WijkkitInputError(Probleem(
                 str(root), "een projectmap die het team kan bereiken (elke map erboven doorzoekbaar voor anderen; "
                 "zet het project bv. in /srv/wijkkit/)", gevonden=f"{parent} is afgeschermd", plek="map"))
     team, coord = grp.getgrnam(TEAM_GROEP).gr_gid, grp.getgrnam(COORDINATOR_GROEP).gr_gid
+    dienst = pwd.getpwnam(cache_owner).pw_uid
     for sub in (".wijkkit-cache", "reports"):
         (root / sub).mkdir(exist_ok=True)
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
-        # the figures' cache is the coördinatoren's like the data it comes from: a codeur cannot change what the
-        # room sees (every lab and the kenniskring service compute into a cache of their own)
-        shared = "reports" in path.relative_to(root).parts
-        os.chown(path, -1, team if shared else coord)
+        parts = path.relative_to(root).parts
+        if parts and parts[0] == ".wijkkit-cache":
+            os.chown(path, dienst, coord)
+        else:
+            os.chown(path, -1, team if parts and parts[0] == "reports" else coord)
         mode = path.stat().st_mode
         path.chmod((mode | 0o2070 | 0o005 if path.is_dir() else mode | 0o064) & ~0o002)
 
@@ -565,8 +569,8 @@ def stop(server: ServerMap, *, timeout: float = 60, log=print) -> bool:
     while time.time() < deadline and hub_pid(server) is not None:
         time.sleep(0.5)
     if hub_pid(server) is not None:
-        raise WijkkitInputError(Probleem("de hub", f"gestopt binnen {int(timeout)} s", gevonden=f"proces {pid} draait nog",
-                                         plek="dienst"))
+        raise WijkkitInputError(Probleem("de hub", f"gestopt binnen {int(timeout)} s",
+                                         gevonden=f"proces {pid} draait nog", plek="dienst"))
     log("wijkkit-server gestopt.")
     return True
 
@@ -598,7 +602,7 @@ def remove_member(server: ServerMap, naam: str, *, log=print) -> None:
         raise WijkkitInputError(Probleem(hub_url(server), "een draaiende hub (start hem met 'wijkkit server start')",
                                          gevonden=str(exc), plek="dienst")) from None
     unix = rollen.unix_naam(naam)
-    if _user_exists(unix):
+    if user_exists(unix):
         subprocess.run(["pkill", "-KILL", "-u", unix], capture_output=True)
         subprocess.run(["userdel", unix], capture_output=True, check=True)
     psql(settings["database"], f"DROP ROLE IF EXISTS {rollen.ident(unix)};\n")
@@ -621,7 +625,7 @@ def verwijder(server: ServerMap, *, database: bool = False, log=print) -> None:
     naam_db = settings["database"]
     leden = [p.name for p in (server.map / "thuis").iterdir()] if (server.map / "thuis").exists() else []
     for unix in [rollen.unix_naam(n) for n in leden] + [rollen.unix_naam(rollen.DIENST)]:
-        if _user_exists(unix):
+        if user_exists(unix):
             subprocess.run(["pkill", "-KILL", "-u", unix], capture_output=True)
             subprocess.run(["userdel", unix], capture_output=True)
     if database:

@@ -16,7 +16,9 @@ ROLLEN = ("coordinator", "codeur", "gast")
 ROL_LABEL = {"coordinator": "coördinator", "codeur": "codeur", "gast": "gast"}
 PREFIX = "wk-"
 DIENST = "kenniskring"  # the kenniskring page runs as this service (and Unix user wk-kenniskring)
-GERESERVEERD = {DIENST, "root", "admin", "postgres", "beheer", "wijkkit", "wijkkit-beheer", "opruimen", "hub", "nobody", "verwijder"}
+# names nobody may take: the services, system accounts, and the word 'gebruiker verwijder' reads as a command
+GERESERVEERD = {DIENST, "root", "admin", "postgres", "beheer", "wijkkit", "wijkkit-beheer", "opruimen", "hub",
+                "nobody", "verwijder"}
 NAAM = re.compile(r"^[a-z][a-z0-9_-]{1,27}$")
 
 # What each role may do in the hub (JupyterHub RBAC scopes). A gast may only open the kenniskring page; a
