@@ -22,6 +22,8 @@ import uuid
 from pathlib import Path
 
 from tests.conftest import ROOT, require
+from wijkkit.server.cluster import Cluster, postgres_bin
+from wijkkit.server.opzet import user_exists
 
 RUNTIME = Path(os.environ.get("WIJKKIT_HUB_RUNTIME", "/opt/wijkkit-test"))
 DATABASE = "wijkkit_hub_test"
@@ -37,73 +39,10 @@ def require_hub() -> None:
         reasons.append("geen /usr/bin/python3")
     if shutil.which("npm") is None:
         reasons.append("geen npm (voor configurable-http-proxy)")
-    if shutil.which("runuser") is None or postgres_bin() is None or not _unix_user("postgres"):
+    if shutil.which("runuser") is None or postgres_bin() is None or not user_exists("postgres"):
         reasons.append("geen PostgreSQL-serverprogramma's (initdb, pg_ctl) of geen gebruiker postgres")
     if reasons:
         require("WIJKKIT_REQUIRE_HUB", "teamserver-test overgeslagen: " + "; ".join(reasons))
-
-
-def _unix_user(name: str) -> bool:
-    import pwd
-
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
-
-
-def postgres_bin() -> Path | None:
-    """The newest installed PostgreSQL's programs (Debian: /usr/lib/postgresql/N/bin)."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name))
-    return found[-1].parent if found else None
-
-
-class Cluster:
-    """A PostgreSQL cluster of the test's own, run by the ``postgres`` Unix user: peer over a socket in ``map_``,
-    scram-sha-256 over 127.0.0.1 and ::1 (no password is set, so nobody gets in that way). ``env`` points the
-    client programs (and wijkkit's team URL) at it."""
-
-    def __init__(self, map_: Path):
-        self.map = map_
-        self.data, self.socket = map_ / "data", map_ / "socket"
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.env = {"PGHOST": str(self.socket), "PGPORT": str(self.port)}
-
-    def _as_postgres(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, text=True,
-                              cwd="/", **kwargs)
-
-    def start(self) -> "Cluster":
-        import pwd
-
-        bin_ = postgres_bin()
-        owner = pwd.getpwnam("postgres")
-        for path in (self.map, self.socket):
-            path.mkdir(parents=True, exist_ok=True)
-            os.chown(path, owner.pw_uid, owner.pw_gid)
-            path.chmod(0o755)
-        self._as_postgres(str(bin_ / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=peer",
-                          "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        options = (f"-k {self.socket} -p {self.port} -c listen_addresses='127.0.0.1,::1' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        self._as_postgres(str(bin_ / "pg_ctl"), "-D", str(self.data), "-l", str(self.map / "postgres.log"), "-w",
-                          "-o", options, "start")
-        # root imports the stories (as on a server where root administers), as in the machine's own cluster
-        self.psql("postgres", "CREATE ROLE root SUPERUSER LOGIN;")
-        return self
-
-    def psql(self, database: str, sql: str) -> subprocess.CompletedProcess:
-        return self._as_postgres("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(self.socket), "-p",
-                                 str(self.port), "-d", database, input=sql)
-
-    def stop(self) -> None:
-        bin_ = postgres_bin()
-        if (self.data / "postmaster.pid").exists():
-            subprocess.run(["runuser", "-u", "postgres", "--", str(bin_ / "pg_ctl"), "-D", str(self.data), "-m",
-                            "immediate", "-w", "stop"], capture_output=True, cwd="/")
 
 
 def free_base_port() -> int:
@@ -153,7 +92,7 @@ class Hub:
         wijkkit("server", "installeer", "--map", str(RUNTIME))
         self.base.mkdir(parents=True)
         self.base.chmod(0o755)
-        self.cluster.start()
+        self.cluster.start(fast=True)
         os.environ.update(self.cluster.env)  # this process's psql and wijkkit commands reach the test's cluster
         demo_project(ROOT, self.project, DATABASE)
         wijkkit("server", "maak", "--map", str(self.map), "--project", str(self.project), "--runtime", str(RUNTIME),
@@ -196,7 +135,7 @@ class Hub:
             if user.startswith("wk-"):
                 subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
                 subprocess.run(["userdel", user], capture_output=True)
-        self.cluster.stop()
+        self.cluster.stop("immediate")
         for key in self.cluster.env:
             if os.environ.get(key) == self.cluster.env[key]:
                 del os.environ[key]

@@ -32,8 +32,8 @@ WACHTWOORD_PAD = "/wijkkit/wachtwoord"
 
 
 def _zwak(authenticator) -> str:
-    return (f"Kies een wachtwoord van minstens {authenticator.minimum_password_length} tekens dat niet in de lijst "
-            "van veelgebruikte wachtwoorden staat.")
+    return (f"een wachtwoord van minstens {authenticator.minimum_password_length} tekens dat niet in de lijst van "
+            "veelgebruikte wachtwoorden staat")
 
 
 class GebruikerHandler(APIHandler):
@@ -131,7 +131,7 @@ class WachtwoordHandler(BaseHandler):
         elif nieuw != self.get_body_argument("herhaal", "", strip=False):
             fout = "De twee nieuwe wachtwoorden zijn niet gelijk."
         elif nieuw == huidig or not authenticator.is_password_strong(nieuw):
-            fout = _zwak(authenticator) + " Het mag niet gelijk zijn aan het oude."
+            fout = f"Kies {_zwak(authenticator)}, en niet gelijk aan het oude."
         if fout:
             self.set_status(400)
             return self._page(naam, f"<p class='fout'>{html.escape(fout)}</p>")

@@ -37,8 +37,9 @@ TOEGESTAAN = (
     r"voila/static/.+", r"voila/templates/.+", r"voila/labextensions/.+", r"voila/api/themes/.+",
     r"static/.+", r"custom/custom\.css",
     rf"voila/api/shutdown/{KERNEL_ID}", rf"voila/execution/{KERNEL_ID}",
-    rf"api/kernels/{KERNEL_ID}/channels",
+    rf"api/kernels/{KERNEL_ID}", rf"api/kernels/{KERNEL_ID}/channels",
 )
+TOEGESTAAN_POST = (rf"voila/api/shutdown/{KERNEL_ID}",)  # a closed page lets go of its kernel
 PER_BEZOEKER = 3  # a visitor's tabs and reloads at once (a closed tab's kernel stops after 10 s)
 BEZOEKER = contextvars.ContextVar("bezoeker", default="")
 
@@ -50,11 +51,12 @@ class Toegestaan(Matcher):
     """Matches every request whose path is *not* on the allowlist (so that the refusing handler takes it)."""
 
     def __init__(self, prefix: str):
-        self.pattern = re.compile(re.escape(prefix) + "(?:" + "|".join(TOEGESTAAN) + ")")
+        self.get = re.compile(re.escape(prefix) + "(?:" + "|".join(TOEGESTAAN) + ")")
+        self.post = re.compile(re.escape(prefix) + "(?:" + "|".join(TOEGESTAAN_POST) + ")")
 
     def match(self, request):
-        allowed = request.method in ("GET", "HEAD") and self.pattern.fullmatch(request.path)
-        return None if allowed else {}
+        pattern = {"GET": self.get, "HEAD": self.get, "POST": self.post}.get(request.method)
+        return None if pattern is not None and pattern.fullmatch(request.path) else {}
 
 
 class Geweigerd(web.RequestHandler):

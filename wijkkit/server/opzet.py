@@ -166,7 +166,11 @@ class ServerMap:
 
 def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000, ip: str = "127.0.0.1",
          pg_hba: bool = False, log=print, login: dict | None = None) -> ServerMap:
-    """The server folder of one project: configuration, secrets, Unix groups, the database and its rights."""
+    """The server folder of one project: configuration, secrets, Unix groups, the database and its rights.
+
+    All or nothing: PostgreSQL is checked before anything is made, and when a later step fails, what this call made
+    (folder, groups, the service's Unix user, the database) is removed again before the message.
+    """
     from wijkkit.config import Project
 
     require_root("wijkkit server maak")
@@ -177,10 +181,32 @@ def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000
                                          f"--map {runtime.map}'", gevonden="geen venv", plek="map"))
     database = _team_database(project)
     use_postgres_of(project.config.store.url)
+    _require_peer(database, "nobody", pg_hba, log)  # before anything is made: a refusal leaves nothing behind
     server = ServerMap(Path(map_).resolve())
+    undo: list = []
+    try:
+        _maak(server, project, runtime, database, poort, ip, log, undo, login)
+    except BaseException:
+        for step in reversed(undo):
+            try:
+                step()
+            except Exception as exc:  # undo what can be undone; say what could not
+                log(f"Opruimen na de fout lukte niet helemaal: {exc}")
+        raise
+    log(f"Servermap klaar: {server.map}. Start met 'wijkkit server start --map {server.map}'; voeg mensen toe met "
+        f"'wijkkit server gebruiker NAAM --rol codeur --map {server.map}'.")
+    return server
+
+
+def _maak(server: ServerMap, project, runtime: Runtime, database: str, poort: int, ip: str, log, undo: list,
+          login: dict | None = None) -> None:
     os.umask(0o022)
+    if not server.map.exists():
+        undo.append(lambda: shutil.rmtree(server.map, ignore_errors=True))
     for group in (TEAM_GROEP, COORDINATOR_GROEP):
-        subprocess.run(["groupadd", "--force", "--system", group], check=True)
+        if not _group_exists(group):
+            subprocess.run(["groupadd", "--system", group], check=True)
+            undo.append(lambda g=group: subprocess.run(["groupdel", g], capture_output=True))
     for sub, mode in (("geheimen", 0o700), ("hub", 0o700), ("thuis", 0o755), ("logboek", 0o750)):
         (server.map / sub).mkdir(parents=True, exist_ok=True)
         (server.map / sub).chmod(mode)
@@ -189,17 +215,41 @@ def maak(project_root: Path, map_: Path, runtime_map: Path, *, poort: int = 8000
     sleutels.mkdir(exist_ok=True)
     os.chown(sleutels, 0, grp.getgrnam(COORDINATOR_GROEP).gr_gid)
     sleutels.chmod(0o2770)  # the key of the originals: the coördinatoren only
-    dienst = _service_user(server)
-    _share_project(project.root)
+    dienst = rollen.unix_naam(rollen.DIENST)
+    if not user_exists(dienst):
+        undo.append(lambda: subprocess.run(["userdel", dienst], capture_output=True))
+    _service_user(server)
+    _share_project(project.root, cache_owner=dienst)
+    if not _database_exists(database):
+        undo.append(lambda: psql("postgres", f"DROP DATABASE IF EXISTS {rollen.ident(database)} WITH (FORCE);\n",
+                                 check=False))
     _database(project, database, runtime, log)
     psql(database, rollen.lid_sql(database, rollen.DIENST, "gast"))  # the page reads, and adds duidingen
-    _require_peer(database, dienst, pg_hba, log)
     # institutional login ([login] of a settings file, as in deploy/z2jh.toml); the hub's own accounts without it
     _write_config(server, project, runtime, database, poort, ip,
                   hubconfig.login_settings(login, f"http://{ip}:{poort}/hub/oauth_callback") if login else None)
-    log(f"Servermap klaar: {server.map}. Start met 'wijkkit server start --map {server.map}'; voeg mensen toe met "
-        f"'wijkkit server gebruiker NAAM --rol codeur --map {server.map}'.")
-    return server
+
+
+def _group_exists(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
+
+
+def _database_exists(database: str) -> bool:
+    return bool(subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-d", "postgres", "-c",
+                                f"SELECT 1 FROM pg_database WHERE datname = {rollen.literal(database)}"],
+                               capture_output=True, text=True, check=True, cwd="/").stdout.strip())
 
 
 def _team_database(project) -> str:
@@ -248,34 +298,35 @@ def _service_user(server: ServerMap) -> str:
     return unix
 
 
-def _share_project(root: Path) -> None:
-    """The project folder: the coördinatoren write its settings, codebook, stories and figures' cache; every team
-    member (and the kenniskring page) reads it and writes the reports."""
+def _share_project(root: Path, *, cache_owner: str) -> None:
+    """The project folder: the coördinatoren write its settings, codebook and stories; every team member (and
+    the kenniskring page) reads it and writes the reports. The figures' cache, which the kenniskring page reads
+    its figures from, is written by the page's own user and the coördinatoren only: a codeur cannot change what
+    the room sees."""
     for parent in [root, *root.parents]:
         if not parent.stat().st_mode & 0o001:
             raise WijkkitInputError(Probleem(
                 str(root), "een projectmap die het team kan bereiken (elke map erboven doorzoekbaar voor anderen; "
                 "zet het project bv. in /srv/wijkkit/)", gevonden=f"{parent} is afgeschermd", plek="map"))
     team, coord = grp.getgrnam(TEAM_GROEP).gr_gid, grp.getgrnam(COORDINATOR_GROEP).gr_gid
+    dienst = pwd.getpwnam(cache_owner).pw_uid
     for sub in (".wijkkit-cache", "reports"):
         (root / sub).mkdir(exist_ok=True)
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
-        # the figures' cache is the coördinatoren's like the data it comes from: a codeur cannot change what the
-        # room sees (every lab and the kenniskring service compute into a cache of their own)
-        shared = "reports" in path.relative_to(root).parts
-        os.chown(path, -1, team if shared else coord)
+        parts = path.relative_to(root).parts
+        if parts and parts[0] == ".wijkkit-cache":
+            os.chown(path, dienst, coord)
+        else:
+            os.chown(path, -1, team if parts and parts[0] == "reports" else coord)
         mode = path.stat().st_mode
         path.chmod((mode | 0o2070 | 0o005 if path.is_dir() else mode | 0o064) & ~0o002)
 
 
 def _database(project, database: str, runtime: Runtime, log) -> None:
     """The database (made if missing), its schema (migrated by PostgreSQL's administrator) and the rights."""
-    found = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-d", "postgres", "-c",
-                            f"SELECT 1 FROM pg_database WHERE datname = {rollen.literal(database)}"],
-                           capture_output=True, text=True, check=True, cwd="/").stdout.strip()
-    if not found:
+    if not _database_exists(database):
         psql("postgres", f"CREATE DATABASE {rollen.ident(database)};\n")
         log(f"Database {database} gemaakt.")
     subprocess.run(["runuser", "-u", "postgres", "--", str(runtime.python), "-c",
@@ -308,7 +359,7 @@ def _require_peer(database: str, dienst: str, pg_hba: bool, log) -> None:
 def _open_doors(database: str, unix: str) -> list[str]:
     """The ways an unprivileged Unix user gets in as PostgreSQL's administrator without a password."""
     port = os.environ.get("PGPORT", "5432")
-    env = {**os.environ, "PGPASSWORD": "", "PGPASSFILE": "/dev/null", "PGCONNECT_TIMEOUT": "5"}
+    env = {**os.environ, "PGPASSWORD": "", "PGPASSFILE": "/nonexistent/pgpass", "PGCONNECT_TIMEOUT": "5"}
     found = []
     for label, host in (("de socket", socket_dir()), ("127.0.0.1", "127.0.0.1"), ("::1", "::1")):
         for db in dict.fromkeys((database, "postgres")):
@@ -484,3 +535,102 @@ def hub_url(server: ServerMap) -> str:
     settings = server.instellingen()
     return f"http://127.0.0.1:{settings['poort']}"
 
+
+
+# ----------------------------------------------------------------------------------------------- life cycle
+def hub_pid(server: ServerMap) -> int | None:
+    """The running hub's process id (from its pid file), or None when it does not run."""
+    path = server.map / "hub" / "jupyterhub.pid"
+    try:
+        pid = int(path.read_text().strip())
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+def stop(server: ServerMap, *, timeout: float = 60, log=print) -> bool:
+    """Stop the hub (it stops its proxy, the labs and the services); False when it was not running."""
+    import signal
+    import time
+
+    require_root("wijkkit server stop")
+    pid = hub_pid(server)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.time() + timeout
+    while time.time() < deadline and hub_pid(server) is not None:
+        time.sleep(0.5)
+    if hub_pid(server) is not None:
+        raise WijkkitInputError(Probleem("de hub", f"gestopt binnen {int(timeout)} s",
+                                         gevonden=f"proces {pid} draait nog", plek="dienst"))
+    log("wijkkit-server gestopt.")
+    return True
+
+
+def remove_member(server: ServerMap, naam: str, *, log=print) -> None:
+    """A member leaves: their processes, Unix user, PostgreSQL role and hub account go (the hub must run); their
+    decisions, memos and history stay in the store under their name. Their home folder is kept, readable by root
+    only, for the coördinator to hand over what is in it."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    require_root("wijkkit server gebruiker verwijder")
+    naam = rollen.hub_naam(naam)
+    settings = server.instellingen()
+    if settings.get("store"):
+        use_postgres_of(settings["store"])
+    request = urllib.request.Request(f"{hub_url(server)}/hub/api/users/{naam}", method="DELETE",
+                                     headers={"Authorization": f"token {server.geheim('beheer_token')}"})
+    try:
+        with urllib.request.urlopen(request, timeout=60):
+            pass
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            reden = json.loads(exc.read() or b"{}").get("message", exc.reason)
+            raise WijkkitInputError(Probleem("de hub", "een account dat de hub kan verwijderen", gevonden=str(reden),
+                                             plek="dienst")) from None
+    except OSError as exc:
+        raise WijkkitInputError(Probleem(hub_url(server), "een draaiende hub (start hem met 'wijkkit server start')",
+                                         gevonden=str(exc), plek="dienst")) from None
+    unix = rollen.unix_naam(naam)
+    if user_exists(unix):
+        subprocess.run(["pkill", "-KILL", "-u", unix], capture_output=True)
+        subprocess.run(["userdel", unix], capture_output=True, check=True)
+    psql(settings["database"], f"DROP ROLE IF EXISTS {rollen.ident(unix)};\n")
+    home = server.map / "thuis" / naam
+    if home.exists():
+        os.chown(home, 0, 0)
+        home.chmod(0o700)
+    log(f"{naam} verwijderd: account, systeemgebruiker en databaserol. Beslissingen en memo's blijven, op naam van "
+        f"{naam}." + (f" De map {home} staat nog (alleen root)." if home.exists() else ""))
+
+
+def verwijder(server: ServerMap, *, database: bool = False, log=print) -> None:
+    """Remove the server: the hub stops, every member's Unix user and PostgreSQL role, the service's user, the
+    groups and the server folder go. The project folder stays, and so does the database unless ``database``."""
+    require_root("wijkkit server verwijder")
+    settings = server.instellingen()
+    if settings.get("store"):
+        use_postgres_of(settings["store"])
+    stop(server, log=log)
+    naam_db = settings["database"]
+    leden = [p.name for p in (server.map / "thuis").iterdir()] if (server.map / "thuis").exists() else []
+    for unix in [rollen.unix_naam(n) for n in leden] + [rollen.unix_naam(rollen.DIENST)]:
+        if user_exists(unix):
+            subprocess.run(["pkill", "-KILL", "-u", unix], capture_output=True)
+            subprocess.run(["userdel", unix], capture_output=True)
+    if database:
+        psql("postgres", f"DROP DATABASE IF EXISTS {rollen.ident(naam_db)} WITH (FORCE);\n", check=False)
+    roles = [rollen.unix_naam(n) for n in leden] + [rollen.unix_naam(rollen.DIENST)]
+    psql("postgres", "".join(f"DROP ROLE IF EXISTS {rollen.ident(r)};\n" for r in roles), check=False)
+    if database:
+        psql("postgres", "".join(f"DROP ROLE IF EXISTS {rollen.ident(rollen.groep(naam_db, r))};\n"
+                                 for r in rollen.ROLLEN), check=False)
+    for group in (TEAM_GROEP, COORDINATOR_GROEP):
+        subprocess.run(["groupdel", group], capture_output=True)
+    shutil.rmtree(server.map, ignore_errors=True)
+    log(f"Server verwijderd: {server.map}. " + (f"De database {naam_db} is ook verwijderd." if database else
+                                                 f"De database {naam_db} en de projectmap blijven."))

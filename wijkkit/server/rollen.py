@@ -16,7 +16,9 @@ ROLLEN = ("coordinator", "codeur", "gast")
 ROL_LABEL = {"coordinator": "coördinator", "codeur": "codeur", "gast": "gast"}
 PREFIX = "wk-"
 DIENST = "kenniskring"  # the kenniskring page runs as this service (and Unix user wk-kenniskring)
-GERESERVEERD = {DIENST, "root", "admin", "postgres", "beheer", "wijkkit", "wijkkit-beheer", "opruimen", "hub", "nobody"}
+# names nobody may take: the services, system accounts, and the word 'gebruiker verwijder' reads as a command
+GERESERVEERD = {DIENST, "root", "admin", "postgres", "beheer", "wijkkit", "wijkkit-beheer", "opruimen", "hub",
+                "nobody", "verwijder"}
 NAAM = re.compile(r"^[a-z][a-z0-9_-]{1,27}$")
 
 # What each role may do in the hub (JupyterHub RBAC scopes). A gast may only open the kenniskring page; a
@@ -37,6 +39,8 @@ SCHRIJVEN = {
 GESTEMPELD = ("codings", "memos", "afgerond")  # tables whose codeur column is the person who wrote the row
 # further tables whose changes and deletes are kept in geschiedenis (the kenniskring's and the coördinator's)
 GESCHIEDENIS = ("stories", "duidingen", "prioriteiten", "toewijzingen", "schouwpunten")
+# what the kenniskring page adds stays: a visitor (or the page's process) cannot delete a duiding or an evening
+BLIJFT = {"gast": ("duidingen", "bijeenkomsten")}
 ALLEEN_LEZEN = ("geschiedenis",)  # nobody writes it but the triggers, not even a coördinator
 
 
@@ -97,6 +101,9 @@ def database_sql(database: str, tabellen: list[str]) -> str:
                      if t in tabellen and t not in ALLEEN_LEZEN]
         if schrijven:
             lines.append(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(ident(t) for t in schrijven)} TO {g};")
+        bewaard = [t for t in BLIJFT.get(r, ()) if t in schrijven]
+        if bewaard:
+            lines.append(f"REVOKE DELETE ON {', '.join(ident(t) for t in bewaard)} FROM {g};")
         lines.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {g};")
     lines.append(eigendom_sql(database, tabellen))
     return "\n".join(lines) + "\n"
