@@ -62,7 +62,8 @@ def native_login() -> dict:
     return {
         "JupyterHub": {"authenticator_class": "wijkkit.server.authenticator.WijkkitAuthenticator"},
         "Authenticator": {"allow_all": True},
-        "NativeAuthenticator": {"enable_signup": False, "open_signup": False, "minimum_password_length": 10, "check_common_password": True,
+        "NativeAuthenticator": {"enable_signup": False, "open_signup": False, "minimum_password_length": 10,
+                                "check_common_password": True,
                                 "allowed_failed_logins": 5, "seconds_before_next_try": 300},
     }
 
@@ -107,8 +108,9 @@ def login_settings(login: dict | None, callback_url: str) -> dict:
         try:
             return oidc_login(**login)
         except TypeError as exc:
-            raise WijkkitInputError(Probleem("[login]", "de velden authorize_url, token_url, userdata_url, client_id, "
-                                             "rol_claim en rol_waarden", gevonden=str(exc), plek="instelling")) from None
+            raise WijkkitInputError(Probleem(
+                "[login]", "de velden authorize_url, token_url, userdata_url, client_id, rol_claim en rol_waarden",
+                gevonden=str(exc), plek="instelling")) from None
     raise WijkkitInputError(Probleem("[login] soort", "native of oidc", gevonden=str(soort), plek="instelling"))
 
 

@@ -40,6 +40,7 @@ SLEUTEL_SECRET = "wijkkit-sleutel"
 POSTGRES_SECRET = "wijkkit-postgres"  # beheer-url (hub) and kenniskring-wachtwoord (the service)
 SCHRIJFBAAR = ("reports",)  # what every member writes in the project (as on one machine)
 CACHE = "/home/jovyan/.cache/wijkkit"  # each pod computes into a cache of its own (as on one machine)
+EXTRA_CONFIG = 'from wijkkit.server import kube\nkube.configure(c, get_config("custom.wijkkit"))\n'
 KENNISKRING_LABELS = {"app.kubernetes.io/name": "wijkkit", "app.kubernetes.io/component": "wijkkit-kenniskring"}
 
 
@@ -131,7 +132,8 @@ def values(k: Kubernetes) -> dict:
                                       "load_groups": hubconfig.load_groups(login)},
               "Spawner": {"server_token_scopes": hubconfig.SERVER_TOKEN_SCOPES}}
     roles = {r["name"]: {n: v for n, v in r.items() if n != "name"}
-             for r in hubconfig.rol_rollen() + hubconfig.dienst_rollen() if hubconfig.OPRUIMER not in r.get("services", [])}
+             for r in hubconfig.rol_rollen() + hubconfig.dienst_rollen()
+             if hubconfig.OPRUIMER not in r.get("services", [])}  # the chart runs its own culler
     dienst = hubconfig.kenniskring_dienst(f"http://{DIENST}:{hubconfig.KENNISKRING_POORT}")
     hub_image, hub_tag = k.hub_image, k.tag
     return {
@@ -143,13 +145,14 @@ def values(k: Kubernetes) -> dict:
             "db": {"type": "sqlite-pvc"},
             "extraEnv": {"WIJKKIT_PG_BEHEER_URL": {"valueFrom": {"secretKeyRef": {"name": POSTGRES_SECRET,
                                                                                   "key": "beheer-url"}}}},
-            "extraConfig": {"wijkkit": "from wijkkit.server import kube\nkube.configure(c, get_config(\"custom.wijkkit\"))\n"},
+            "extraConfig": {"wijkkit": EXTRA_CONFIG},
             "networkPolicy": {"egress": _postgres_egress(k)},
         },
         "proxy": {
             "https": {"enabled": True, "hosts": [k.host], "letsencrypt": {"contactEmail": f"beheer@{k.host}"}},
             "chp": {"networkPolicy": {"egress": [{"to": [{"podSelector": {"matchLabels": KENNISKRING_LABELS}}],
-                                                  "ports": [{"port": hubconfig.KENNISKRING_POORT, "protocol": "TCP"}]}]}},
+                                                  "ports": [{"port": hubconfig.KENNISKRING_POORT,
+                                                             "protocol": "TCP"}]}]}},
         },
         "singleuser": {
             "image": {"name": k.lab_image, "tag": k.tag, "pullPolicy": "IfNotPresent"},
@@ -164,7 +167,8 @@ def values(k: Kubernetes) -> dict:
                         "extraVolumes": [{"name": "project", "persistentVolumeClaim": {"claimName": PROJECT_CLAIM}}],
                         "extraVolumeMounts": _project_mounts(alleen_lezen=True)},
             "extraEnv": {"WIJKKIT_PROJECT": PROJECT, "WIJKKIT_CACHE": CACHE},
-            "lifecycleHooks": {"postStart": {"exec": {"command": ["python", "-m", "wijkkit.server.kube", "notebooks"]}}},
+            "lifecycleHooks": {"postStart": {"exec": {"command": ["python", "-m", "wijkkit.server.kube",
+                                                                  "notebooks"]}}},
             "networkPolicy": {"egressAllowRules": {"cloudMetadataServer": False, "dnsPortsCloudMetadataServer": True,
                                                    "dnsPortsKubeSystemNamespace": True, "dnsPortsPrivateIPs": True,
                                                    "nonPrivateIPs": False, "privateIPs": False},
@@ -194,7 +198,8 @@ def kenniskring_manifests(k: Kubernetes) -> list[dict]:
     env_list = [{"name": n, "value": v} for n, v in env.items()] + [
         {"name": "JUPYTERHUB_API_TOKEN",
          "valueFrom": {"secretKeyRef": {"name": "hub", "key": f"hub.services.{DIENST}.apiToken"}}},
-        {"name": "PGPASSWORD", "valueFrom": {"secretKeyRef": {"name": POSTGRES_SECRET, "key": "kenniskring-wachtwoord"}}},
+        {"name": "PGPASSWORD",
+         "valueFrom": {"secretKeyRef": {"name": POSTGRES_SECRET, "key": "kenniskring-wachtwoord"}}},
     ]
     labels = {**KENNISKRING_LABELS, "hub.jupyter.org/network-access-hub": "true"}
     container = {
