@@ -109,12 +109,14 @@ class WachtwoordHandler(BaseHandler):
 
     async def get(self):
         naam = self.get_argument("naam", "")
-        laatste = self.authenticator.laatste(naam) if naam else None
+        gezet = self.authenticator.laatste(naam, actie="eenmalig") if naam else None
         melding = ""
-        if laatste and laatste.get("actie") == "eenmalig":
-            melding = ("<p class='melding'>Je wachtwoord is op " + html.escape(laatste["wanneer"]) + " ingesteld door "
-                       + html.escape(laatste["door"]) + ". Het werkt één keer: kies hier een wachtwoord dat alleen "
-                       "jij kent. Heb je dit niet gevraagd? Meld het bij de beheerder.</p>")
+        if gezet:  # the newest password someone else set, also when it has been used since (by whom?)
+            nog = (self.authenticator.laatste(naam) or {}).get("actie") == "eenmalig"
+            melding = ("<p class='melding'>Je wachtwoord is op " + html.escape(gezet["wanneer"]) + " ingesteld door "
+                       + html.escape(gezet["door"]) + "." + (" Het werkt één keer: kies hier een wachtwoord dat "
+                       "alleen jij kent." if nog else " Daarna is er een eigen wachtwoord gekozen.")
+                       + " Heb je dit niet gevraagd? Meld het bij de beheerder.</p>")
         self._page(naam, melding)
 
     async def post(self):
@@ -157,15 +159,15 @@ class WijkkitAuthenticator(NativeAuthenticator):
         with open(self.logboek, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
 
-    def laatste(self, naam: str) -> dict | None:
-        """The newest password event of ``naam`` (a one-time password set, or one chosen)."""
+    def laatste(self, naam: str, *, actie: str | None = None) -> dict | None:
+        """The newest password event of ``naam`` (a one-time password set, or one chosen; or only ``actie``)."""
         path = Path(self.logboek) if self.logboek else None
         if path is None or not path.exists():
             return None
         found = None
         for line in path.read_text(encoding="utf-8").splitlines():
             entry = json.loads(line)
-            if entry.get("naam") == naam:
+            if entry.get("naam") == naam and actie in (None, entry.get("actie")):
                 found = entry
         return found
 

@@ -63,13 +63,10 @@ class Geweigerd(web.RequestHandler):
     """Whatever the page does not need: a short Dutch "niet gevonden" (no hint of what else might be there)."""
 
     def prepare(self):
-        self.log_refusal()
+        from tornado.log import app_log
+
+        app_log.info("kenniskring-dienst weigert %s %s", self.request.method, self.request.path)
         raise web.HTTPError(404)
-
-    def log_refusal(self):
-        import logging
-
-        logging.getLogger("wijkkit.kenniskring").info("Geweigerd: %s %s", self.request.method, self.request.path)
 
     def write_error(self, status_code: int, **kwargs) -> None:
         from wijkkit.kenniskring.zaal import FOUT_ANDERS, FOUTEN
