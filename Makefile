@@ -41,9 +41,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# De teamserver uitproberen op het demoproject (als root): http://127.0.0.1:8000
+# De teamserver uitproberen op het demoproject (als root): http://127.0.0.1:$(SERVER_POORT)
+SERVER_POORT ?= 8000
+SERVER_MAP   ?= /srv/wijkkit-demo
+RUNTIME      ?= /opt/wijkkit
 server: $(STAMP)
-	$(BIN)/python -m wijkkit.server.proef
+	$(BIN)/python -m wijkkit.server.proef --poort $(SERVER_POORT) --map $(SERVER_MAP) --runtime $(RUNTIME)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_tellen.py

@@ -6,9 +6,13 @@ starts the three codeurs' JupyterLabs with a kernel each running the werkbank's 
 kenniskring page (a kernel of the service). Memory (RSS) is sampled every 0.2 s per part, all the while:
   - hub (JupyterHub), proxy (node), PostgreSQL (every postgres process), labs (jupyterhub-singleuser of
     the codeurs and their kernels), kenniskring (the service and its kernels)
-and printed as the peak of their sum and each part's peak. Everything is removed afterwards.
+and printed as the peak of their sum and each part's peak. Then decisions per second from a codeur's kernel
+(``decide`` one at a time, each its own transaction, as the werkbank writes them), alternating rounds with the
+store's ownership as it is now (row-level security, the ownership trigger, geschiedenis) and as it was before
+(the stamping trigger only, no row-level security), on the same server in the same run. Everything is removed
+afterwards. PostgreSQL here is a cluster the benchmark starts (fsync off, as in the tests).
 
-Usage: python benchmarks/bench_server.py
+Usage: python benchmarks/bench_server.py [--rondes 3] [--beslissingen 200]
 """
 
 from __future__ import annotations
@@ -28,6 +32,61 @@ sys.path.insert(0, str(ROOT))
 from tests.hub import Hub, require_hub  # noqa: E402
 
 CODEURS = ("anna", "bram", "chaima")
+DATABASE = "wijkkit_hub_test"
+
+# The store's ownership before issue 33: a trigger that stamped the member's name on codings, nothing else.
+VOORHEEN_AAN = f"""
+CREATE OR REPLACE FUNCTION wijkkit_stempel_voorheen() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(ARRAY['{DATABASE}_coordinator', '{DATABASE}_codeur']) AS g(naam)
+               WHERE pg_has_role(session_user, g.naam, 'MEMBER'))
+       AND NOT (TG_TABLE_NAME = 'codings' AND NEW.status = 'suggested') THEN
+        NEW.codeur := regexp_replace(session_user, '^wk-', '');
+    END IF;
+    RETURN NEW;
+END $$;
+ALTER TABLE codings DISABLE ROW LEVEL SECURITY;
+ALTER TABLE codings DISABLE TRIGGER wijkkit_eigendom;
+DROP TRIGGER IF EXISTS wijkkit_stempel_voorheen ON codings;
+CREATE TRIGGER wijkkit_stempel_voorheen BEFORE INSERT OR UPDATE ON codings
+    FOR EACH ROW EXECUTE FUNCTION wijkkit_stempel_voorheen();
+"""
+VOORHEEN_UIT = """
+DROP TRIGGER IF EXISTS wijkkit_stempel_voorheen ON codings;
+ALTER TABLE codings ENABLE TRIGGER wijkkit_eigendom;
+ALTER TABLE codings ENABLE ROW LEVEL SECURITY;
+"""
+BESLIS = """
+import os, time
+from sqlalchemy import select
+from wijkkit.config import Project
+from wijkkit.coderen import beslissingen as b
+from wijkkit.store.models import Coding
+s = Project.load(os.environ["WIJKKIT_PROJECT"]).open_store()
+with s.read() as session:
+    rows = session.execute(select(Coding.story_id, Coding.id).where(Coding.status == "suggested")
+                           .order_by(Coding.id).limit({n})).all()
+began = time.perf_counter()
+for story, cid in rows:
+    b.decide(s, codeur="anna", story_id=story, status="accepted", suggestie_id=cid)
+print(len(rows) / (time.perf_counter() - began))
+"""
+
+
+def decisions_per_second(hub, token: str, rondes: int, n: int) -> dict[str, list[float]]:
+    """Alternating rounds: 'nu' (row-level security and history) and 'voorheen' (the stamping trigger only)."""
+    rates: dict[str, list[float]] = {"nu": [], "voorheen": []}
+    hub.run("anna", token, BESLIS.format(n=20))  # warm: imports, connections
+    for _ in range(rondes):
+        for mode in ("nu", "voorheen"):
+            if mode == "voorheen":
+                hub.cluster.psql(DATABASE, VOORHEEN_AAN)
+            try:
+                rates[mode].append(float(hub.run("anna", token, BESLIS.format(n=n)).strip()))
+            finally:
+                if mode == "voorheen":
+                    hub.cluster.psql(DATABASE, VOORHEEN_UIT)
+    return rates
 
 
 def part_of(proc: psutil.Process) -> str | None:
@@ -73,6 +132,12 @@ class Sampler(threading.Thread):
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Kosten van de teamserver: start, labs, geheugen, beslissingen/s.")
+    parser.add_argument("--rondes", type=int, default=3, help="rondes beslissingen per opzet (afwisselend)")
+    parser.add_argument("--beslissingen", type=int, default=200, help="beslissingen per ronde")
+    args = parser.parse_args()
     require_hub()
     hub = Hub(Path("/srv") / f"wijkkit-hubbench-{uuid.uuid4().hex[:6]}")
     sampler = Sampler()
@@ -107,6 +172,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         time.sleep(5)  # the page's kernel and the labs' kernels settle
+        sampler.stop_event.set()
+        rates = decisions_per_second(hub, tokens["anna"], args.rondes, args.beslissingen)
     finally:
         sampler.stop_event.set()
         hub.teardown()
@@ -118,6 +185,12 @@ def main() -> None:
           f"{sampler.peak_total:.0f} MB")
     for part in ("hub", "proxy", "PostgreSQL", "labs", "kenniskring"):
         print(f"  {part:<12} piek {sampler.peak.get(part, 0):6.0f} MB")
+    nu, voorheen = statistics.median(rates["nu"]), statistics.median(rates["voorheen"])
+    print(f"beslissingen per seconde vanuit een lab ({args.beslissingen} per ronde, mediaan van {args.rondes}):")
+    print(f"  met row-level security en geschiedenis: {nu:6.1f}  ({', '.join(f'{r:.1f}' for r in rates['nu'])})")
+    print(f"  zoals voorheen (alleen de stempel):     {voorheen:6.1f}  "
+          f"({', '.join(f'{r:.1f}' for r in rates['voorheen'])})")
+    print(f"  verhouding voorheen/nu: {voorheen / nu:.2f} (doel: hoogstens 1,2)")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """A real wijkkit team server for tests: runtime, server folder, PostgreSQL database, a running hub.
 
 Needs root (every team member becomes a Unix user of their own), the system's Python with venv, npm (for
-configurable-http-proxy) and the local PostgreSQL server. Everything is reached at 127.0.0.1. The test
-database gets a peer line in pg_hba.conf for as long as the hub runs; every Unix user, role, database and
-folder made here is removed afterwards.
+configurable-http-proxy) and PostgreSQL's server programs. The tests start a PostgreSQL cluster of their own
+(``initdb`` and ``pg_ctl`` in the test's folder: peer over its socket, scram-sha-256 over 127.0.0.1 and ::1),
+never the machine's (which trusts every local connection: exactly what ``server maak`` refuses). Everything is
+reached at 127.0.0.1; every Unix user, cluster and folder made here is removed afterwards.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ import uuid
 from pathlib import Path
 
 from tests.conftest import ROOT, require
+from wijkkit.server.cluster import Cluster, postgres_bin
+from wijkkit.server.opzet import user_exists
 
 RUNTIME = Path(os.environ.get("WIJKKIT_HUB_RUNTIME", "/opt/wijkkit-test"))
 DATABASE = "wijkkit_hub_test"
 WACHTWOORD = "kenniskring-2026!"
+EENMALIG = "eenmalig-gezet-2026"  # what the coördinator (here: root) sets; the member then chooses WACHTWOORD
 
 
 def require_hub() -> None:
@@ -35,10 +39,8 @@ def require_hub() -> None:
         reasons.append("geen /usr/bin/python3")
     if shutil.which("npm") is None:
         reasons.append("geen npm (voor configurable-http-proxy)")
-    if shutil.which("runuser") is None or subprocess.run(
-            ["runuser", "-u", "postgres", "--", "psql", "-X", "-tAc", "SELECT 1", "-d", "postgres"],
-            capture_output=True, cwd="/").returncode != 0:
-        reasons.append("geen lokale PostgreSQL-server")
+    if shutil.which("runuser") is None or postgres_bin() is None or not user_exists("postgres"):
+        reasons.append("geen PostgreSQL-serverprogramma's (initdb, pg_ctl) of geen gebruiker postgres")
     if reasons:
         require("WIJKKIT_REQUIRE_HUB", "teamserver-test overgeslagen: " + "; ".join(reasons))
 
@@ -81,6 +83,7 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = base / "hub.log"
+        self.cluster = Cluster(base / "postgres")
 
     # ---------------------------------------------------------------------------------------- lifecycle
     def setup(self) -> "Hub":
@@ -89,9 +92,11 @@ class Hub:
         wijkkit("server", "installeer", "--map", str(RUNTIME))
         self.base.mkdir(parents=True)
         self.base.chmod(0o755)
+        self.cluster.start(fast=True)
+        os.environ.update(self.cluster.env)  # this process's psql and wijkkit commands reach the test's cluster
         demo_project(ROOT, self.project, DATABASE)
         wijkkit("server", "maak", "--map", str(self.map), "--project", str(self.project), "--runtime", str(RUNTIME),
-                "--poort", str(self.port), "--pg-hba")
+                "--poort", str(self.port))
         import_stories(self.project, self.map / "sleutels")
         return self
 
@@ -123,8 +128,6 @@ class Hub:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
     def teardown(self) -> None:
-        from wijkkit.server.opzet import remove_hba
-
         self.stop()
         if self.log.exists():  # for whoever reads a failure afterwards
             shutil.copy(self.log, Path(os.environ.get("TMPDIR", "/tmp")) / "wijkkit-hubtest-laatste.log")
@@ -132,34 +135,46 @@ class Hub:
             if user.startswith("wk-"):
                 subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
                 subprocess.run(["userdel", user], capture_output=True)
-        remove_hba(DATABASE)
-        roles = f"SELECT rolname FROM pg_roles WHERE rolname LIKE 'wk-%' OR rolname LIKE '{DATABASE}_%'"
-        names = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tAc", roles, "-d", "postgres"],
-                               capture_output=True, text=True, cwd="/").stdout.split()
-        sql = f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE);\n' + "".join(
-            f'DROP ROLE IF EXISTS "{n}";\n' for n in names)
-        subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-d", "postgres"], input=sql, text=True,
-                       capture_output=True, cwd="/")
+        self.cluster.stop("immediate")
+        for key in self.cluster.env:
+            if os.environ.get(key) == self.cluster.env[key]:
+                del os.environ[key]
         for group in ("wijkkit-team", "wijkkit-coordinatoren"):
             subprocess.run(["groupdel", group], capture_output=True)
         shutil.rmtree(self.base, ignore_errors=True)
 
     # ------------------------------------------------------------------------------------------- people
     def add(self, naam: str, rol: str) -> None:
-        wijkkit("server", "gebruiker", naam, "--rol", rol, "--map", str(self.map), "--wachtwoord", WACHTWOORD)
+        """An account with a one-time password, replaced by the member's own (WACHTWOORD) as a person would."""
+        wijkkit("server", "gebruiker", naam, "--rol", rol, "--map", str(self.map), "--wachtwoord", EENMALIG)
+        response = self.choose_password(naam, EENMALIG, WACHTWOORD)
+        assert response.status_code == 302 and "/hub/login" in response.headers["location"], response.text[:300]
 
-    def login(self, naam: str):
-        """A requests session logged in to the hub as ``naam`` (through the proxy)."""
+    def choose_password(self, naam: str, huidig: str, nieuw: str):
         import requests
 
         session = requests.Session()
-        page = session.get(f"{self.url}/hub/login", timeout=30)
-        xsrf = session.cookies.get("_xsrf")
-        response = session.post(f"{self.url}/hub/login", data={"username": naam, "password": WACHTWOORD,
-                                                               "_xsrf": xsrf}, timeout=30, allow_redirects=False)
-        assert response.status_code == 302 and "login" not in response.headers.get("location", ""), page.text[:200]
-        session.headers["X-XSRFToken"] = session.cookies.get("_xsrf") or xsrf
+        session.get(f"{self.url}/hub/wijkkit/wachtwoord?naam={naam}", timeout=30)
+        return session.post(f"{self.url}/hub/wijkkit/wachtwoord", data={
+            "naam": naam, "huidig": huidig, "nieuw": nieuw, "herhaal": nieuw, "_xsrf": session.cookies.get("_xsrf")},
+            timeout=30, allow_redirects=False)
+
+    def login(self, naam: str, wachtwoord: str = WACHTWOORD):
+        """A requests session logged in to the hub as ``naam`` (through the proxy)."""
+        session, response = self.try_login(naam, wachtwoord)
+        assert response.status_code == 302 and "login" not in response.headers.get("location", ""), response.text[:200]
+        session.headers["X-XSRFToken"] = session.cookies.get("_xsrf")
         return session
+
+    def try_login(self, naam: str, wachtwoord: str):
+        import requests
+
+        session = requests.Session()
+        session.get(f"{self.url}/hub/login", timeout=30)
+        xsrf = session.cookies.get("_xsrf")
+        response = session.post(f"{self.url}/hub/login", data={"username": naam, "password": wachtwoord,
+                                                               "_xsrf": xsrf}, timeout=30, allow_redirects=False)
+        return session, response
 
     def token(self, session, naam: str) -> str:
         response = session.post(f"{self.url}/hub/api/users/{naam}/tokens", json={"note": "test"}, timeout=30)

@@ -173,3 +173,42 @@ def test_the_old_groups_of_the_care_still_run_and_say_their_new_name_in_one_line
     hint = f"Let op: 'wijkkit {old[0]} {old[1]}' heet nu 'wijkkit {new}'."
     assert hint in result.output.splitlines(), result.output  # one line, whatever the terminal's width
     assert result.exit_code == 2 and "verwacht" in result.output and "Traceback" not in result.output
+
+
+def test_a_refusal_by_the_system_or_the_database_is_one_dutch_sentence(tmp_path, store_url):
+    """What a member's role may not do on a team server (a file of the coördinatoren, a table without a grant)
+    ends a command with a Dutch sentence and code 2, never a traceback; anything else stays a traceback."""
+    import sqlalchemy
+    from sqlalchemy.exc import DBAPIError
+
+    from wijkkit.cli.nederlands import geweigerd
+
+    locked = tmp_path / "sleutel.key"
+    message = geweigerd(PermissionError(13, "Permission denied", str(locked)))
+    assert message.startswith("Geen toegang tot " + str(locked)) and "coördinator" in message
+    engine = sqlalchemy.create_engine(store_url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("SELECT * FROM tabel_die_er_niet_is"))
+    except DBAPIError as exc:
+        assert geweigerd(exc) is None  # a bug, not a refusal: it stays a traceback for the report
+    assert geweigerd(ValueError("iets anders")) is None
+    if "postgresql" in store_url:  # a real refusal by PostgreSQL, from a role without rights
+        import uuid
+
+        role = f"wijkkit_zonder_rechten_{uuid.uuid4().hex[:8]}"
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"CREATE ROLE {role}"))
+        try:
+            with engine.begin() as connection:
+                connection.execute(sqlalchemy.text(f"SET ROLE {role}"))
+                connection.execute(sqlalchemy.text("SELECT count(*) FROM pg_authid"))
+        except DBAPIError as exc:
+            message = geweigerd(exc)
+            assert message.startswith("De database weigert dit voor jouw rol (") and "Traceback" not in message
+        else:
+            raise AssertionError("pg_authid was readable without rights")
+        finally:
+            with engine.begin() as connection:
+                connection.execute(sqlalchemy.text(f"DROP ROLE IF EXISTS {role}"))
+            engine.dispose()

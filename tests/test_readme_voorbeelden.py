@@ -70,3 +70,26 @@ def test_the_import_examples_run_as_written(demo_project, monkeypatch, word):
     enquete = [s for s in stories.values() if s.methode == "straatgesprek"]
     assert sorted(s.gebied for s in enquete) == ["BU99990102", "BU99990201"]
     assert all(s.toestemming == "analyse" and s.verteller_rol == "bewoner" for s in enquete)
+
+
+def test_the_team_servers_path_in_the_readme_names_real_commands_and_options():
+    """Every wijkkit command of 'Voor een team' is parsed by the CLI as written (commands, arguments and options
+    exist); the hub tests (tests/test_server_rollen.py) walk the same path on a real server."""
+    from typer.main import get_command
+
+    block = examples()["teamserver"].replace("\\\n", " ")
+    commands = []
+    for line in block.splitlines():
+        words = shlex.split(line.split("#")[0])
+        if "$W" in words:  # $W is the wijkkit program, after any environment assignments
+            commands.append(words[words.index("$W") + 1:])
+    seen = set()
+    for args in commands:
+        command, rest = get_command(app), list(args)
+        while hasattr(command, "commands") and rest and rest[0] in command.commands:
+            command = command.commands[rest.pop(0)]
+        assert not hasattr(command, "commands"), args
+        command.make_context(" ".join(args), rest)  # raises on an unknown option or a missing argument
+        seen.add(" ".join(args[:3] if args[:2] == ["server", "gebruiker"] else args[:2]))
+    assert {"server installeer", "server maak", "vertellen importeer", "server start", "server gebruiker sanne",
+            "server gebruiker verwijder", "server stop", "server verwijder"} <= seen, seen

@@ -7,6 +7,7 @@ A coördinator, three codeurs and a gast; everything is checked through the prox
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import subprocess
 from pathlib import Path
 
@@ -37,11 +38,13 @@ def hub():
         server.teardown()
 
 
-def psql_as(unix: str, sql: str) -> subprocess.CompletedProcess:
+def psql_as(unix: str, sql: str, *, user: str | None = None) -> subprocess.CompletedProcess:
     from wijkkit.server.opzet import socket_dir
 
-    return subprocess.run(["runuser", "-u", unix, "--", "psql", "-X", "-tA", "-h", socket_dir(), "-d", DATABASE,
-                           "-c", sql], capture_output=True, text=True, cwd="/")
+    return subprocess.run(["runuser", "-u", unix, "--", "psql", "-X", "-tA", "-h", socket_dir(), "-p",
+                           os.environ.get("PGPORT", "5432"), *(["-U", user] if user else []), "-d", DATABASE,
+                           "-c", sql],
+                          capture_output=True, text=True, cwd="/")
 
 
 def test_anonymous_visitors_are_sent_to_the_login(hub):
@@ -157,8 +160,7 @@ except PermissionError:
     denied = psql_as("wk-bram", "SELECT count(*) FROM originals")
     assert denied.returncode != 0 and "permission denied" in denied.stderr
     # nor can a codeur pose as another member in PostgreSQL: peer authentication
-    other = subprocess.run(["runuser", "-u", "wk-bram", "--", "psql", "-X", "-tA", "-U", "wk-anna", "-d", DATABASE,
-                            "-h", "/var/run/postgresql", "-c", "SELECT 1"], capture_output=True, text=True, cwd="/")
+    other = psql_as("wk-bram", "SELECT 1", user="wk-anna")
     assert other.returncode != 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tomllib
@@ -15,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from wijkkit.errors import Probleem, WijkkitInputError
 from wijkkit.yamlfile import read_settings_text, validate_model
+
+STORE_URL_ENV = "WIJKKIT_STORE_URL"  # set per member by the hub on Kubernetes (wijkkit.server.kube)
 
 CONFIG_NAME = "wijkkit.toml"
 
@@ -114,7 +117,10 @@ class Project:
             data = tomllib.loads(read_settings_text(path))
         except tomllib.TOMLDecodeError as exc:
             raise WijkkitInputError(Probleem(CONFIG_NAME, "geldige TOML", gevonden=str(exc))) from exc
-        return cls(root, validate_model(data, ProjectConfig, CONFIG_NAME))
+        config = validate_model(data, ProjectConfig, CONFIG_NAME)
+        if os.environ.get(STORE_URL_ENV):  # a team member's own PostgreSQL role (Kubernetes), not the shared file's
+            config.store.url = os.environ[STORE_URL_ENV]
+        return cls(root, config)
 
     @property
     def data_dir(self) -> Path:

@@ -123,9 +123,40 @@ class Groep(Nederlands, TyperGroup):
                 raise
             typer.echo(str(error), err=True)
             sys.exit(2)
+        except Exception as error:  # what a member's role may not do (a team server): one Dutch message
+            message = geweigerd(error)
+            if message is None or not standalone_mode:
+                raise
+            typer.echo(message, err=True)
+            sys.exit(2)
         if not standalone_mode:
             return result
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def geweigerd(error: Exception) -> str | None:
+    """A Dutch sentence for a refusal by the operating system or PostgreSQL (a member's role on a team server),
+    or None for anything else (that stays a traceback: a bug to report)."""
+    if isinstance(error, PermissionError):
+        waar = f" tot {error.filename}" if error.filename else ""
+        return (f"Geen toegang{waar}: dit bestand of deze map is niet voor jouw rol. Vraag een coördinator als je "
+                "het nodig hebt.")
+    try:
+        from sqlalchemy.exc import DBAPIError, OperationalError
+    except ImportError:  # pragma: no cover
+        return None
+    if not isinstance(error, DBAPIError):
+        return None
+    orig = getattr(error, "orig", None)
+    reden = (str(orig or error).strip().splitlines() or [""])[0][:200]
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate == "42501":  # insufficient_privilege
+        return ("De database weigert dit voor jouw rol (" + reden + "). Een codeur werkt aan eigen beslissingen en "
+                "memo's; de sleutel, de originele teksten en de rechten zijn voor een coördinator.")
+    if isinstance(error, OperationalError) and type(orig).__module__.startswith("psycopg") \
+            and (sqlstate or "08").startswith("08"):  # connection_exception, or no connection at all
+        return f"De database is niet bereikbaar ({reden}). Vraag de beheerder of de server draait."
+    return None
 
 
 def groep(help: str, **options) -> typer.Typer:

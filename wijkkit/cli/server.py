@@ -44,14 +44,34 @@ def maak(map: Path = MapOpt, project: Path = ProjectOpt,
          runtime: Path = typer.Option(Path("/opt/wijkkit"), help="De map van 'wijkkit server installeer'."),
          poort: int = typer.Option(8000, help="Poort van de hub (de hub gebruikt ook de drie poorten erna)."),
          ip: str = typer.Option("127.0.0.1", help="Adres van de hub; 0.0.0.0 alleen achter HTTPS."),
-         pg_hba: bool = typer.Option(False, "--pg-hba", help="Zet zelf de peer-regel in pg_hba.conf.")) -> None:
+         pg_hba: bool = typer.Option(False, "--pg-hba", help="Zet zelf de peer-regel in pg_hba.conf."),
+         login: Optional[Path] = typer.Option(None, "--login", help="Een TOML-bestand met een [login]-tabel "
+                                              "(soort = \"oidc\": inloggen via de instelling, zie README).")) -> None:
     """Richt de servermap van een project in: instellingen, geheimen, groepen en de PostgreSQL-rechten (als root)."""
+    import tomllib
+
     from wijkkit.server.opzet import maak as doe
 
     try:
-        doe(project, map, runtime, poort=poort, ip=ip, pg_hba=pg_hba, log=_say)
+        instelling = tomllib.loads(login.read_text(encoding="utf-8")).get("login") if login else None
+        doe(project, map, runtime, poort=poort, ip=ip, pg_hba=pg_hba, log=_say, login=instelling)
     except WijkkitInputError as exc:
         fail(exc)
+
+
+@app.command()
+def z2jh(instellingen: Path = typer.Option(Path("deploy/z2jh.toml"), help="De instellingen voor Kubernetes."),
+         uit: Path = typer.Option(Path("deploy"), help="Map voor values.yaml, kenniskring.yaml en project.yaml.")
+         ) -> None:
+    """Schrijf de Zero to JupyterHub-values en de manifesten voor Kubernetes (dezelfde rollen als op één machine)."""
+    from wijkkit.server.z2jh import CHART_VERSIE, schrijf
+
+    try:
+        for path in schrijf(instellingen, uit):
+            _say(f"Geschreven: {path}")
+    except WijkkitInputError as exc:
+        fail(exc)
+    _say(f"Chart jupyterhub/jupyterhub versie {CHART_VERSIE}: zie het README, 'Op Kubernetes'.")
 
 
 @app.command()
@@ -78,21 +98,65 @@ def start(map: Path = MapOpt) -> None:
 
 
 @app.command()
-def gebruiker(naam: str = typer.Argument(..., help="Gebruikersnaam, bv. anna."),
-              rol: str = typer.Option(..., "--rol", help="coördinator, codeur of gast."),
+def stop(map: Path = MapOpt) -> None:
+    """Stop de hub, de proxy, alle labs en de kenniskring-dienst (als root)."""
+    from wijkkit.server.opzet import ServerMap
+    from wijkkit.server.opzet import stop as doe
+
+    try:
+        if not doe(ServerMap(map.resolve()), log=_say):
+            _say("De wijkkit-server draaide niet.")
+    except WijkkitInputError as exc:
+        fail(exc)
+
+
+@app.command()
+def verwijder(map: Path = MapOpt,
+              database: bool = typer.Option(
+                  False, "--ook-database", help="Verwijder ook de database met alle verhalen en beslissingen.")
+              ) -> None:
+    """Verwijder de server: hub, systeemgebruikers, databaserollen, groepen en servermap (als root).
+    De projectmap blijft, en de database ook, tenzij --ook-database."""
+    from wijkkit.server.opzet import ServerMap
+    from wijkkit.server.opzet import verwijder as doe
+
+    try:
+        doe(ServerMap(map.resolve()), database=database, log=_say)
+    except WijkkitInputError as exc:
+        fail(exc)
+
+
+@app.command()
+def gebruiker(naam: str = typer.Argument(..., help="Gebruikersnaam, bv. anna; of 'verwijder' gevolgd door de naam."),
+              wie: Optional[str] = typer.Argument(None, help="Na 'verwijder': wie het team verlaat."),
+              rol: Optional[str] = typer.Option(None, "--rol", help="coördinator, codeur of gast."),
               map: Path = MapOpt,
               wachtwoord: Optional[str] = typer.Option(
-                  None, help="Wachtwoord (leeg: wijkkit maakt er een en toont het één keer).")) -> None:
-    """Maak een account (of geef iemand een andere rol of een nieuw wachtwoord); de hub moet draaien."""
+                  None, help="Eenmalig wachtwoord (leeg: wijkkit maakt er een en toont het één keer).")) -> None:
+    """Maak een account (of geef iemand een andere rol of een nieuw eenmalig wachtwoord), of verwijder iemand met
+    'gebruiker verwijder NAAM'; de hub moet draaien. Een wachtwoord dat je hier zet werkt één keer: het lid kiest
+    bij het inloggen een eigen wachtwoord."""
     import json
     import urllib.error
     import urllib.request
 
-    from wijkkit.server.opzet import ServerMap, hub_url
+    from wijkkit.server.opzet import ServerMap, hub_url, remove_member
     from wijkkit.server.rollen import ROL_LABEL, hub_naam
     from wijkkit.server.rollen import rol as check_rol
 
+    if naam == "verwijder":
+        try:
+            if not wie:
+                raise WijkkitInputError(Probleem("gebruiker verwijder", "de naam van wie het team verlaat",
+                                                 gevonden="geen naam", plek="opdracht"))
+            remove_member(ServerMap(map.resolve()), wie, log=_say)
+        except WijkkitInputError as exc:
+            fail(exc)
+        return
     try:
+        if rol is None:
+            raise WijkkitInputError(Probleem("--rol", "een van: coördinator, codeur, gast", gevonden="niets",
+                                             plek="optie"))
         naam, soort = hub_naam(naam), check_rol(rol)
         server = ServerMap(map.resolve())
         token, url = server.geheim("beheer_token"), hub_url(server)
@@ -108,13 +172,17 @@ def gebruiker(naam: str = typer.Argument(..., help="Gebruikersnaam, bv. anna."),
         with urllib.request.urlopen(request, timeout=30):
             pass
     except urllib.error.HTTPError as exc:
-        reden = json.loads(exc.read() or b"{}").get("message", exc.reason)
-        fail(WijkkitInputError(Probleem("de hub", "een account dat de hub kan maken", gevonden=str(reden),
-                                        plek="dienst")))
+        reden = str(json.loads(exc.read() or b"{}").get("message", exc.reason))
+        # the hub's reason is the whole expectation (a password's rules, a name's): never cut off
+        fail(WijkkitInputError(Probleem("--wachtwoord" if "wachtwoord" in reden else "de hub", reden.rstrip("."),
+                                        gevonden="geweigerd door de hub", plek="optie" if "wachtwoord" in reden
+                                        else "dienst")))
     except OSError as exc:
         fail(WijkkitInputError(Probleem(url, "een draaiende hub (start hem met 'wijkkit server start --map ...')",
                                         gevonden=str(exc), plek="dienst")))
-    _say(f"Account {naam}: {ROL_LABEL[soort]}." + (f" Wachtwoord (één keer getoond): {wachtwoord}" if gemaakt else ""))
+    _say(f"Account {naam}: {ROL_LABEL[soort]}." + (f" Eenmalig wachtwoord (één keer getoond): {wachtwoord}"
+                                                    if gemaakt else "")
+         + f" Bij het inloggen kiest {naam} een eigen wachtwoord ({url}/hub/wijkkit/wachtwoord?naam={naam}).")
 
 
 @store_app.command("backup")

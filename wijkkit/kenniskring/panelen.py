@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import re
 import threading
 from datetime import date
@@ -276,7 +277,9 @@ class Panelen:
         try:
             add_duiding(self.kring.store, gebied=gebied, thema=thema, datum=date.fromisoformat(datum),
                         aanwezigen=aanwezigen, pseudonimiseerder=self.pseudonimiseerder(),
-                        bijeenkomst_id=self.bijeenkomst, **{k: str(velden.get(k, "")) for k in VELDEN})
+                        bijeenkomst_id=self.bijeenkomst,
+                        # on the team server the service tells a visitor's kernel who the hub let in
+                        ingevoerd_door=os.environ.get("WIJKKIT_BEZOEKER", ""), **{k: str(velden.get(k, "")) for k in VELDEN})
         except ValueError as exc:
             return {"ok": False, "melding": f"<p class='wk-fout'>Niet bewaard: {esc(str(exc))}</p>"}
         except Exception:  # never a traceback on the beamer; the details go to the server's log

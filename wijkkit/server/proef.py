@@ -1,8 +1,10 @@
 """``make server``: try the team server out on the demo project, at http://127.0.0.1:8000 (as root).
 
-Copies the demo project to /srv/wijkkit-demo/project (its store on PostgreSQL: database wijkkit_demo),
-installs the runtime in /opt/wijkkit, sets up the server folder, imports the demo stories, starts the hub and
-makes four accounts (coordinator, two codeurs, gast) with the passwords it prints. Ctrl+C stops everything.
+Copies the demo project to MAP/project (its store on PostgreSQL: database wijkkit_demo, in a cluster of its own
+in MAP/postgres: peer and scram only), installs the runtime in RUNTIME, sets up the server folder, imports the
+demo stories, starts the hub and makes four accounts (coordinator, two codeurs, gast) with one-time passwords
+it prints. Ctrl+C stops everything. Options: ``--poort 8000 --map /srv/wijkkit-demo --runtime /opt/wijkkit``
+(``make server POORT=8100 MAP=... RUNTIME=...``).
 """
 
 from __future__ import annotations
@@ -48,25 +50,34 @@ def import_stories(project: Path, sleutels: Path) -> None:
         key.chmod(0o640)
 
 
-def main() -> None:  # pragma: no cover - an interactive try-out
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - an interactive try-out
+    import argparse
     import secrets
-
-    from wijkkit.server import opzet
-
-    source = Path(__file__).resolve().parents[2]
-    base, runtime = Path("/srv/wijkkit-demo"), Path("/opt/wijkkit")
-    opzet.installeer(runtime)
-    base.mkdir(parents=True, exist_ok=True)
-    base.chmod(0o755)
-    project = demo_project(source, base / "project", "wijkkit_demo")
-    server = opzet.maak(project, base / "server", runtime, poort=8000, pg_hba=True)
-    import_stories(project, server.map / "sleutels")
-    hub = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", "server", "start", "--map", str(server.map)])
     import urllib.request
 
+    from wijkkit.server import opzet
+    from wijkkit.server.cluster import Cluster
+
+    parser = argparse.ArgumentParser(prog="make server", description="De teamserver uitproberen op het demoproject.")
+    parser.add_argument("--poort", type=int, default=8000, help="poort van de hub (ook de drie erna)")
+    parser.add_argument("--map", type=Path, default=Path("/srv/wijkkit-demo"), help="map voor project en server")
+    parser.add_argument("--runtime", type=Path, default=Path("/opt/wijkkit"), help="map van de gedeelde runtime")
+    args = parser.parse_args(argv)
+    source = Path(__file__).resolve().parents[2]
+    base = args.map.resolve()
+    opzet.installeer(args.runtime)
+    base.mkdir(parents=True, exist_ok=True)
+    base.chmod(0o755)
+    cluster = Cluster(base / "postgres", port=args.poort + 4).start()
+    os.environ.update(cluster.env)
+    project = demo_project(source, base / "project", "wijkkit_demo")
+    server = opzet.maak(project, base / "server", args.runtime, poort=args.poort)
+    import_stories(project, server.map / "sleutels")
+    hub = subprocess.Popen([sys.executable, "-m", "wijkkit.cli", "server", "start", "--map", str(server.map)])
+    url = f"http://127.0.0.1:{args.poort}"
     for _ in range(120):
         try:
-            urllib.request.urlopen("http://127.0.0.1:8000/hub/login", timeout=2)
+            urllib.request.urlopen(f"{url}/hub/login", timeout=2)
             break
         except OSError:
             time.sleep(1)
@@ -75,13 +86,15 @@ def main() -> None:  # pragma: no cover - an interactive try-out
         wachtwoord = secrets.token_urlsafe(9)
         subprocess.run([sys.executable, "-m", "wijkkit.cli", "server", "gebruiker", naam, "--rol", rol, "--map",
                         str(server.map), "--wachtwoord", wachtwoord], check=True, capture_output=True)
-        print(f"  {naam:<12} ({rol}): wachtwoord {wachtwoord}", flush=True)
-    print("Open http://127.0.0.1:8000 (stoppen: Ctrl+C).", flush=True)
+        print(f"  {naam:<12} ({rol}): eenmalig wachtwoord {wachtwoord}", flush=True)
+    print(f"Open {url} (bij de eerste keer inloggen kies je een eigen wachtwoord; stoppen: Ctrl+C).", flush=True)
     try:
         hub.wait()
     except KeyboardInterrupt:
         hub.terminate()
         hub.wait()
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -105,6 +105,19 @@ def herstel(project, bestand: Path) -> Verslag:
 
 
 # ------------------------------------------------------------------------------------------------- helpers
+def postgres_env(url: str) -> dict[str, str]:
+    """PGHOST and PGPORT of a PostgreSQL URL (its socket folder or host, and port), for the client programs."""
+    parsed = make_url(url)
+    host = parsed.query.get("host") or parsed.host
+    port = parsed.query.get("port") or parsed.port
+    env = {}
+    if host:
+        env["PGHOST"] = str(host if isinstance(host, str) else host[0])
+    if port:
+        env["PGPORT"] = str(port if not isinstance(port, tuple) else port[0])
+    return env
+
+
 def _run(command: list[str], url: str, *, stdout=None, pass_file: bool = False) -> None:
     """A PostgreSQL client program against the store: as the ``postgres`` administrator when root (the team
     server), else as the user in the URL."""
@@ -139,11 +152,12 @@ def _ensure_database(url: str) -> None:
     database = parsed.database
     if os.geteuid() != 0:
         return  # pg_restore says in its own words when the database is not there
+    env = {**os.environ, **postgres_env(url)}
     found = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-tA", "-d", "postgres", "-c",
                             f"SELECT 1 FROM pg_database WHERE datname = '{database.replace(chr(39), '')}'"],
-                           capture_output=True, text=True, cwd="/").stdout.strip()
+                           capture_output=True, text=True, cwd="/", env=env).stdout.strip()
     if not found:
-        subprocess.run(["runuser", "-u", "postgres", "--", "createdb", database], check=True, cwd="/")
+        subprocess.run(["runuser", "-u", "postgres", "--", "createdb", database], check=True, cwd="/", env=env)
 
 
 def _sqlite_path(url: str) -> str:

@@ -211,3 +211,18 @@ class Schouwpunt(Base):
     bron: Mapped[str] = mapped_column(String(500), default="")  # the export's file name and tool
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Geschiedenis(Base):
+    """What a team member changed or deleted (``oud`` is the row before, ``nieuw`` after), and what a member tried
+    on a colleague's row and was refused (``actie`` starts with "geweigerd"). Written by PostgreSQL triggers on a
+    team server (wijkkit.server.rollen), never by a program; nobody may change or delete it."""
+
+    __tablename__ = "geschiedenis"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tabel: Mapped[str] = mapped_column(String(80), index=True)
+    actie: Mapped[str] = mapped_column(String(40))  # wijziging / verwijdering / geweigerd: wijziging / ...
+    door: Mapped[str] = mapped_column(String(200))
+    oud: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    nieuw: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
