@@ -147,6 +147,17 @@ def voorstel_ambities(kring, tally: pd.DataFrame, datum: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def deelnemers_vorige_keer(store: Store) -> int:
+    """How many devices set a priority at the last evening that had any (0 when none did): how many phones to
+    expect tonight."""
+    with store.read() as session:
+        last = session.scalar(select(func.max(Prioriteit.bijeenkomst_id)))
+        if last is None:
+            return 0
+        return int(session.scalar(select(func.count(func.distinct(Prioriteit.deelnemer)))
+                                  .where(Prioriteit.bijeenkomst_id == last)) or 0)
+
+
 def aantal_stemmen(store: Store) -> int:
     with store.read() as session:
         return int(session.scalar(select(func.count()).select_from(Prioriteit)) or 0)
