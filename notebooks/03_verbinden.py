@@ -116,4 +116,4 @@ for gebied in gebieden:
         velden = "".join(f"<p><b>{esc(vraag)}</b> {tekst_html(getattr(d, veld))}</p>"
                          for veld, vraag in VELDEN.items() if getattr(d, veld))
         display(HTML(f"<p><b>{esc(kring.namen.get(gebied, gebied))} · {esc(kring.labels.get(d.thema, d.thema))} · "
-                     f"{d.datum:%d-%m-%Y}</b> (aanwezig: {esc(aanwezigen_tekst(d.aanwezigen))})</p>{velden}"))
+                     f"{d.datum:%d-%m-%Y}</b> (aanwezig: {esc(aanwezigen_tekst(d.aanwezigen, kring.drempel))})</p>{velden}"))

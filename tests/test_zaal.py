@@ -11,6 +11,7 @@ import signal
 import time
 import urllib.error
 import urllib.request
+from datetime import date
 
 import pytest
 
@@ -117,6 +118,112 @@ def test_a_sentence_is_pseudonymised_like_a_duiding(project):
     assert answer["ok"]
     zin = prioriteiten(kring.store, bijeenkomst_id=panelen.bijeenkomst)["zin"].iloc[0]
     assert "06-98765432" not in zin and "Vlasbloem" not in zin
+
+
+# ------------------------------------------------------------------------------- what the room types stays text
+ZIN = "Eerste regel\nambities:\n  - id: ingebroken\n# geen commentaar: \"quote' \u202edrow-kaj"
+
+
+def _uncommented(voorstel: str) -> str:
+    """What the coördinator pastes: the YAML block of the proposal with its # taken away."""
+    block = voorstel.split("# ambities:", 1)[1]
+    return "ambities:" + "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
+                                   for line in block.split("\n"))
+
+
+def test_a_sentence_from_the_room_stays_text_in_every_file(project):
+    import yaml
+
+    from wijkkit.kenniskring.agenda import add_prioriteit, start_bijeenkomst
+    from wijkkit.kenniskring.duiding import add_duiding
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import Panelen
+    from wijkkit.kenniskring.samenvatting import summary_html
+    from wijkkit.kenniskring.verslag import kies_bijeenkomst, verslag_html
+
+    kring = Kenniskring(project)
+    avond = start_bijeenkomst(kring.store, "tekst blijft tekst")
+    for k in range(kring.drempel):  # enough devices that the sentence may be shown
+        add_prioriteit(kring.store, bijeenkomst_id=avond, deelnemer=f"t{k}", gebied="WK999901", thema="schoon_heel",
+                       zin=ZIN if k == 0 else "")
+    add_duiding(kring.store, gebied="WK999901", thema="schoon_heel", datum=date(2026, 12, 7), wat_zien_we=ZIN,
+                aanwezigen={"bewoner": kring.drempel + 3}, bijeenkomst_id=avond)
+    _full_pass_done(kring.store)
+    _duidingen_verwerkt(kring.store)
+    page, voorstel = verslag_html(kring, kies_bijeenkomst(kring.store, avond))
+    assert yaml.safe_load(voorstel) is None  # as written: comments only, nothing live in verandertheorie.yml
+    ambities = yaml.safe_load(_uncommented(voorstel))["ambities"]
+    assert [a["id"] for a in ambities] == ["kenniskring-1"]  # the sentence's "- id: ingebroken" is no ambition
+    assert ambities[0]["deelambities"][0]["titel"] == ZIN.replace("\u202e", "")[:80]
+    duiding_tab = Panelen(kring, bijeenkomst=avond).paneel("Duiding", "WK999901", "schoon_heel")["html"]
+    samenvatting = summary_html(kring, "WK999901", "schoon_heel")
+    for name, text in (("verslag", page), ("voorstel", voorstel), ("Duiding", duiding_tab),
+                       ("samenvatting", samenvatting)):
+        assert "\u202e" not in text, name
+    for name, html in (("verslag", page), ("Duiding", duiding_tab), ("samenvatting", samenvatting)):
+        assert "geen commentaar: &quot;quote&#x27; drow-kaj" in html, name  # escaped, its letters in order
+
+
+def _duidingen_verwerkt(store) -> None:
+    from sqlalchemy import update
+
+    from wijkkit.store.models import Duiding
+
+    with store.session() as session:
+        session.execute(update(Duiding).values(pseudo_niveau="volledig"))
+
+
+def test_attendance_under_the_threshold_is_hidden_everywhere(project):
+    from wijkkit.kenniskring.agenda import start_bijeenkomst
+    from wijkkit.kenniskring.duiding import add_duiding
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import Panelen
+    from wijkkit.kenniskring.samenvatting import summary_html
+    from wijkkit.kenniskring.verslag import kies_bijeenkomst, verslag_html
+
+    kring = Kenniskring(project)
+    avond = start_bijeenkomst(kring.store, "aanwezig")
+    add_duiding(kring.store, gebied="WK999902", thema="voorzieningen", datum=date(2026, 12, 7), wat_zien_we="Druk.",
+                aanwezigen={"bewoner": 1, "professional": 2, "ondernemer": kring.drempel}, bijeenkomst_id=avond)
+    _duidingen_verwerkt(kring.store)
+    shown = {"Duiding": Panelen(kring, bijeenkomst=avond).paneel("Duiding", "WK999902", "voorzieningen")["html"],
+             "samenvatting": summary_html(kring, "WK999902", "voorzieningen"),
+             "verslag": verslag_html(kring, kies_bijeenkomst(kring.store, avond))[0]}
+    for name, html in shown.items():
+        assert "1 bewoner" not in html and "2 professionals" not in html, name
+        assert f"minder dan {kring.drempel} bewoners" in html, name
+        assert f"{kring.drempel} ondernemers" in html, name  # from the threshold on, the count itself
+
+
+def test_my_list_shows_a_sentence_only_after_the_full_pass(project):
+    from wijkkit.kenniskring.agenda import start_bijeenkomst
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import ZIN_WORDT_VERWERKT, Panelen
+
+    kring = Kenniskring(project)
+    panelen = Panelen(kring, bijeenkomst=start_bijeenkomst(kring.store, "jouw lijst"))
+    zin = "Bel J.P. de Vries, Lange Akker 12-II."
+    assert panelen.zet_prioriteit("ik", "WK999902", "wonen", zin)["ok"]
+    mine = panelen.mijn_prioriteiten("ik")
+    assert len(mine) == 1 and mine[0][4] == ZIN_WORDT_VERWERKT  # the light pass alone misses "12-II" and initials
+    _full_pass_done(kring.store)
+    assert panelen.mijn_prioriteiten("ik")[0][4] not in ("", ZIN_WORDT_VERWERKT)
+
+
+def test_wrong_codes_make_an_address_wait():
+    from wijkkit.kenniskring.zaal import Pogingen
+
+    now = [1000.0]
+    pogingen = Pogingen(maximum=20, wachttijd=60, klok=lambda: now[0])
+    for k in range(19):
+        assert not pogingen.fout("10.0.0.7") and pogingen.wachten("10.0.0.7") == 0, k
+    assert pogingen.fout("10.0.0.7") and pogingen.wachten("10.0.0.7") == 60  # the 20th starts the wait
+    assert pogingen.wachten("10.0.0.8") == 0  # another phone in the room is not held up
+    now[0] += 61
+    assert pogingen.wachten("10.0.0.7") == 0
+    for _ in range(20):
+        pogingen.fout("10.0.0.7")
+    assert pogingen.wachten("10.0.0.7") == 120  # again: twice as long
 
 
 # ----------------------------------------------------------------------------------------------- rekenaar

@@ -28,6 +28,7 @@ from wijkkit.kenniskring.kaartwidget import KlikbareKaart, Scherm
 from wijkkit.kenniskring.klaar import mark_ready
 from wijkkit.kenniskring.velden import BEWAREN_PER_MINUUT, MAX_VELD, ROLLEN, VELDEN
 from wijkkit.kleuren import KNELPUNT, KRACHT, ROND
+from wijkkit.stuurtekens import zonder_stuurtekens
 
 CSS = """<style>
 .jp-RenderedMarkdown p { font-size: 18px !important; }
@@ -107,7 +108,7 @@ SMAL = 700  # CSS pixels: narrower is a phone (charts at its width, the profile 
 
 
 def esc(value) -> str:
-    return "" if value is None else escape(str(value), quote=True)
+    return "" if value is None else escape(zonder_stuurtekens(str(value)), quote=True)
 
 
 def _bron(bron):

@@ -25,6 +25,7 @@ from wijkkit.kenniskring.samenvatting import development_chart, figure_charts, p
 from wijkkit.weergave import esc
 
 log = logging.getLogger(__name__)
+ZIN_WORDT_VERWERKT = "(je zin wordt nog verwerkt: namen en adressen worden eruit gehaald)"
 MAX_PRIORITEITEN = 3  # marks "verdient aandacht" per participant
 MAX_ZIN = 300  # characters of the sentence why
 
@@ -244,7 +245,7 @@ class Panelen:
         notes = duidingen(self.kring.store, gebied=gebied, thema=thema)
         items = "".join(
             f"<div class='wk-tekst wk-duiding'><b>{d.datum:%d-%m-%Y}</b> · aanwezig: "
-            f"{esc(aanwezigen_tekst(d.aanwezigen))}"
+            f"{esc(aanwezigen_tekst(d.aanwezigen, self.kring.drempel))}"
             + ("".join(f"<br><b>{esc(vraag)}</b> {esc(getattr(d, veld))}"
                        for veld, vraag in VELDEN.items() if getattr(d, veld)) if d.verwerkt
                else f"<br><i>{esc(WORDT_VERWERKT)}</i>") + "</div>"
@@ -310,8 +311,9 @@ class Panelen:
 
         rows = prioriteiten(self.kring.store, bijeenkomst_id=self.bijeenkomst)
         mine = rows[rows["deelnemer"] == deelnemer]
-        return [[r.gebied, r.thema, self._names(r.gebied, r.thema)[0], self._names(r.gebied, r.thema)[1], r.zin]
-                for r in mine.itertuples()]
+        # the writer's own sentence too waits for the full pass: on the beamer's laptop the room reads this list
+        return [[r.gebied, r.thema, self._names(r.gebied, r.thema)[0], self._names(r.gebied, r.thema)[1],
+                 r.zin if r.verwerkt or not r.zin else ZIN_WORDT_VERWERKT] for r in mine.itertuples()]
 
     def telling(self) -> dict:
         """The room's tally, most marks first; sentences only where the privacy threshold is reached."""
