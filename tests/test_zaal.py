@@ -5,6 +5,7 @@ The page is served with ``--zaal`` on all interfaces; the tests reach it at 127.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -264,6 +266,74 @@ def test_a_visitors_kernel_loads_nothing_heavy():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+# ------------------------------------------------------------------------------------------------ the code
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _open(opener, url, data=None):
+    try:
+        return opener.open(url, data=data, timeout=30)
+    except urllib.error.HTTPError as exc:  # 3xx (not followed here), 401, 429: the answer is what we look at
+        return exc
+
+
+def test_the_code_is_guarded_from_the_outside(project):
+    """From 127.0.0.1, as a phone's browser would ask: the code leaves the address, is nowhere in ``ps`` or a
+    kernel's environment, the cookie is for this site and this evening, and guessing is slowed to a wait."""
+    import http.cookiejar
+    from urllib.parse import urlencode
+
+    import psutil
+
+    from tests.browser import served
+
+    with served(project.root, "--zaal", "--verwacht", "2", timeout=180) as server:
+        code = server.url.split("token=")[1]
+        base = server.url.split("?")[0]
+        jar = http.cookiejar.CookieJar()
+        phone = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(jar))
+        first = _open(phone, server.url)
+        assert first.status == 302 and "token" not in first.headers["Location"]  # the code leaves the address
+        assert first.headers["Referrer-Policy"] == "no-referrer"
+        cookie = first.headers["Set-Cookie"]
+        assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
+        assert "expires" not in cookie.lower() and "max-age" not in cookie.lower()  # gone with the browser session
+        page = _open(phone, base)
+        assert page.status == 200 and "kernelId" in page.read().decode()  # the cookie opens the page, no code needed
+        deadline = time.time() + 120
+        while time.time() < deadline and len(server.kernels()) < 2:
+            time.sleep(1)
+        tree = [psutil.Process(server.proc.pid), *psutil.Process(server.proc.pid).children(recursive=True)]
+        for proc in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                assert code not in " ".join(proc.cmdline()), proc.cmdline()
+        kernels = server.kernels()
+        assert kernels
+        for pid in kernels:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+            assert code not in environ and "WIJKKIT_ZAAL" not in environ
+        # another device guesses: 20 wrong codes, then even the right one waits
+        guesser = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(
+            http.cookiejar.CookieJar()))
+        login = _open(guesser, base + "login").read().decode()
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', login).group(1)
+        for k in range(20):
+            wrong = _open(guesser, base + "login", urlencode({"_xsrf": xsrf, "password": f"fout{k:04d}"}).encode())
+            assert wrong.status in (401, 429), wrong.status
+        assert wrong.status == 429 and "Wacht" in wrong.read().decode()
+        right = _open(guesser, base + "login", urlencode({"_xsrf": xsrf, "password": code}).encode())
+        assert right.status == 429 and "Wacht" in right.read().decode()
+        assert right.headers["Retry-After"]
+        assert _open(phone, base).status == 200  # the phone that already has its cookie is not held up
+        # the organiser's terminal while the room is there: Dutch, without Voila's and traitlets' English warnings
+        log = server.log.read_text(encoding="utf-8")
+        assert "not trusted" not in log and "without encryption" not in log and "DeprecationWarning" not in log
+        assert "Voor de zaal: http://" in log and "127.0.0.1" in log and "Te veel verkeerde codes" in log
+        assert not [line for line in log.splitlines() if " GET " in line or " POST " in line]  # no request log
 
 
 # ------------------------------------------------------------------------------------------------ browser

@@ -55,6 +55,15 @@ de begeleider om in het logboek van de server te kijken.{% endif %}</p>
 """
 
 
+# ipykernel, started as ``python -m ipykernel_launcher`` would; a refill of the preheated pool (marked by the kernel
+# manager, see voila_app) first lowers its own priority, so it computes while the room's pages are idle. A kernel
+# whose connection file is already gone (the server stopped while it was starting) does not start at all: ipykernel
+# would otherwise open TCP ports of its own choosing that nobody will ever connect to.
+KERNEL_START = ("import os, runpy, sys; os.path.exists(sys.argv[sys.argv.index('-f') + 1]) or sys.exit(0); "
+                "os.environ.pop('WIJKKIT_ACHTERGROND', '') and hasattr(os, 'nice') and os.nice(10); "
+                "runpy.run_module('ipykernel_launcher', run_name='__main__', alter_sys=True)")
+
+
 def offline_template(target: Path) -> Path:
     """Voila's lab template, Dutch and without CDN links, built from the installed Voila.
 
@@ -91,8 +100,7 @@ def offline_template(target: Path) -> Path:
     spec = target / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                 "--IPKernelApp.capture_fd_output=False"],
+        "argv": [sys.executable, "-c", KERNEL_START, "-f", "{connection_file}", "--IPKernelApp.capture_fd_output=False"],
         "display_name": "Python 3 (kenniskring)", "language": "python", "metadata": {"debugger": False}}),
         encoding="utf-8")
     return target
@@ -100,7 +108,7 @@ def offline_template(target: Path) -> Path:
 
 def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: bool = True,
                   opruimen: int = 120, max_kernels: int = 12, ip: str = "127.0.0.1", code_bestand: Path | None = None,
-                  pool: int = 1, data_dir: Path | None = None) -> list[str]:
+                  pool: int = 1, reserve: int = 1, data_dir: Path | None = None) -> list[str]:
     """Voila with sources stripped and tracebacks hidden: residents never see code.
 
     With ``preheat`` a kernel has already run the notebook before anyone opens the page
@@ -135,7 +143,7 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: boo
             "--KernelManager.transport=ipc",
             *([f"--NotebookNotary.data_dir={data_dir}"] if data_dir else []),
             # kernels already computed before a visitor asks: one for a laptop, more when a room arrives at once
-            f"--BegrensdeKernels.voorverwarmd={pool}",
+            f"--BegrensdeKernels.voorverwarmd={pool}", f"--BegrensdeKernels.reserve={reserve}",
             *([] if open_browser else ["--no-browser"])]
 
 
@@ -237,7 +245,8 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
         voila = subprocess.Popen(voila_command(notebook, port=port, open_browser=open_browser and not preheat,
                                                preheat=preheat, opruimen=opruimen, max_kernels=limit,
                                                ip="0.0.0.0" if zaal else "127.0.0.1", code_bestand=code_bestand,
-                                               pool=pool, data_dir=data_dir),
+                                               pool=pool, reserve=max(1, min(pool, 2 + pool // 10)),
+                                               data_dir=data_dir),
                                  env=env, cwd=notebook.parent, start_new_session=True)
         started.insert(0, voila)
         while voila.poll() is None and not stopping.wait(0.5):

@@ -51,11 +51,24 @@ class BegrensdeKernels(AsyncMappingKernelManager):
     voorverwarmd = Integer(-1, config=True, help="Kernels preheated before the first visitor (-1: Voila's setting). "
                            "A number here rather than Voila's dict on the command line, which traitlets deprecates.")
 
+    reserve = Integer(1, config=True, help="Preheated kernels kept once the expected visitors have arrived.")
+
     def __init__(self, **kwargs):
+        self._gestart = 0
+        self._genomen = 0
         super().__init__(**kwargs)
         if self.voorverwarmd >= 0 and self.has_trait("kernel_pools_config"):
             # set before Voila's subclass fills the pool (its __init__ runs after this one)
             self.kernel_pools_config = {"default": {"pool_size": self.voorverwarmd}}
+
+    def pool_genomen(self) -> None:
+        """A visitor took a preheated page. The pool was filled for the room that was expected: it is not filled
+        up again for every visitor (each refill is a kernel start while the room is still arriving), only kept at
+        ``reserve`` once that many have arrived."""
+        self._genomen += 1
+        if self.voorverwarmd > 0 and self.has_trait("kernel_pools_config"):
+            size = max(self.reserve, self.voorverwarmd - self._genomen)
+            self.kernel_pools_config = {"default": {"pool_size": size}}
 
     def notify_disconnect(self, kernel_id):
         super().notify_disconnect(kernel_id)
@@ -74,6 +87,13 @@ class BegrensdeKernels(AsyncMappingKernelManager):
             self.log.warning("Kernel geweigerd: al %d kernels (maximum %d)", len(self.list_kernel_ids()),
                              self.max_kernels)
             raise web.HTTPError(503, TE_DRUK, reason="Te druk")
+        env = kwargs.get("env")
+        if kwargs.get("kernel_id") is None and env is not None and env.get("VOILA_PREHEAT") == "True":
+            self._gestart += 1
+            if self._gestart > self.voorverwarmd >= 0:
+                # a refill of the pool, not the room's first pages: at a lower priority, so the pages of visitors
+                # who are already there keep the processor (the kernel lowers its own priority, see serve)
+                kwargs["env"] = {**env, "WIJKKIT_ACHTERGROND": "1"}
         return await super().start_kernel(*args, **kwargs)
 
 
@@ -164,14 +184,18 @@ class StilleTerminal(logging.Filter):
     the pool being ready is said in Dutch; warnings and errors nobody translated still pass (they may matter)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and type(record.exc_info[1]).__name__ in ("WebSocketClosedError", "StreamClosedError"):
+            return False  # a phone put away while its page was being sent: nothing to do, nothing to tell
         if record.name == "tornado.access":  # the request log: a 429 or 404 is the room at work, not news
             return record.levelno >= logging.ERROR
-        if isinstance(record.args, dict) and "status" in record.args:  # jupyter_server's request log
-            return record.args["status"] >= 500
+        status = record.args.get("status") if isinstance(record.args, dict) else None
+        if isinstance(status, int) and "%(status)" in str(record.msg):  # jupyter_server's request log
+            return status >= 500
         message = str(record.msg)
-        if message.startswith("Kernel pool of"):
+        if message.startswith("Kernel pool of"):  # said once: later refills of the reserve are no news
             record.msg, record.args = "Klaar: %s pagina's staan klaar voor wie binnenkomt.", (record.args[1],)
-            return True
+            first, self.pool_gemeld = not getattr(self, "pool_gemeld", False), True
+            return first
         if message.startswith("Clearing invalid/expired login cookie"):
             return False  # a cookie from an earlier evening: that phone simply sees the code page
         return record.levelno >= logging.WARNING
@@ -179,8 +203,52 @@ class StilleTerminal(logging.Filter):
 
 def _quiet_terminal() -> None:
     stil = StilleTerminal()
-    for name in ("Voila", "tornado.access", "tornado.application", "tornado.general", "ServerApp"):
+    for name in ("Voila", "tornado.access", "tornado.application", "tornado.general", "ServerApp", "asyncio"):
         logging.getLogger(name).addFilter(stil)
+
+
+def _pool_for_the_room() -> None:
+    """Voila's preheated pool class, told when a visitor takes a page (see ``BegrensdeKernels.pool_genomen``)."""
+    import voila.app
+
+    factory = voila.app.voila_kernel_manager_factory
+
+    def with_room(base_class, preheat_kernel, *args, **kwargs):
+        cls = factory(base_class, preheat_kernel, *args, **kwargs)
+        if not preheat_kernel:
+            return cls
+
+        class ZaalPool(cls):
+            async def get_rendered_notebook(self, *a, **k):
+                if hasattr(self, "pool_genomen"):
+                    self.pool_genomen()
+                return await super().get_rendered_notebook(*a, **k)
+
+        return ZaalPool
+
+    voila.app.voila_kernel_manager_factory = with_room
+
+
+def _stop_kernels_first() -> None:
+    """Voila's stop removes the folder of connection files before it stops the kernels: a pool kernel still
+    starting then finds no connection file, starts over TCP on its own (with ipykernel's English warning) and
+    lingers until it notices its parent is gone. Kernels first, the folder after; a kernel that went away in the
+    meantime is no reason for a traceback."""
+    import shutil
+
+    from jupyter_core.utils import run_sync
+    from voila.app import Voila
+
+    def stop(self) -> None:
+        for _ in range(3):  # a pool kernel that finished starting during the first round is stopped in the next
+            try:
+                run_sync(self.kernel_manager.shutdown_all)()
+                break
+            except Exception:  # noqa: BLE001 - "kernel does not exist": it stopped already
+                continue
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
+
+    Voila.stop = stop
 
 
 def _accept_same_origin_beacon() -> None:
@@ -271,12 +339,18 @@ def _dutch_errors() -> None:
 def main(argv: list[str] | None = None) -> int:
     _quiet_terminal()
     _room_page_rules()
+    _pool_for_the_room()
+    _stop_kernels_first()
     _accept_same_origin_beacon()
     _dutch_login()
     _dutch_errors()
+    from traitlets.config import Config
     from voila.app import Voila
 
-    Voila.launch_instance(argv=argv if argv is not None else sys.argv[1:])
+    # jupyter_server's default websocket ping timeout (90 s) is longer than its ping interval (30 s), which tornado
+    # corrects with an English warning at the first phone: the same 30 s, said here
+    config = Config({"Voila": {"tornado_settings": {"ws_ping_timeout": 30_000}}})
+    Voila.launch_instance(argv=argv if argv is not None else sys.argv[1:], config=config)
     return 0
 
 
