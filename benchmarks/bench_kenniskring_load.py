@@ -358,8 +358,11 @@ class Processor:
     """CPU-seconds (user + system) of a process tree, including processes that ended between two samples' reads:
     each pid's last seen total is kept."""
 
+    ROLES = (("voila_app", "voila"), ("kenniskring.rekenaar", "rekenaar"), ("ipykernel_launcher", "kernels"),
+             ("nabewerking", "nabewerking"))
+
     def __init__(self, root_pid: int, every: float = 0.2):
-        self.root, self.seen, self._stop = root_pid, {}, threading.Event()
+        self.root, self.seen, self.role, self._stop = root_pid, {}, {}, threading.Event()
         threading.Thread(target=self._run, args=(every,), daemon=True).start()
 
     def _run(self, every: float) -> None:
@@ -376,9 +379,18 @@ class Processor:
             try:
                 times = proc.cpu_times()
                 self.seen[proc.pid] = times.user + times.system + times.children_user + times.children_system
+                if proc.pid not in self.role:
+                    cmd = " ".join(proc.cmdline())
+                    self.role[proc.pid] = next((r for key, r in self.ROLES if key in cmd), "wijkkit")
             except psutil.NoSuchProcess:
                 pass
         return sum(self.seen.values())
+
+    def by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for pid, seconds in self.seen.items():
+            out[self.role.get(pid, "?")] = out.get(self.role.get(pid, "?"), 0.0) + seconds
+        return out
 
     def stop(self) -> None:
         self._stop.set()
@@ -490,11 +502,13 @@ def _one_room(project: Path, *, phones: int, within: float, real_at: float, verw
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                                    args=["--no-sandbox", "--disable-gpu"])
-                before = cpu.sample()
+                before, roles_before = cpu.sample(), cpu.by_role()
                 sims, real = await _round(browser, server, code, phones, within, real_at, themes, ronde)
                 finished = cpu.sample()
                 visits = len(sims) + 1
                 out["cpu_per_bezoek"].append((finished - before) / visits)
+                out["cpu_per_rol"] = [{role: (seconds - roles_before.get(role, 0.0)) / visits
+                                       for role, seconds in cpu.by_role().items()}]
                 out["real"].append(real.get("interactief"))
                 out["sim"] += [r["interactief"] for r in sims if r.get("interactief") is not None]
                 out["sim_pagina"] += [r["pagina"] for r in sims if r.get("pagina") is not None]
@@ -552,6 +566,13 @@ def report_room(out: dict, baseline: dict | None) -> None:
         if baseline and baseline.get("cpu_per_bezoek"):
             print(f"[{name}] ratio_cpu_per_bezoek_tegen_{baseline['label']}="
                   f"{statistics.median(per) / statistics.median(baseline['cpu_per_bezoek']):.2f}")
+    if out.get("cpu_per_rol"):
+        roles: dict[str, list] = {}
+        for split in out["cpu_per_rol"]:
+            for role, seconds in split.items():
+                roles.setdefault(role, []).append(seconds)
+        print(f"[{name}] waar_de_cpu_per_bezoek_heen_gaat: " + ", ".join(
+            f"{role}={statistics.median(v):.2f}" for role, v in sorted(roles.items())))
     if out.get("bijvullen_cpu"):
         print(f"[{name}] bijvullen_na_de_ronde_cpu_s={', '.join(f'{v:.1f}' for v in out['bijvullen_cpu'])}")
     print(f"[{name}] stemmen_in_de_store={out['stemmen']} piek_rss_mb={out['piek_rss_mb']:.0f} "

@@ -268,6 +268,31 @@ def test_a_visitors_kernel_loads_nothing_heavy():
     assert out == "[]"
 
 
+def test_the_pool_is_the_room_expected_within_the_memory_rule(project):
+    from wijkkit.kenniskring.agenda import add_prioriteit, deelnemers_vorige_keer, start_bijeenkomst
+    from wijkkit.kenniskring.serve import zaal_pool
+
+    assert zaal_pool(limit=100, verwacht=40) == 40
+    small = zaal_pool(limit=12, verwacht=40)  # a laptop with little free memory: places stay free for visitors
+    assert 1 <= small < 12
+    store = project.open_store()
+    avond = start_bijeenkomst(store, "vorige keer")
+    for deelnemer in ("a", "b", "c"):
+        add_prioriteit(store, bijeenkomst_id=avond, deelnemer=deelnemer, gebied="WK999901", thema="wonen", zin="")
+    add_prioriteit(store, bijeenkomst_id=avond, deelnemer="a", gebied="WK999902", thema="wonen", zin="")
+    assert deelnemers_vorige_keer(store) == 3  # devices, not marks
+
+
+def test_a_page_learns_its_device_from_the_server(monkeypatch):
+    from wijkkit.kenniskring import apparaat
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv(apparaat.ENV, raising=False)
+    assert apparaat.deelnemer(timeout=1) is None  # a notebook in JupyterLab: no server to ask
+    monkeypatch.setenv(apparaat.ENV, "abc123")  # a kernel started for the request itself
+    assert apparaat.deelnemer(timeout=1) == "abc123"
+
+
 # ------------------------------------------------------------------------------------------------ the code
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -434,6 +459,26 @@ def test_the_room(project):
             screenshot(b, "zaal-beamer-telling.png")
             b.locator(".wk-telling-vak").screenshot(path=str(screenshot(b, "zaal-beamer-telling.png").with_name(
                 "zaal-beamer-telling-vak.png")))
+            # one device, one voice: a second tab on the same phone is the same participant (its list, its three)
+            p2 = phone.new_page()
+            p2.goto(base, timeout=60_000)  # the phone's cookie: no code asked again
+            p2.wait_for_function(ready, timeout=120_000)
+            p2.select_option(".wk-thema select", index=2)
+            p2.wait_for_function("() => !document.querySelector('.wk-status').textContent.includes('Bezig')",
+                                 timeout=30_000)
+            p2.click(".lm-TabBar-tab:has-text('Aandacht')")
+            p2.wait_for_selector("text=Jouw lijst (1 van 3)", timeout=30_000)  # the first tab's mark is there
+            p2.fill(".wk-aandacht-zin textarea", "Tweede tabblad, zelfde telefoon.")
+            p2.click(".wk-aandacht-knop")
+            p2.wait_for_selector(".wk-melding:text-is('Op de lijst gezet.')", timeout=30_000)
+            p2.wait_for_selector("text=Jouw lijst (2 van 3)", timeout=30_000)
+            from wijkkit.kenniskring.agenda import prioriteiten
+            from wijkkit.kenniskring.verslag import kies_bijeenkomst
+
+            avond = int(kies_bijeenkomst(project.open_store(), None)["id"])
+            marks = prioriteiten(project.open_store(), bijeenkomst_id=avond)
+            assert len(marks) == 2 and marks["deelnemer"].nunique() == 1  # two marks, one device
+            p2.close()
             kernels_before = len(_pids(server)["kernel"])
             p.close()  # the phone's tab closes: its kernel stops within seconds
             deadline = time.time() + 30

@@ -13,6 +13,7 @@ import base64
 import logging
 import re
 import threading
+import time
 from datetime import date
 
 import altair as alt
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 ZIN_WORDT_VERWERKT = "(je zin wordt nog verwerkt: namen en adressen worden eruit gehaald)"
 MAX_PRIORITEITEN = 3  # marks "verdient aandacht" per participant
 MAX_ZIN = 300  # characters of the sentence why
+TELLING_VERS = 1.0  # seconds a computed tally is shown to the next page that asks
 
 
 class Panelen:
@@ -40,6 +42,8 @@ class Panelen:
         self._cache: dict[tuple, dict] = {}
         self._lock = threading.RLock()  # pandas and vl-convert work for one visitor at a time; answers are cached
         self._pseudo = None
+        self._telling: tuple[float, str | None] = (0.0, None)
+        self._telling_lock = threading.Lock()
 
     # ------------------------------------------------------------------ choices
     def keuzes(self, gebied: str | None = None, thema: str | None = None) -> dict:
@@ -297,6 +301,7 @@ class Panelen:
                            maximum=MAX_PRIORITEITEN)
         except ValueError as exc:
             return {"ok": False, "melding": f"<p class='wk-fout'>{esc(str(exc))}</p>"}
+        self._telling = (0.0, None)
         return {"ok": True, "melding": "<p class='wk-melding'>Op de lijst gezet.</p>"}
 
     def haal_prioriteit_weg(self, deelnemer: str, gebied: str, thema: str) -> dict:
@@ -304,6 +309,7 @@ class Panelen:
 
         remove_prioriteit(self.kring.store, bijeenkomst_id=self.bijeenkomst, deelnemer=deelnemer, gebied=gebied,
                           thema=thema)
+        self._telling = (0.0, None)
         return {"ok": True}
 
     def mijn_prioriteiten(self, deelnemer: str) -> list:
@@ -316,10 +322,18 @@ class Panelen:
                  r.zin if r.verwerkt or not r.zin else ZIN_WORDT_VERWERKT] for r in mine.itertuples()]
 
     def telling(self) -> dict:
-        """The room's tally, most marks first; sentences only where the privacy threshold is reached."""
+        """The room's tally, most marks first; sentences only where the privacy threshold is reached.
+
+        Every open page asks for it every few seconds (forty phones: a dozen times a second); it is computed at
+        most once per ``TELLING_VERS`` seconds, and at once after a mark here changed it."""
         from wijkkit.kenniskring.agenda import tally_html
 
-        return {"html": tally_html(self.kring, bijeenkomst_id=self.bijeenkomst)}
+        with self._telling_lock:
+            stamp, html = self._telling
+            if html is None or time.monotonic() - stamp > TELLING_VERS:
+                html = tally_html(self.kring, bijeenkomst_id=self.bijeenkomst)
+                self._telling = (time.monotonic(), html)
+        return {"html": html}
 
     def _bekeken(self, gebied: str, thema: str) -> None:
         if self.bijeenkomst is None:

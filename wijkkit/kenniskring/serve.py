@@ -359,6 +359,10 @@ def _open_when_ready(ready: Path, url: str, timeout: float = 90) -> None:
     webbrowser.open(url)
 
 
+def _lager() -> None:
+    os.nice(10)
+
+
 def _full_pass_loop(root: Path, stop: threading.Event, every: float = 30) -> None:
     """Now and then, give lightly pseudonymised duidingen the full pass in a process of their own."""
     from wijkkit.kenniskring.duiding import wachtend
@@ -367,8 +371,9 @@ def _full_pass_loop(root: Path, stop: threading.Event, every: float = 30) -> Non
     while not stop.wait(every):
         try:
             if wachtend(store):
+                # at a lower priority: the name model loads for seconds, the room's pages come first
                 subprocess.run([sys.executable, "-m", "wijkkit.kenniskring.nabewerking", str(root)], check=False,
-                               timeout=600)
+                               timeout=600, preexec_fn=_lager if hasattr(os, "nice") else None)
         except Exception as exc:  # the page must go on; the next round tries again
             print(f"Nabewerking van duidingen mislukt: {exc}", file=sys.stderr, flush=True)
 
