@@ -323,7 +323,7 @@ def test_the_code_is_guarded_from_the_outside(project):
         phone = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(jar))
         first = _open(phone, server.url)
         assert first.status == 302 and "token" not in first.headers["Location"]  # the code leaves the address
-        assert first.headers["Referrer-Policy"] == "no-referrer"
+        assert first.headers["Referrer-Policy"] == "same-origin"  # the address never goes to another site
         cookie = first.headers["Set-Cookie"]
         assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
         assert "expires" not in cookie.lower() and "max-age" not in cookie.lower()  # gone with the browser session

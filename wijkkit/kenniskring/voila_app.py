@@ -147,7 +147,7 @@ def deelnemer_id(username: str, secret: bytes) -> str:
 
 def _room_page_rules() -> None:
     """The page request: the code leaves the address after the first visit (a redirect), no page sends its address
-    on as a referrer, and the kernel learns which device asks (never from a header the browser sent)."""
+    to another site as a referrer, and the kernel learns which device asks (never from a header the browser sent)."""
     from urllib.parse import urlencode
 
     from jupyter_server.base.handlers import JupyterHandler
@@ -157,7 +157,9 @@ def _room_page_rules() -> None:
 
     def set_default_headers(self) -> None:
         default_headers(self)
-        self.set_header("Referrer-Policy", "no-referrer")
+        # no address (with or without the code) leaves this site as a referrer. Not "no-referrer": with it Chromium
+        # sends "Origin: null" on the code form's POST and on the page's own requests, which Jupyter refuses
+        self.set_header("Referrer-Policy", "same-origin")
 
     JupyterHandler.set_default_headers = set_default_headers
     prepare = VoilaHandler.prepare
