@@ -114,27 +114,24 @@ class Server:
                 pass
         return out
 
-    def pool_size(self) -> int:
-        """The pages the server computes before the first visitor (zaalmodus: ``--verwacht``)."""
+    def _option(self, name: str) -> int:
+        """A number from Voila's command line as ``serve`` started it (1 when not found)."""
         for proc in self.tree():
             try:
-                found = re.search(r"--BegrensdeKernels.voorverwarmd=(\d+)", " ".join(proc.cmdline()))
+                found = re.search(rf"--BegrensdeKernels.{name}=(\d+)", " ".join(proc.cmdline()))
             except psutil.NoSuchProcess:
                 continue
             if found:
                 return int(found.group(1))
         return 1
 
+    def pool_size(self) -> int:
+        """The pages the server computes before the first visitor (zaalmodus: ``--verwacht``)."""
+        return self._option("voorverwarmd")
+
     def pool(self) -> int:
         """The reserve of preheated pages kept once the expected visitors came (what stays when all closed)."""
-        for proc in self.tree():
-            try:
-                found = re.search(r"--BegrensdeKernels.reserve=(\d+)", " ".join(proc.cmdline()))
-            except psutil.NoSuchProcess:
-                continue
-            if found:
-                return int(found.group(1))
-        return 1
+        return self._option("reserve")
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):

@@ -26,6 +26,17 @@ from http.cookies import SimpleCookie
 CONTROL = "jupyter.widget.control"
 
 
+def _client_for_a_room() -> None:
+    """Tornado's HTTP client runs 10 requests at once by default: a room's phones would queue behind each other
+    in this process instead of at the server, where a real room queues."""
+    from tornado.httpclient import AsyncHTTPClient
+
+    AsyncHTTPClient.configure(None, max_clients=1000)
+
+
+_client_for_a_room()
+
+
 def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
     return json.dumps({
         "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": session, "username": "",

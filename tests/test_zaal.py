@@ -63,14 +63,15 @@ def test_a_participant_marks_at_most_three_and_the_tally_counts_pages(project):
     assert tally["stemmen"].sum() == 3 + 3
 
 
-def _full_pass_done(store) -> None:
-    """What the server's full pass leaves behind (its own test is below), without loading the name model here."""
+def _full_pass_done(store, model=None) -> None:
+    """What the server's full pass leaves behind (its own test is below), without loading the name model here:
+    for priorities' sentences, or (``model=Duiding``) for duidingen."""
     from sqlalchemy import update
 
     from wijkkit.store.models import Prioriteit
 
     with store.session() as session:
-        session.execute(update(Prioriteit).values(pseudo_niveau="volledig"))
+        session.execute(update(model or Prioriteit).values(pseudo_niveau="volledig"))
 
 
 def test_one_mark_draws_a_bar_within_the_beamer(project):
@@ -142,6 +143,7 @@ def test_a_sentence_from_the_room_stays_text_in_every_file(project):
     from wijkkit.kenniskring.panelen import Panelen
     from wijkkit.kenniskring.samenvatting import summary_html
     from wijkkit.kenniskring.verslag import kies_bijeenkomst, verslag_html
+    from wijkkit.store.models import Duiding
 
     kring = Kenniskring(project)
     avond = start_bijeenkomst(kring.store, "tekst blijft tekst")
@@ -151,7 +153,7 @@ def test_a_sentence_from_the_room_stays_text_in_every_file(project):
     add_duiding(kring.store, gebied="WK999901", thema="schoon_heel", datum=date(2026, 12, 7), wat_zien_we=ZIN,
                 aanwezigen={"bewoner": kring.drempel + 3}, bijeenkomst_id=avond)
     _full_pass_done(kring.store)
-    _duidingen_verwerkt(kring.store)
+    _full_pass_done(kring.store, Duiding)
     page, voorstel = verslag_html(kring, kies_bijeenkomst(kring.store, avond))
     assert yaml.safe_load(voorstel) is None  # as written: comments only, nothing live in verandertheorie.yml
     ambities = yaml.safe_load(_uncommented(voorstel))["ambities"]
@@ -166,15 +168,6 @@ def test_a_sentence_from_the_room_stays_text_in_every_file(project):
         assert "geen commentaar: &quot;quote&#x27; drow-kaj" in html, name  # escaped, its letters in order
 
 
-def _duidingen_verwerkt(store) -> None:
-    from sqlalchemy import update
-
-    from wijkkit.store.models import Duiding
-
-    with store.session() as session:
-        session.execute(update(Duiding).values(pseudo_niveau="volledig"))
-
-
 def test_attendance_under_the_threshold_is_hidden_everywhere(project):
     from wijkkit.kenniskring.agenda import start_bijeenkomst
     from wijkkit.kenniskring.duiding import add_duiding
@@ -182,12 +175,13 @@ def test_attendance_under_the_threshold_is_hidden_everywhere(project):
     from wijkkit.kenniskring.panelen import Panelen
     from wijkkit.kenniskring.samenvatting import summary_html
     from wijkkit.kenniskring.verslag import kies_bijeenkomst, verslag_html
+    from wijkkit.store.models import Duiding
 
     kring = Kenniskring(project)
     avond = start_bijeenkomst(kring.store, "aanwezig")
     add_duiding(kring.store, gebied="WK999902", thema="voorzieningen", datum=date(2026, 12, 7), wat_zien_we="Druk.",
                 aanwezigen={"bewoner": 1, "professional": 2, "ondernemer": kring.drempel}, bijeenkomst_id=avond)
-    _duidingen_verwerkt(kring.store)
+    _full_pass_done(kring.store, Duiding)
     shown = {"Duiding": Panelen(kring, bijeenkomst=avond).paneel("Duiding", "WK999902", "voorzieningen")["html"],
              "samenvatting": summary_html(kring, "WK999902", "voorzieningen"),
              "verslag": verslag_html(kring, kies_bijeenkomst(kring.store, avond))[0]}

@@ -196,8 +196,12 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     started: list[subprocess.Popen] = []
     bijeenkomst, code, code_bestand, zaal_info = None, None, None, None
 
+    asked: list[int] = []
+
     def stop(signum, _frame) -> None:
-        stopping.set()
+        # only a plain list here: a signal handler runs inside whatever the main thread was doing, and
+        # Event.set() inside that thread's own Event.wait() deadlocked on the Event's lock (a Ctrl+C that hung)
+        asked.append(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -249,9 +253,9 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
                                                data_dir=data_dir),
                                  env=env, cwd=notebook.parent, start_new_session=True)
         started.insert(0, voila)
-        while voila.poll() is None and not stopping.wait(0.5):
-            pass
-        return 0 if stopping.is_set() else voila.returncode
+        while voila.poll() is None and not asked:
+            time.sleep(0.2)
+        return 0 if asked else voila.returncode
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
