@@ -554,7 +554,8 @@ def report_room(out: dict, baseline: dict | None) -> None:
               f"max_s={max(real) if real else float('nan'):.2f} (rondes={len(out['real'])}, "
               f"niet_interactief={len(out['real']) - len(real)}; doel p95 <= 5)")
     print(f"[{name}] gesimuleerde_telefoons tijd_tot_interactief p50_s={_q(out['sim'], .5):.2f} "
-          f"p95_s={_q(out['sim'], .95):.2f} max_s={_q(out['sim'], 1):.2f}; pagina p50_s={_q(out['sim_pagina'], .5):.2f} "
+          f"p95_s={_q(out['sim'], .95):.2f} max_s={_q(out['sim'], 1):.2f}; "
+          f"pagina p50_s={_q(out['sim_pagina'], .5):.2f} "
           f"(n={len(out['sim'])})")
     per = out["cpu_per_bezoek"]
     if per:

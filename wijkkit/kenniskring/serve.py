@@ -100,7 +100,8 @@ def offline_template(target: Path) -> Path:
     spec = target / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-c", KERNEL_START, "-f", "{connection_file}", "--IPKernelApp.capture_fd_output=False"],
+        "argv": [sys.executable, "-c", KERNEL_START, "-f", "{connection_file}",
+                 "--IPKernelApp.capture_fd_output=False"],
         "display_name": "Python 3 (kenniskring)", "language": "python", "metadata": {"debugger": False}}),
         encoding="utf-8")
     return target

@@ -50,7 +50,6 @@ class BegrensdeKernels(AsyncMappingKernelManager):
     sluiten_na = Integer(10, config=True, help="Seconds after the last connection closed before the kernel stops.")
     voorverwarmd = Integer(-1, config=True, help="Kernels preheated before the first visitor (-1: Voila's setting). "
                            "A number here rather than Voila's dict on the command line, which traitlets deprecates.")
-
     reserve = Integer(1, config=True, help="Preheated kernels kept once the expected visitors have arrived.")
 
     def __init__(self, **kwargs):
