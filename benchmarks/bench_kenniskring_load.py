@@ -21,6 +21,18 @@ were stored and the kernels left 30 s after the last phone (goal: the preheated 
 
 Run: ``python benchmarks/bench_kenniskring_load.py [--alleen-demo] [--alleen-zaal]``. Needs Debian chromium
 and Playwright; takes about 15 minutes.
+
+**The room when the QR code goes up** (``--zaal``, see ``--help``): the server, not the browsers, is measured.
+``wijkkit kenniskring dashboard --zaal --verwacht 40`` computes its pages before the QR code goes up (that
+preheat is measured separately); then, per round, 39 phones simulated at the protocol level
+(``benchmarks/telefoon.py``: the code's redirect, the page, the kernel websocket, the widget messages of
+choosing a theme, opening Aandacht, typing a sentence and pressing the button) arrive spread over 5 s, and one
+real headless Chromium phone (360x740) among them, whose time to interactive is measured. Printed: p50/p95/max
+of the real phone's time to interactive over the rounds (goal p95 <= 5 s), the simulated phones' times, and
+the CPU-seconds of the server's whole process tree (Voila, rekenaar, kernels; sampled from /proc via psutil,
+including kernels that ended) per visit while the room arrives (goal <= 0.3 s), plus what refilling the
+reserve cost afterwards. The same run with the previous zaalmodus pool (``--verwacht 10``) is the baseline.
+Then 100 simulated phones. Bounded: each phone gives up after 120 s, each round after 180 s.
 """
 
 from __future__ import annotations
@@ -102,16 +114,24 @@ class Server:
                 pass
         return out
 
-    def pool(self) -> int:
-        """The preheated pool Voila was started with (the kernels that should stay when every page is closed)."""
+    def _option(self, name: str) -> int:
+        """A number from Voila's command line as ``serve`` started it (1 when not found)."""
         for proc in self.tree():
             try:
-                found = re.search(r'"pool_size": (\d+)', " ".join(proc.cmdline()))
+                found = re.search(rf"--BegrensdeKernels.{name}=(\d+)", " ".join(proc.cmdline()))
             except psutil.NoSuchProcess:
                 continue
             if found:
                 return int(found.group(1))
         return 1
+
+    def pool_size(self) -> int:
+        """The pages the server computes before the first visitor (zaalmodus: ``--verwacht``)."""
+        return self._option("voorverwarmd")
+
+    def pool(self) -> int:
+        """The reserve of preheated pages kept once the expected visitors came (what stays when all closed)."""
+        return self._option("reserve")
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
@@ -333,7 +353,275 @@ def run_room(project: Path, baseline: float) -> None:
         server.stop()
 
 
+class Processor:
+    """CPU-seconds (user + system) of a process tree, including processes that ended between two samples' reads:
+    each pid's last seen total is kept."""
+
+    ROLES = (("voila_app", "voila"), ("kenniskring.rekenaar", "rekenaar"), ("ipykernel_launcher", "kernels"),
+             ("nabewerking", "nabewerking"))
+
+    def __init__(self, root_pid: int, every: float = 0.2):
+        self.root, self.seen, self.role, self._stop = root_pid, {}, {}, threading.Event()
+        threading.Thread(target=self._run, args=(every,), daemon=True).start()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.sample()
+
+    def sample(self) -> float:
+        try:
+            root = psutil.Process(self.root)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            procs = []
+        for proc in procs:
+            try:
+                times = proc.cpu_times()
+                self.seen[proc.pid] = times.user + times.system + times.children_user + times.children_system
+                if proc.pid not in self.role:
+                    cmd = " ".join(proc.cmdline())
+                    self.role[proc.pid] = next((r for key, r in self.ROLES if key in cmd), "wijkkit")
+            except psutil.NoSuchProcess:
+                pass
+        return sum(self.seen.values())
+
+    def by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for pid, seconds in self.seen.items():
+            out[self.role.get(pid, "?")] = out.get(self.role.get(pid, "?"), 0.0) + seconds
+        return out
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def _wait_for_log(server: Server, text: str, timeout: float) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if text in Path(server.log.name).read_text(errors="replace"):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _wait_idle(cpu: Processor, seconds: float = 3.0, share: float = 0.15, timeout: float = 240) -> None:
+    """Until the server's tree used less than ``share`` of one core for ``seconds`` (the pool is computed)."""
+    deadline = time.time() + timeout
+    last, quiet_since = cpu.sample(), time.time()
+    while time.time() < deadline:
+        time.sleep(1)
+        now = cpu.sample()
+        if now - last > share:
+            quiet_since = time.time()
+        elif time.time() - quiet_since >= seconds:
+            return
+        last = now
+
+
+async def _real_phone(browser, url: str, theme: str) -> dict:
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    result = {"interactief": None}
+    began = time.perf_counter()
+    try:
+        await page.goto(url, timeout=120_000)
+        await page.wait_for_function(READY, timeout=120_000, polling=50)
+        result["interactief"] = time.perf_counter() - began
+        await _switch(page, ".wk-thema select", theme, theme)
+    except Exception as exc:
+        result["fout"] = str(exc).splitlines()[0][:120]
+    result["context"] = context
+    return result
+
+
+async def _round(browser, server: Server, code: str, phones: int, within: float, real_at: float, themes: list[str],
+                 ronde: int) -> tuple[list[dict], dict]:
+    from benchmarks.telefoon import telefoon
+
+    async def later(delay: float, coro):
+        await asyncio.sleep(delay)
+        return await coro
+
+    sims = [later(within * k / max(1, phones - 1),
+                  telefoon(server.url.split("?")[0], code, thema_index=1 + k % 6, zin=f"Ronde {ronde}, telefoon {k}: "
+                           "hier moet iets gebeuren.")) for k in range(phones)]
+    real = later(real_at, _real_phone(browser, server.url, themes[ronde % len(themes)]))
+    results = await asyncio.wait_for(asyncio.gather(*sims, real), 180)
+    return list(results[:-1]), results[-1]
+
+
+async def _close(results: list[dict], real: dict) -> None:
+    for r in results:
+        if r.get("kanaal") is not None:
+            r["kanaal"].ws.close()
+    if real.get("context") is not None:
+        await real["context"].close()
+
+
+def room_load(project: Path, *, phones: int, within: float, rounds: int, verwacht: int, label: str,
+              with_browser: bool = True) -> dict:
+    """``rounds`` evenings, each on a server of its own (its pages preheated, as before a real evening): ``phones``
+    simulated phones and one real one arriving within ``within`` s; the real one at a different moment each time."""
+    total: dict = {}
+    for ronde in range(rounds):
+        out = _one_room(project, phones=phones, within=within, real_at=within * (ronde + 0.5) / rounds,
+                        verwacht=verwacht, label=label, ronde=ronde, with_browser=with_browser)
+        for key, value in out.items():
+            if isinstance(value, list):
+                total.setdefault(key, []).extend(value)
+            elif key not in total or key in ("stemmen",):
+                total[key] = value
+            elif isinstance(value, (int, float)):
+                total[key] = max(total[key], value)
+    return total
+
+
+def _one_room(project: Path, *, phones: int, within: float, real_at: float, verwacht: int, label: str, ronde: int,
+              with_browser: bool) -> dict:
+    from playwright.async_api import async_playwright
+
+    from wijkkit.kenniskring.gegevens import Kenniskring
+
+    themes = [t for t, _ in Kenniskring(project).thema_keuzes()][:6]
+    began = time.perf_counter()
+    server = Server(project, extra=("--zaal", "--verwacht", str(verwacht)))
+    cpu = Processor(server.proc.pid)
+    code = server.url.split("token=", 1)[1]
+    out = {"label": label, "real": [], "sim": [], "sim_pagina": [], "fouten": [], "cpu_per_bezoek": [],
+           "kernels_genomen": 0}
+    try:
+        if not _wait_for_log(server, "pagina's staan klaar", 600):
+            raise TimeoutError("the pool was never ready")
+        _wait_idle(cpu)
+        out["voorverwarmen_s"] = time.perf_counter() - began
+        out["voorverwarmen_cpu"] = cpu.sample()  # the server starting and computing its pages
+        out["pool"] = server.pool_size()
+
+        async def evening() -> None:
+            async with async_playwright() as pw:
+                browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                   args=["--no-sandbox", "--disable-gpu"])
+                before, roles_before = cpu.sample(), cpu.by_role()
+                sims, real = await _round(browser, server, code, phones, within, real_at, themes, ronde)
+                finished = cpu.sample()
+                visits = len(sims) + 1
+                out["cpu_per_bezoek"].append((finished - before) / visits)
+                out["cpu_per_rol"] = [{role: (seconds - roles_before.get(role, 0.0)) / visits
+                                       for role, seconds in cpu.by_role().items()}]
+                out["real"].append(real.get("interactief"))
+                out["sim"] += [r["interactief"] for r in sims if r.get("interactief") is not None]
+                out["sim_pagina"] += [r["pagina"] for r in sims if r.get("pagina") is not None]
+                out["fouten"] += [r["fout"] for r in sims if r.get("fout")] + ([real["fout"]] if "fout" in real
+                                                                              else [])
+                await _close(sims, real)
+                # the room's pages close; the reserve is refilled (at low priority): measured apart
+                settle = cpu.sample()
+                _wait_idle(cpu)
+                out.setdefault("bijvullen_cpu", []).append(cpu.sample() - settle)
+                await browser.close()
+
+        if with_browser:
+            asyncio.run(evening())
+        out["stemmen"] = _stemmen(project)
+        out["piek_rss_mb"] = server.peak / 2**20
+        out["rss_per_kernel_mb"] = statistics.median(server.kernel_rss) / 2**20 if server.kernel_rss else float("nan")
+    finally:
+        cpu.stop()
+        server.stop()
+    return out
+
+
+def _stemmen(project: Path) -> int:
+    from wijkkit.kenniskring.agenda import aantal_stemmen
+    from wijkkit.config import Project
+
+    return aantal_stemmen(Project.load(project).open_store())
+
+
+def _q(values: list[float], q: float) -> float:
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, max(0, round(q * (len(values) - 1))))]
+
+
+def report_room(out: dict, baseline: dict | None) -> None:
+    name = out["label"]
+    real = [r for r in out["real"] if r is not None]
+    print(f"[{name}] voorverwarmd={out['pool']} pagina's in {out['voorverwarmen_s']:.0f} s, "
+          f"{out['voorverwarmen_cpu']:.1f} CPU-s ({out['voorverwarmen_cpu'] / max(1, out['pool']):.2f} per pagina, "
+          "voor de QR-code op het scherm komt)")
+    if out["real"]:
+        print(f"[{name}] echte_telefoon_tijd_tot_interactief p50_s={_q(real, .5):.2f} p95_s={_q(real, .95):.2f} "
+              f"max_s={max(real) if real else float('nan'):.2f} (rondes={len(out['real'])}, "
+              f"niet_interactief={len(out['real']) - len(real)}; doel p95 <= 5)")
+    print(f"[{name}] gesimuleerde_telefoons tijd_tot_interactief p50_s={_q(out['sim'], .5):.2f} "
+          f"p95_s={_q(out['sim'], .95):.2f} max_s={_q(out['sim'], 1):.2f}; "
+          f"pagina p50_s={_q(out['sim_pagina'], .5):.2f} "
+          f"(n={len(out['sim'])})")
+    per = out["cpu_per_bezoek"]
+    if per:
+        print(f"[{name}] server_cpu_s_per_bezoek terwijl_de_zaal_binnenkomt mediaan={statistics.median(per):.2f} "
+              f"max={max(per):.2f} (per ronde: {', '.join(f'{v:.2f}' for v in per)}; doel <= 0,30)")
+        if baseline and baseline.get("cpu_per_bezoek"):
+            print(f"[{name}] ratio_cpu_per_bezoek_tegen_{baseline['label']}="
+                  f"{statistics.median(per) / statistics.median(baseline['cpu_per_bezoek']):.2f}")
+    if out.get("cpu_per_rol"):
+        roles: dict[str, list] = {}
+        for split in out["cpu_per_rol"]:
+            for role, seconds in split.items():
+                roles.setdefault(role, []).append(seconds)
+        print(f"[{name}] waar_de_cpu_per_bezoek_heen_gaat: " + ", ".join(
+            f"{role}={statistics.median(v):.2f}" for role, v in sorted(roles.items())))
+    if out.get("bijvullen_cpu"):
+        print(f"[{name}] bijvullen_na_de_ronde_cpu_s={', '.join(f'{v:.1f}' for v in out['bijvullen_cpu'])}")
+    print(f"[{name}] stemmen_in_de_store={out['stemmen']} piek_rss_mb={out['piek_rss_mb']:.0f} "
+          f"mediaan_rss_per_kernel_mb={out['rss_per_kernel_mb']:.0f}")
+    for error in sorted(set(out["fouten"]))[:8]:
+        print(f"[{name}] fout ({out['fouten'].count(error)}x): {error}")
+
+
+def zaal_main(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="bench_kenniskring_load --zaal", description=(
+        "De zaal als de QR-code op het scherm komt: gesimuleerde telefoons (protocol) plus één echte Chromium-"
+        "telefoon; tijd tot interactief en CPU-seconden van de server per bezoek. Alleen 127.0.0.1."))
+    parser.add_argument("--zaal", action="store_true")
+    parser.add_argument("--telefoons", type=int, default=39, help="gesimuleerde telefoons per ronde (39)")
+    parser.add_argument("--binnen", type=float, default=5.0, help="seconden waarin ze binnenkomen (5)")
+    parser.add_argument("--rondes", type=int, default=3, help="rondes, elk een eigen avond met één echte "
+                        "telefoon op een ander moment (3)")
+    parser.add_argument("--honderd", type=int, default=100, help="telefoons in de grote ronde (100; 0: overslaan)")
+    parser.add_argument("--geen-basislijn", action="store_true", help="sla de vergelijking met een pool van 10 over")
+    args = parser.parse_args(argv)
+    from tests.kenniskring_project import build as build_demo
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import import_stories
+
+    print(f"machine: {os.cpu_count()} cores, belasting {os.getloadavg()[0]:.1f} bij de start "
+          "(gedeeld met andere processen: vergelijk de ratio's)")
+    with tempfile.TemporaryDirectory() as tmp:
+        demo, _ = build_demo(Path(tmp) / "demo")
+        import_stories(Project.load(demo), demo / "stories", door="bench")
+        baseline = None
+        if not args.geen_basislijn:
+            baseline = room_load(demo, phones=args.telefoons, within=args.binnen, rounds=1, verwacht=10,
+                                 label="basislijn_pool_10")
+            report_room(baseline, None)
+        out = room_load(demo, phones=args.telefoons, within=args.binnen, rounds=args.rondes,
+                        verwacht=args.telefoons + 1, label=f"zaal_{args.telefoons + 1}")
+        report_room(out, baseline)
+        if args.honderd:
+            big = room_load(demo, phones=args.honderd, within=args.binnen, rounds=1, verwacht=args.honderd,
+                            label=f"zaal_{args.honderd}")
+            report_room(big, baseline)
+
+
 def main() -> None:
+    if "--zaal" in sys.argv[1:] or "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
+        zaal_main(sys.argv[1:])
+        return
     from tests.kenniskring_project import build as build_demo
     from wijkkit.config import Project
     from wijkkit.vertellen.importeren import import_stories

@@ -115,5 +115,6 @@ for gebied in gebieden:
     for d in notities.itertuples():
         velden = "".join(f"<p><b>{esc(vraag)}</b> {tekst_html(getattr(d, veld))}</p>"
                          for veld, vraag in VELDEN.items() if getattr(d, veld))
+        aanwezig = aanwezigen_tekst(d.aanwezigen, kring.drempel)  # under the threshold: "minder dan 5"
         display(HTML(f"<p><b>{esc(kring.namen.get(gebied, gebied))} · {esc(kring.labels.get(d.thema, d.thema))} · "
-                     f"{d.datum:%d-%m-%Y}</b> (aanwezig: {esc(aanwezigen_tekst(d.aanwezigen))})</p>{velden}"))
+                     f"{d.datum:%d-%m-%Y}</b> (aanwezig: {esc(aanwezig)})</p>{velden}"))

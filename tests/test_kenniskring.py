@@ -50,8 +50,10 @@ def test_duiding_is_stored_pseudonymised_and_listed_back(tmp_path, pseudonimisee
     assert "Vlasbloem" not in newest["wat_zien_we"] and "06-98765432" not in newest["wat_zien_we"]
     assert "[PERSOON-1]" in newest["wat_zien_we"] and "eenzaam" in newest["wat_zien_we"]
     assert newest["aanwezigen"] == {"bewoner": 6, "professional": 2}
-    assert aanwezigen_tekst(newest["aanwezigen"]) == "6 bewoners, 2 professionals"
-    assert aanwezigen_tekst({"bewoner": 1}) == "1 bewoner"
+    # counts under the privacy threshold are not shown, here as everywhere
+    assert aanwezigen_tekst(newest["aanwezigen"], 5) == "6 bewoners, minder dan 5 professionals"
+    assert aanwezigen_tekst(newest["aanwezigen"], 1) == "6 bewoners, 2 professionals"
+    assert aanwezigen_tekst({"bewoner": 1}, 1) == "1 bewoner"
 
 
 def test_geometry_in_rd_is_reprojected_and_bad_files_are_named(tmp_path):

@@ -5,12 +5,15 @@ The page is served with ``--zaal`` on all interfaces; the tests reach it at 127.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import time
 import urllib.error
 import urllib.request
+from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -61,14 +64,15 @@ def test_a_participant_marks_at_most_three_and_the_tally_counts_pages(project):
     assert tally["stemmen"].sum() == 3 + 3
 
 
-def _full_pass_done(store) -> None:
-    """What the server's full pass leaves behind (its own test is below), without loading the name model here."""
+def _full_pass_done(store, model=None) -> None:
+    """What the server's full pass leaves behind (its own test is below), without loading the name model here:
+    for priorities' sentences, or (``model=Duiding``) for duidingen."""
     from sqlalchemy import update
 
     from wijkkit.store.models import Prioriteit
 
     with store.session() as session:
-        session.execute(update(Prioriteit).values(pseudo_niveau="volledig"))
+        session.execute(update(model or Prioriteit).values(pseudo_niveau="volledig"))
 
 
 def test_one_mark_draws_a_bar_within_the_beamer(project):
@@ -120,6 +124,105 @@ def test_a_sentence_is_pseudonymised_like_a_duiding(project):
     assert "06-98765432" not in zin and "Vlasbloem" not in zin
 
 
+# ------------------------------------------------------------------------------- what the room types stays text
+ZIN = "Eerste regel\nambities:\n  - id: ingebroken\n# geen commentaar: \"quote' \u202edrow-kaj"
+
+
+def _uncommented(voorstel: str) -> str:
+    """What the coördinator pastes: the YAML block of the proposal with its # taken away."""
+    block = voorstel.split("# ambities:", 1)[1]
+    return "ambities:" + "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
+                                   for line in block.split("\n"))
+
+
+def test_a_sentence_from_the_room_stays_text_in_every_file(project):
+    import yaml
+
+    from wijkkit.kenniskring.agenda import add_prioriteit, start_bijeenkomst
+    from wijkkit.kenniskring.duiding import add_duiding
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import Panelen
+    from wijkkit.kenniskring.samenvatting import summary_html
+    from wijkkit.kenniskring.verslag import kies_bijeenkomst, verslag_html
+    from wijkkit.store.models import Duiding
+
+    kring = Kenniskring(project)
+    avond = start_bijeenkomst(kring.store, "tekst blijft tekst")
+    for k in range(kring.drempel):  # enough devices that the sentence may be shown
+        add_prioriteit(kring.store, bijeenkomst_id=avond, deelnemer=f"t{k}", gebied="WK999901", thema="schoon_heel",
+                       zin=ZIN if k == 0 else "")
+    add_duiding(kring.store, gebied="WK999901", thema="schoon_heel", datum=date(2026, 12, 7), wat_zien_we=ZIN,
+                aanwezigen={"bewoner": kring.drempel + 3}, bijeenkomst_id=avond)
+    _full_pass_done(kring.store)
+    _full_pass_done(kring.store, Duiding)
+    page, voorstel = verslag_html(kring, kies_bijeenkomst(kring.store, avond))
+    assert yaml.safe_load(voorstel) is None  # as written: comments only, nothing live in verandertheorie.yml
+    ambities = yaml.safe_load(_uncommented(voorstel))["ambities"]
+    assert [a["id"] for a in ambities] == ["kenniskring-1"]  # the sentence's "- id: ingebroken" is no ambition
+    assert ambities[0]["deelambities"][0]["titel"] == ZIN.replace("\u202e", "")[:80]
+    duiding_tab = Panelen(kring, bijeenkomst=avond).paneel("Duiding", "WK999901", "schoon_heel")["html"]
+    samenvatting = summary_html(kring, "WK999901", "schoon_heel")
+    for name, text in (("verslag", page), ("voorstel", voorstel), ("Duiding", duiding_tab),
+                       ("samenvatting", samenvatting)):
+        assert "\u202e" not in text, name
+    for name, html in (("verslag", page), ("Duiding", duiding_tab), ("samenvatting", samenvatting)):
+        assert "geen commentaar: &quot;quote&#x27; drow-kaj" in html, name  # escaped, its letters in order
+
+
+def test_attendance_under_the_threshold_is_hidden_everywhere(project):
+    from wijkkit.kenniskring.agenda import start_bijeenkomst
+    from wijkkit.kenniskring.duiding import add_duiding
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import Panelen
+    from wijkkit.kenniskring.samenvatting import summary_html
+    from wijkkit.kenniskring.verslag import kies_bijeenkomst, verslag_html
+    from wijkkit.store.models import Duiding
+
+    kring = Kenniskring(project)
+    avond = start_bijeenkomst(kring.store, "aanwezig")
+    add_duiding(kring.store, gebied="WK999902", thema="voorzieningen", datum=date(2026, 12, 7), wat_zien_we="Druk.",
+                aanwezigen={"bewoner": 1, "professional": 2, "ondernemer": kring.drempel}, bijeenkomst_id=avond)
+    _full_pass_done(kring.store, Duiding)
+    shown = {"Duiding": Panelen(kring, bijeenkomst=avond).paneel("Duiding", "WK999902", "voorzieningen")["html"],
+             "samenvatting": summary_html(kring, "WK999902", "voorzieningen"),
+             "verslag": verslag_html(kring, kies_bijeenkomst(kring.store, avond))[0]}
+    for name, html in shown.items():
+        assert "1 bewoner" not in html and "2 professionals" not in html, name
+        assert f"minder dan {kring.drempel} bewoners" in html, name
+        assert f"{kring.drempel} ondernemers" in html, name  # from the threshold on, the count itself
+
+
+def test_my_list_shows_a_sentence_only_after_the_full_pass(project):
+    from wijkkit.kenniskring.agenda import start_bijeenkomst
+    from wijkkit.kenniskring.gegevens import Kenniskring
+    from wijkkit.kenniskring.panelen import ZIN_WORDT_VERWERKT, Panelen
+
+    kring = Kenniskring(project)
+    panelen = Panelen(kring, bijeenkomst=start_bijeenkomst(kring.store, "jouw lijst"))
+    zin = "Bel J.P. de Vries, Lange Akker 12-II."
+    assert panelen.zet_prioriteit("ik", "WK999902", "wonen", zin)["ok"]
+    mine = panelen.mijn_prioriteiten("ik")
+    assert len(mine) == 1 and mine[0][4] == ZIN_WORDT_VERWERKT  # the light pass alone misses "12-II" and initials
+    _full_pass_done(kring.store)
+    assert panelen.mijn_prioriteiten("ik")[0][4] not in ("", ZIN_WORDT_VERWERKT)
+
+
+def test_wrong_codes_make_an_address_wait():
+    from wijkkit.kenniskring.zaal import Pogingen
+
+    now = [1000.0]
+    pogingen = Pogingen(maximum=20, wachttijd=60, klok=lambda: now[0])
+    for k in range(19):
+        assert not pogingen.fout("10.0.0.7") and pogingen.wachten("10.0.0.7") == 0, k
+    assert pogingen.fout("10.0.0.7") and pogingen.wachten("10.0.0.7") == 60  # the 20th starts the wait
+    assert pogingen.wachten("10.0.0.8") == 0  # another phone in the room is not held up
+    now[0] += 61
+    assert pogingen.wachten("10.0.0.7") == 0
+    for _ in range(20):
+        pogingen.fout("10.0.0.7")
+    assert pogingen.wachten("10.0.0.7") == 120  # again: twice as long
+
+
 # ----------------------------------------------------------------------------------------------- rekenaar
 def test_the_rekenaar_answers_only_with_its_secret(project):
     from wijkkit.kenniskring.gegevens import Kenniskring
@@ -158,6 +261,99 @@ def test_a_visitors_kernel_loads_nothing_heavy():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_pool_is_the_room_expected_within_the_memory_rule(project):
+    from wijkkit.kenniskring.agenda import add_prioriteit, deelnemers_vorige_keer, start_bijeenkomst
+    from wijkkit.kenniskring.serve import zaal_pool
+
+    assert zaal_pool(limit=100, verwacht=40) == 40
+    small = zaal_pool(limit=12, verwacht=40)  # a laptop with little free memory: places stay free for visitors
+    assert 1 <= small < 12
+    store = project.open_store()
+    avond = start_bijeenkomst(store, "vorige keer")
+    for deelnemer in ("a", "b", "c"):
+        add_prioriteit(store, bijeenkomst_id=avond, deelnemer=deelnemer, gebied="WK999901", thema="wonen", zin="")
+    add_prioriteit(store, bijeenkomst_id=avond, deelnemer="a", gebied="WK999902", thema="wonen", zin="")
+    assert deelnemers_vorige_keer(store) == 3  # devices, not marks
+
+
+def test_a_page_learns_its_device_from_the_server(monkeypatch):
+    from wijkkit.kenniskring import apparaat
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.delenv(apparaat.ENV, raising=False)
+    assert apparaat.deelnemer(timeout=1) is None  # a notebook in JupyterLab: no server to ask
+    monkeypatch.setenv(apparaat.ENV, "abc123")  # a kernel started for the request itself
+    assert apparaat.deelnemer(timeout=1) == "abc123"
+
+
+# ------------------------------------------------------------------------------------------------ the code
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _open(opener, url, data=None):
+    try:
+        return opener.open(url, data=data, timeout=30)
+    except urllib.error.HTTPError as exc:  # 3xx (not followed here), 401, 429: the answer is what we look at
+        return exc
+
+
+def test_the_code_is_guarded_from_the_outside(project):
+    """From 127.0.0.1, as a phone's browser would ask: the code leaves the address, is nowhere in ``ps`` or a
+    kernel's environment, the cookie is for this site and this evening, and guessing is slowed to a wait."""
+    import http.cookiejar
+    from urllib.parse import urlencode
+
+    import psutil
+
+    from tests.browser import served
+
+    with served(project.root, "--zaal", "--verwacht", "2", timeout=180) as server:
+        code = server.url.split("token=")[1]
+        base = server.url.split("?")[0]
+        jar = http.cookiejar.CookieJar()
+        phone = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(jar))
+        first = _open(phone, server.url)
+        assert first.status == 302 and "token" not in first.headers["Location"]  # the code leaves the address
+        assert first.headers["Referrer-Policy"] == "same-origin"  # the address never goes to another site
+        cookie = first.headers["Set-Cookie"]
+        assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
+        assert "expires" not in cookie.lower() and "max-age" not in cookie.lower()  # gone with the browser session
+        page = _open(phone, base)
+        assert page.status == 200 and "kernelId" in page.read().decode()  # the cookie opens the page, no code needed
+        deadline = time.time() + 120
+        while time.time() < deadline and len(server.kernels()) < 2:
+            time.sleep(1)
+        tree = [psutil.Process(server.proc.pid), *psutil.Process(server.proc.pid).children(recursive=True)]
+        for proc in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                assert code not in " ".join(proc.cmdline()), proc.cmdline()
+        kernels = server.kernels()
+        assert kernels
+        for pid in kernels:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+            assert code not in environ and "WIJKKIT_ZAAL" not in environ
+        # another device guesses: 20 wrong codes, then even the right one waits
+        guesser = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(
+            http.cookiejar.CookieJar()))
+        login = _open(guesser, base + "login").read().decode()
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', login).group(1)
+        for k in range(20):
+            wrong = _open(guesser, base + "login", urlencode({"_xsrf": xsrf, "password": f"fout{k:04d}"}).encode())
+            assert wrong.status in (401, 429), wrong.status
+        assert wrong.status == 429 and "Wacht" in wrong.read().decode()
+        right = _open(guesser, base + "login", urlencode({"_xsrf": xsrf, "password": code}).encode())
+        assert right.status == 429 and "Wacht" in right.read().decode()
+        assert right.headers["Retry-After"]
+        assert _open(phone, base).status == 200  # the phone that already has its cookie is not held up
+        # the organiser's terminal while the room is there: Dutch, without Voila's and traitlets' English warnings
+        log = server.log.read_text(encoding="utf-8")
+        assert "not trusted" not in log and "without encryption" not in log and "DeprecationWarning" not in log
+        assert "Voor de zaal: http://" in log and "127.0.0.1" in log and "Te veel verkeerde codes" in log
+        assert not [line for line in log.splitlines() if " GET " in line or " POST " in line]  # no request log
 
 
 # ------------------------------------------------------------------------------------------------ browser
@@ -258,6 +454,26 @@ def test_the_room(project):
             screenshot(b, "zaal-beamer-telling.png")
             b.locator(".wk-telling-vak").screenshot(path=str(screenshot(b, "zaal-beamer-telling.png").with_name(
                 "zaal-beamer-telling-vak.png")))
+            # one device, one voice: a second tab on the same phone is the same participant (its list, its three)
+            p2 = phone.new_page()
+            p2.goto(base, timeout=60_000)  # the phone's cookie: no code asked again
+            p2.wait_for_function(ready, timeout=120_000)
+            p2.select_option(".wk-thema select", index=2)
+            p2.wait_for_function("() => !document.querySelector('.wk-status').textContent.includes('Bezig')",
+                                 timeout=30_000)
+            p2.click(".lm-TabBar-tab:has-text('Aandacht')")
+            p2.wait_for_selector("text=Jouw lijst (1 van 3)", timeout=30_000)  # the first tab's mark is there
+            p2.fill(".wk-aandacht-zin textarea", "Tweede tabblad, zelfde telefoon.")
+            p2.click(".wk-aandacht-knop")
+            p2.wait_for_selector(".wk-melding:text-is('Op de lijst gezet.')", timeout=30_000)
+            p2.wait_for_selector("text=Jouw lijst (2 van 3)", timeout=30_000)
+            from wijkkit.kenniskring.agenda import prioriteiten
+            from wijkkit.kenniskring.verslag import kies_bijeenkomst
+
+            avond = int(kies_bijeenkomst(project.open_store(), None)["id"])
+            marks = prioriteiten(project.open_store(), bijeenkomst_id=avond)
+            assert len(marks) == 2 and marks["deelnemer"].nunique() == 1  # two marks, one device
+            p2.close()
             kernels_before = len(_pids(server)["kernel"])
             p.close()  # the phone's tab closes: its kernel stops within seconds
             deadline = time.time() + 30

@@ -14,14 +14,17 @@ import numbers
 
 import pandas as pd
 
+from wijkkit.stuurtekens import zonder_stuurtekens
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def esc(value) -> str:
-    """Any value as HTML text: escaped, and empty for None/NaN (never the word 'nan')."""
+    """Any value as HTML text: escaped, without bidirectional controls (they would reorder the page around it),
+    and empty for None/NaN (never the word 'nan')."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(zonder_stuurtekens(str(value)), quote=True)
 
 
 def tekst_html(value) -> str:
@@ -86,9 +89,12 @@ def tabel(frame: pd.DataFrame, *, decimalen: dict[str, int] | None = None, jaren
 
 
 def spreadsheet_veilig(value):
-    """A cell that a spreadsheet program shows as text: formulas get a leading apostrophe (OWASP)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """A cell that a spreadsheet program shows as text: formulas get a leading apostrophe (OWASP), bidirectional
+    controls go."""
+    if isinstance(value, str):
+        value = zonder_stuurtekens(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
 
 

@@ -26,14 +26,18 @@ def dashboard(project: Path = ProjectOpt, port: int = typer.Option(8866, help="P
                   None, "--max-kernels", help="Hoeveel pagina's (kernels) er tegelijk open mogen zijn (standaard: "
                                               "zoveel als het vrije geheugen toelaat)."),
               zaal: bool = typer.Option(False, "--zaal", help="Ook voor telefoons in het netwerk van de zaal, met een "
-                                                              "code en een QR-code op het scherm.")
+                                                              "code en een QR-code op het scherm."),
+              verwacht: Optional[int] = typer.Option(
+                  None, "--verwacht", min=1, help="Zaalmodus: hoeveel telefoons er ongeveer komen; zoveel pagina's "
+                                                  "worden vooraf klaargezet (standaard: zoveel als de vorige keer "
+                                                  "meededen, anders 40; nooit meer dan het geheugen toelaat).")
               ) -> None:
     """Start het kenniskring-dashboard (Voila) op 127.0.0.1, of met --zaal voor de telefoons in de zaal."""
     from wijkkit.kenniskring.serve import serve
 
     try:
         sys.exit(serve(project, port=port, open_browser=open_browser, preheat=preheat, opruimen=opruimen,
-                       max_kernels=max_kernels, zaal=zaal))
+                       max_kernels=max_kernels, zaal=zaal, verwacht=verwacht))
     except WijkkitInputError as exc:
         fail(exc)
 

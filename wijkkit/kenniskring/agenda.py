@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pandas as pd
+import yaml
 from sqlalchemy import delete, func, select, update
 
 from wijkkit.store import Store
 from wijkkit.store.models import Bekeken, Bijeenkomst, Prioriteit
 from wijkkit.verbinden.kruistabel import publiek_aantal
+from wijkkit.stuurtekens import zonder_stuurtekens
 from wijkkit.weergave import esc
 
 
@@ -134,17 +136,37 @@ def bekeken(store: Store, bijeenkomst_id: int) -> pd.DataFrame:
 
 def voorstel_ambities(kring, tally: pd.DataFrame, datum: str) -> str:
     """A commented block for verandertheorie.yml: the room's top priorities as candidate ambitions. Never written
-    into the file itself: the coördinator copies what the project takes on."""
-    lines = [f"# Voorstel uit de kenniskring van {datum}: wat de zaal aandacht waard vond.",
-             "# Neem over wat het project wil aanpakken (haal de # weg en vul indicator en doel in);",
-             "# wijkkit verandert verandertheorie.yml nooit zelf.", "#", "# ambities:"]
+    into the file itself: the coördinator copies what the project takes on.
+
+    Written by the YAML serializer, every line commented: a sentence from the room (line breaks, ``ambities:``,
+    ``#``, quotes) stays one quoted value when the coördinator removes the ``#``, never becomes structure."""
+    ambities, gekozen = [], []
     for k, r in enumerate(tally.head(5).itertuples(), start=1):
         naam, label = kring.namen.get(r.gebied, r.gebied), kring.labels.get(r.thema, r.thema)
-        lines += [f"#   - id: kenniskring-{k}", f"#     titel: {label} in {naam}   # {publiek_aantal(r.stemmen, kring.drempel)} keer gekozen",
-                  "#     deelambities:", f"#       - id: kenniskring-{k}-a",
-                  f"#         titel: {(r.zinnen[0] if r.zinnen and r.stemmen >= kring.drempel else label)[:80]}",
-                  "#         indicatoren:", "#           - soort: kwalitatief", f"#             thema: {r.thema}"]
-    return "\n".join(lines) + "\n"
+        zin = r.zinnen[0] if r.zinnen and r.stemmen >= kring.drempel else label
+        ambities.append({
+            "id": f"kenniskring-{k}", "titel": zonder_stuurtekens(f"{label} in {naam}"),
+            "deelambities": [{"id": f"kenniskring-{k}-a", "titel": zonder_stuurtekens(str(zin))[:80],
+                              "indicatoren": [{"soort": "kwalitatief", "thema": r.thema}]}]})
+        gekozen.append(f"kenniskring-{k}: {publiek_aantal(r.stemmen, kring.drempel)} keer gekozen")
+    lines = [f"Voorstel uit de kenniskring van {datum}: wat de zaal aandacht waard vond.",
+             "Neem over wat het project wil aanpakken (haal de # weg en vul indicator en doel in);",
+             "wijkkit verandert verandertheorie.yml nooit zelf.", *gekozen, ""]
+    if ambities:
+        lines += yaml.safe_dump({"ambities": ambities}, allow_unicode=True, sort_keys=False, width=1000,
+                                default_flow_style=False).splitlines()
+    return "\n".join(f"# {line}".rstrip() for line in lines) + "\n"
+
+
+def deelnemers_vorige_keer(store: Store) -> int:
+    """How many devices set a priority at the last evening that had any (0 when none did): how many phones to
+    expect tonight."""
+    with store.read() as session:
+        last = session.scalar(select(func.max(Prioriteit.bijeenkomst_id)))
+        if last is None:
+            return 0
+        return int(session.scalar(select(func.count(func.distinct(Prioriteit.deelnemer)))
+                                  .where(Prioriteit.bijeenkomst_id == last)) or 0)
 
 
 def aantal_stemmen(store: Store) -> int:

@@ -28,6 +28,7 @@ from wijkkit.kenniskring.kaartwidget import KlikbareKaart, Scherm
 from wijkkit.kenniskring.klaar import mark_ready
 from wijkkit.kenniskring.velden import BEWAREN_PER_MINUUT, MAX_VELD, ROLLEN, VELDEN
 from wijkkit.kleuren import KNELPUNT, KRACHT, ROND
+from wijkkit.stuurtekens import zonder_stuurtekens
 
 CSS = """<style>
 .jp-RenderedMarkdown p { font-size: 18px !important; }
@@ -134,7 +135,7 @@ SMAL = 700  # CSS pixels: narrower is a phone (charts at its width, the profile 
 
 
 def esc(value) -> str:
-    return "" if value is None else escape(str(value), quote=True)
+    return "" if value is None else escape(zonder_stuurtekens(str(value)), quote=True)
 
 
 def _bron(bron):
@@ -160,7 +161,11 @@ class Dashboard(w.VBox):
         self.namen, self.niveaus, self.labels = info["namen"], info["niveaus"], info["labels"]
         self.gebied, self.thema = info["gebied"], info["thema"]
         self._bewaard: deque[float] = deque()
-        self.deelnemer = uuid.uuid4().hex  # this page in the room: counts marks, never names a person
+        # one device (its login cookie) is one participant, however many tabs it opens; until the server has said
+        # which device this page is on (or outside a served page), the page counts as one. Never names a person.
+        self.deelnemer = uuid.uuid4().hex
+        self._apparaat_bekend = threading.Event()
+        threading.Thread(target=self._herken_apparaat, daemon=True).start()
         self._stil = False  # True while the page itself sets its controls
         self._getoond: dict[str, tuple] = {}
         self._telling = ""
@@ -184,6 +189,20 @@ class Dashboard(w.VBox):
         if verversen:
             threading.Thread(target=self._ververs_telling, args=(verversen,), daemon=True).start()
         mark_ready()
+
+    def _herken_apparaat(self) -> None:
+        from wijkkit.kenniskring.apparaat import deelnemer
+
+        try:
+            found = deelnemer()
+            if found:
+                self.deelnemer = found
+        finally:
+            self._apparaat_bekend.set()
+
+    def _mijn_deelnemer(self) -> str:
+        self._apparaat_bekend.wait(10)  # the page request arrived long before anyone can press a button
+        return self.deelnemer
 
     # ------------------------------------------------------------------ building
     def _build_controls(self) -> None:
@@ -480,7 +499,8 @@ class Dashboard(w.VBox):
                                            "tekens.</p>")
             return
         try:
-            answer = (self.bron.zet_prioriteit(self.deelnemer, self.gebied, self.thema, zin) if not self._te_snel()
+            answer = (self.bron.zet_prioriteit(self._mijn_deelnemer(), self.gebied, self.thema, zin)
+                      if not self._te_snel()
                       else {"ok": False, "melding": TE_SNEL})
         except Exception:
             answer = {"ok": False, "melding": FOUT}
@@ -490,7 +510,7 @@ class Dashboard(w.VBox):
         self._draw_aandacht()
 
     def _draw_aandacht(self) -> None:
-        mine = self.bron.mijn_prioriteiten(self.deelnemer)
+        mine = self.bron.mijn_prioriteiten(self._mijn_deelnemer())
         rows = []
         for gebied, thema, naam, label, zin in mine:
             knop = w.Button(description="Haal weg", layout=w.Layout(width="auto"))
@@ -505,7 +525,7 @@ class Dashboard(w.VBox):
         self.telling.value = self._telling
 
     def _haal_weg(self, gebied: str, thema: str) -> None:
-        self.bron.haal_prioriteit_weg(self.deelnemer, gebied, thema)
+        self.bron.haal_prioriteit_weg(self._mijn_deelnemer(), gebied, thema)
         self._draw_aandacht()
 
     def _ververs_telling(self, every: float) -> None:

@@ -122,9 +122,13 @@ WORDT_VERWERKT = ("deze duiding wordt nog verwerkt: namen en adressen worden eru
                   "ze hier.")
 
 
-def aanwezigen_tekst(aanwezigen: dict[str, int]) -> str:
-    """'3 bewoners, 2 professionals' (Dutch plurals of the roles)."""
+def aanwezigen_tekst(aanwezigen: dict[str, int], drempel: int) -> str:
+    """'minder dan 5 bewoners, 12 professionals' (Dutch plurals of the roles): a count under the privacy threshold
+    is not shown, as everywhere else (in a small room, '1 ondernemer' names someone)."""
+    from wijkkit.verbinden.kruistabel import publiek_aantal
+
     meervoud = {"bewoner": "bewoners", "ondernemer": "ondernemers", "professional": "professionals",
                 "jongere": "jongeren", "anders": "anderen"}
-    parts = [f"{n} {rol if n == 1 else meervoud[rol]}" for rol, n in aanwezigen.items() if n]
+    parts = [f"{publiek_aantal(n, drempel)} {rol if n == 1 and drempel <= 1 else meervoud.get(rol, rol)}"
+             for rol, n in aanwezigen.items() if n]
     return ", ".join(parts) if parts else "niet genoteerd"

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import threading
+import time
 from datetime import date
 
 import altair as alt
@@ -26,8 +27,10 @@ from wijkkit.kenniskring.samenvatting import development_chart, figure_charts, p
 from wijkkit.weergave import esc
 
 log = logging.getLogger(__name__)
+ZIN_WORDT_VERWERKT = "(je zin wordt nog verwerkt: namen en adressen worden eruit gehaald)"
 MAX_PRIORITEITEN = 3  # marks "verdient aandacht" per participant
 MAX_ZIN = 300  # characters of the sentence why
+TELLING_VERS = 1.0  # seconds a computed tally is shown to the next page that asks
 
 
 class Panelen:
@@ -40,6 +43,8 @@ class Panelen:
         self._cache: dict[tuple, dict] = {}
         self._lock = threading.RLock()  # pandas and vl-convert work for one visitor at a time; answers are cached
         self._pseudo = None
+        self._telling: tuple[float, str | None] = (0.0, None)
+        self._telling_lock = threading.Lock()
 
     # ------------------------------------------------------------------ choices
     def keuzes(self, gebied: str | None = None, thema: str | None = None) -> dict:
@@ -254,7 +259,7 @@ class Panelen:
         notes = duidingen(self.kring.store, gebied=gebied, thema=thema)
         items = "".join(
             f"<div class='wk-tekst wk-duiding'><b>{d.datum:%d-%m-%Y}</b> · aanwezig: "
-            f"{esc(aanwezigen_tekst(d.aanwezigen))}"
+            f"{esc(aanwezigen_tekst(d.aanwezigen, self.kring.drempel))}"
             + ("".join(f"<br><b>{esc(vraag)}</b> {esc(getattr(d, veld))}"
                        for veld, vraag in VELDEN.items() if getattr(d, veld)) if d.verwerkt
                else f"<br><i>{esc(WORDT_VERWERKT)}</i>") + "</div>"
@@ -308,6 +313,7 @@ class Panelen:
                            maximum=MAX_PRIORITEITEN)
         except ValueError as exc:
             return {"ok": False, "melding": f"<p class='wk-fout'>{esc(str(exc))}</p>"}
+        self._telling = (0.0, None)
         return {"ok": True, "melding": "<p class='wk-melding'>Op de lijst gezet.</p>"}
 
     def haal_prioriteit_weg(self, deelnemer: str, gebied: str, thema: str) -> dict:
@@ -315,6 +321,7 @@ class Panelen:
 
         remove_prioriteit(self.kring.store, bijeenkomst_id=self.bijeenkomst, deelnemer=deelnemer, gebied=gebied,
                           thema=thema)
+        self._telling = (0.0, None)
         return {"ok": True}
 
     def mijn_prioriteiten(self, deelnemer: str) -> list:
@@ -322,14 +329,23 @@ class Panelen:
 
         rows = prioriteiten(self.kring.store, bijeenkomst_id=self.bijeenkomst)
         mine = rows[rows["deelnemer"] == deelnemer]
-        return [[r.gebied, r.thema, self._names(r.gebied, r.thema)[0], self._names(r.gebied, r.thema)[1], r.zin]
-                for r in mine.itertuples()]
+        # the writer's own sentence too waits for the full pass: on the beamer's laptop the room reads this list
+        return [[r.gebied, r.thema, self._names(r.gebied, r.thema)[0], self._names(r.gebied, r.thema)[1],
+                 r.zin if r.verwerkt or not r.zin else ZIN_WORDT_VERWERKT] for r in mine.itertuples()]
 
     def telling(self) -> dict:
-        """The room's tally, most marks first; sentences only where the privacy threshold is reached."""
+        """The room's tally, most marks first; sentences only where the privacy threshold is reached.
+
+        Every open page asks for it every few seconds (forty phones: a dozen times a second); it is computed at
+        most once per ``TELLING_VERS`` seconds, and at once after a mark here changed it."""
         from wijkkit.kenniskring.agenda import tally_html
 
-        return {"html": tally_html(self.kring, bijeenkomst_id=self.bijeenkomst)}
+        with self._telling_lock:
+            stamp, html = self._telling
+            if html is None or time.monotonic() - stamp > TELLING_VERS:
+                html = tally_html(self.kring, bijeenkomst_id=self.bijeenkomst)
+                self._telling = (time.monotonic(), html)
+        return {"html": html}
 
     def _bekeken(self, gebied: str, thema: str) -> None:
         if self.bijeenkomst is None:

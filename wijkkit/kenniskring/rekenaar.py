@@ -74,6 +74,10 @@ def nothing_to_the_visitor() -> None:
 
     shell._showtraceback = _showtraceback
     sys.stderr = sys.__stderr__
+    import logging
+
+    # a phone that sends to a widget its page already closed: not news for the organiser's terminal
+    logging.getLogger("Comm").setLevel(logging.ERROR)
 
 
 def bron_voor(project):
@@ -144,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     server, token = serve(panelen, token=os.environ.get("WIJKKIT_REKENAAR_TOKEN"))
     print(f"{server.server_address[1]} {token}", flush=True)
     panelen.keuzes()  # the first visitor finds the tables computed
+    if zaal:
+        # the light pseudonymiser's imports (deduce's lists) done before the room arrives: twenty phones setting a
+        # priority in the same second must not import it from twenty threads at once (a partial-import error)
+        panelen.pseudonimiseerder().pseudonymise("Klaar voor de zaal.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -6,7 +6,6 @@ laptop in a community centre and prints to PDF as it is.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from datetime import date
@@ -16,7 +15,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from wijkkit.weergave import getal as nl_number
-from wijkkit.weergave import met_eenheid
+from wijkkit.weergave import esc, met_eenheid
 from wijkkit.kenniskring.duiding import VELDEN, WORDT_VERWERKT, aanwezigen_tekst, duidingen
 
 CSS = """
@@ -116,7 +115,7 @@ def summary_fragment(kring, gebied: str, thema: str, *, charts: list | None = No
 
 def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, vandaag: date | None = None) -> str:
     """The summary of one gebied x theme: figures, stories, tension and the circle's duidingen."""
-    e = html.escape
+    e = esc  # escaped, bidirectional controls removed
     naam, label = kring.namen.get(gebied, gebied), kring.labels.get(thema, thema)
     beeld = kring.verhalen(gebied, thema)
     tabel = kring.kruistabel(gebied)
@@ -163,7 +162,7 @@ def summary_html(kring, gebied: str, thema: str, *, charts: list | None = None, 
         velden = ("".join(f"<p><b>{e(vraag)}</b><br>{e(getattr(d, veld))}</p>" for veld, vraag in VELDEN.items()
                           if getattr(d, veld)) if d.verwerkt else f"<p><i>{e(WORDT_VERWERKT)}</i></p>")
         parts.append(f"<div class='duiding'><p class='sub'>{d.datum:%d-%m-%Y} · aanwezig: "
-                     f"{e(aanwezigen_tekst(d.aanwezigen))}</p>{velden}</div>")
+                     f"{e(aanwezigen_tekst(d.aanwezigen, kring.drempel))}</p>{velden}</div>")
     parts.append("<footer>Verhalen zijn gepseudonimiseerd; citaten alleen met toestemming van de verteller; "
                  f"aantallen onder {kring.drempel} worden niet genoemd. Gemaakt met wijkkit.</footer>")
     body = "\n".join(parts)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from wijkkit.config import Project
 from wijkkit.kenniskring.klaar import mark_ready  # noqa: F401  (pages import it from here too)
+from wijkkit.kenniskring.zaal import DEELNEMER_HEADER
 from wijkkit.errors import Probleem, WijkkitInputError
 from wijkkit.notebooks import KENNISKRING, vind
 
@@ -57,6 +58,15 @@ kenniskring-pagina.{% else %}De pagina kon niet worden klaargezet. Laad haar opn
 de begeleider om in het logboek van de server te kijken.{% endif %}</p>
 <p><a href="/">Terug naar de kenniskring-pagina</a></p></body></html>
 """
+
+
+# ipykernel, started as ``python -m ipykernel_launcher`` would; a refill of the preheated pool (marked by the kernel
+# manager, see voila_app) first lowers its own priority, so it computes while the room's pages are idle. A kernel
+# whose connection file is already gone (the server stopped while it was starting) does not start at all: ipykernel
+# would otherwise open TCP ports of its own choosing that nobody will ever connect to.
+KERNEL_START = ("import os, runpy, sys; os.path.exists(sys.argv[sys.argv.index('-f') + 1]) or sys.exit(0); "
+                "os.environ.pop('WIJKKIT_ACHTERGROND', '') and hasattr(os, 'nice') and os.nice(10); "
+                "runpy.run_module('ipykernel_launcher', run_name='__main__', alter_sys=True)")
 
 
 def offline_template(target: Path) -> Path:
@@ -95,7 +105,7 @@ def offline_template(target: Path) -> Path:
     spec = target / "kernels" / "python3"
     spec.mkdir(parents=True, exist_ok=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+        "argv": [sys.executable, "-c", KERNEL_START, "-f", "{connection_file}",
                  "--IPKernelApp.capture_fd_output=False"],
         "display_name": "Python 3 (kenniskring)", "language": "python", "metadata": {"debugger": False}}),
         encoding="utf-8")
@@ -103,14 +113,15 @@ def offline_template(target: Path) -> Path:
 
 
 def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: bool = True,
-                  opruimen: int = 120, max_kernels: int = 12, ip: str = "127.0.0.1", token: str | None = None,
-                  pool: int = 1) -> list[str]:
+                  opruimen: int = 120, max_kernels: int = 12, ip: str = "127.0.0.1", code_bestand: Path | None = None,
+                  pool: int = 1, reserve: int = 1, data_dir: Path | None = None) -> list[str]:
     """Voila with sources stripped and tracebacks hidden: residents never see code.
 
     With ``preheat`` a kernel has already run the notebook before anyone opens the page
     (notebooks/voila.json sets a pool of one; each visitor takes it and a new one warms up).
     A kernel without a page for ``opruimen`` seconds is shut down; the pool's kernel is kept.
-    With ``token`` (the room's session code) nobody gets anything without it, not even the loading page.
+    With ``code_bestand`` (a file holding the room's session code, deleted once read) nobody gets anything
+    without the code, not even the loading page; the code is never on this command line (``ps``).
     A visitor's browser may send its kernel widget messages only: no code.
     """
     interval = max(1, min(30, opruimen // 2))
@@ -128,9 +139,15 @@ def voila_command(notebook: Path, *, port: int, open_browser: bool, preheat: boo
             f"--BegrensdeKernels.allowed_message_types={WIDGET_MESSAGES}",
             f"--MappingKernelManager.cull_idle_timeout={opruimen}", f"--MappingKernelManager.cull_interval={interval}",
             "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
-            *([f"--token={token}"] if token else []),
+            "--Voila.identity_provider_class=wijkkit.kenniskring.voila_app.ZaalIdentiteit",
+            *([f"--ZaalIdentiteit.code_bestand={code_bestand}"] if code_bestand else []),
+            # the page's kernel learns which device asks (see voila_app), so extra tabs are one participant
+            f"--VoilaConfiguration.http_header_envs={DEELNEMER_HEADER}",
+            # kernels talk to Voila over Unix sockets in Voila's private folder, not over TCP on this machine
+            "--KernelManager.transport=ipc",
+            *([f"--NotebookNotary.data_dir={data_dir}"] if data_dir else []),
             # kernels already computed before a visitor asks: one for a laptop, more when a room arrives at once
-            '--VoilaKernelManager.kernel_pools_config={"default": {"pool_size": %d}}' % pool,
+            f"--BegrensdeKernels.voorverwarmd={pool}", f"--BegrensdeKernels.reserve={reserve}",
             *([] if open_browser else ["--no-browser"])]
 
 
@@ -157,9 +174,11 @@ def choose_port(port: int, tries: int = 20, host: str = "127.0.0.1") -> int:
 
 def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = True,
           notebook_name: str = DASHBOARD, titel: str = "Kenniskring-dashboard", preheat: bool = True,
-          opruimen: int = 120, max_kernels: int | None = None, nabewerken: bool = True, zaal: bool = False) -> int:
+          opruimen: int = 120, max_kernels: int | None = None, nabewerken: bool = True, zaal: bool = False,
+          verwacht: int | None = None) -> int:
     """Serve a page until Ctrl+C or SIGTERM; then Voila, every kernel and the rekenaar stop, and waiting
-    duidingen get their full pseudonymisation once more."""
+    duidingen get their full pseudonymisation once more. In zaalmodus ``verwacht`` pages (default: as many
+    participants as last time, else 40) are computed before the QR code goes up."""
     proj = Project.load(project)
     notebook = vind(proj.root / "notebooks", notebook_name)  # also a project from before the renumbering
     if not notebook.exists():
@@ -169,39 +188,62 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
     # file that is wrong is a Dutch message in this terminal instead of a page that cannot be prepared
     proj.load_indicators()
     data_dir = offline_template(proj.cache_dir / "jupyter")
+    trust(notebook, data_dir)
     port = choose_port(port, host="0.0.0.0" if zaal else "127.0.0.1")
     ready = proj.cache_dir / f"klaar-{port}"
     ready.unlink(missing_ok=True)
     env = {**os.environ, "WIJKKIT_PROJECT": str(proj.root), "WIJKKIT_READY_FILE": str(ready),
            "JUPYTER_PATH": os.pathsep.join(filter(None, [str(data_dir), os.environ.get("JUPYTER_PATH")]))}
+    for name in ("WIJKKIT_ZAAL", "JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"):  # never in a kernel's environment
+        env.pop(name, None)
     stopping = threading.Event()
     started: list[subprocess.Popen] = []
-    bijeenkomst, code = None, None
+    bijeenkomst, code, code_bestand, zaal_info = None, None, None, None
+
+    asked: list[int] = []
 
     def stop(signum, _frame) -> None:
-        stopping.set()
+        # only a plain list here: a signal handler runs inside whatever the main thread was doing, and
+        # Event.set() inside that thread's own Event.wait() deadlocked on the Event's lock (a Ctrl+C that hung)
+        asked.append(signum)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         url = f"http://127.0.0.1:{port}/"
+        limit = max_kernels if max_kernels is not None else kernel_limit()
+        pool = 1
         if zaal:
-            from wijkkit.kenniskring.agenda import start_bijeenkomst
+            from wijkkit.kenniskring.agenda import deelnemers_vorige_keer, start_bijeenkomst
             from wijkkit.kenniskring.zaal import lan_address, qr_svg, session_code
 
             code, adres = session_code(), lan_address()
-            url = f"http://{adres}:{port}/?token={code}"
-            bijeenkomst = start_bijeenkomst(proj.open_store(), titel=f"{titel} {time.strftime('%d-%m-%Y')}")
-            env["WIJKKIT_ZAAL"] = json.dumps({"url": url, "adres": f"{adres}:{port}", "code": code,
-                                              "qr": qr_svg(url)})
+            url = f"http://127.0.0.1:{port}/?token={code}"
+            zaal_url = f"http://{adres}:{port}/?token={code}"
+            store = proj.open_store()
+            verwacht = verwacht or deelnemers_vorige_keer(store) or 40
+            pool = zaal_pool(limit, verwacht)
+            bijeenkomst = start_bijeenkomst(store, titel=f"{titel} {time.strftime('%d-%m-%Y')}")
+            # only the rekenaar knows the code (it draws the QR code for the beamer); Voila reads it from a file
+            # that it deletes at once, so it is on no command line and in no kernel's environment
+            zaal_info = json.dumps({"url": zaal_url, "adres": f"{adres}:{port}", "code": code, "qr": qr_svg(zaal_url)})
+            code_bestand = proj.cache_dir / f"zaalcode-{port}"
+            code_bestand.unlink(missing_ok=True)
+            fd = os.open(code_bestand, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(code)
         if notebook_name == DASHBOARD:
-            rekenaar, (rekenaar_port, token) = _start_rekenaar(proj.root, env, bijeenkomst)
+            rekenaar, (rekenaar_port, token) = _start_rekenaar(
+                proj.root, {**env, **({"WIJKKIT_ZAAL": zaal_info} if zaal_info else {})}, bijeenkomst)
             started.append(rekenaar)
             env.update(WIJKKIT_REKENAAR=f"http://127.0.0.1:{rekenaar_port}", WIJKKIT_REKENAAR_TOKEN=token)
-        limit = max_kernels if max_kernels is not None else kernel_limit()
-        print(f"{titel}: {url}  (stoppen: Ctrl+C)", flush=True)
         if zaal:
+            print(f"{titel}: {url}  (op deze laptop; stoppen: Ctrl+C)", flush=True)
+            print(f"Voor de zaal: {zaal_url}", flush=True)
             print(f"Zaalmodus: telefoons in dit netwerk openen de pagina met de QR-code op het scherm, of met de "
-                  f"code {code}. Hoogstens {limit} bezoekers tegelijk.", flush=True)
+                  f"code {code}. {pool} pagina's worden nu klaargezet voor wie binnenkomt; hoogstens {limit} "
+                  "bezoekers tegelijk.", flush=True)
+        else:
+            print(f"{titel}: {url}  (stoppen: Ctrl+C)", flush=True)
         if open_browser and preheat:
             # Open the browser once the preheated kernel has drawn the page, not while it is still
             # computing: the first visitor then gets a finished page at once.
@@ -210,18 +252,21 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
             threading.Thread(target=_full_pass_loop, args=(proj.root, stopping), daemon=True).start()
         voila = subprocess.Popen(voila_command(notebook, port=port, open_browser=open_browser and not preheat,
                                                preheat=preheat, opruimen=opruimen, max_kernels=limit,
-                                               ip="0.0.0.0" if zaal else "127.0.0.1", token=code,
-                                               pool=zaal_pool(limit) if zaal else 1),
+                                               ip="0.0.0.0" if zaal else "127.0.0.1", code_bestand=code_bestand,
+                                               pool=pool, reserve=max(1, min(pool, 2 + pool // 10)),
+                                               data_dir=data_dir),
                                  env=env, cwd=notebook.parent, start_new_session=True)
         started.insert(0, voila)
-        while voila.poll() is None and not stopping.wait(0.5):
-            pass
-        return 0 if stopping.is_set() else voila.returncode
+        while voila.poll() is None and not asked:
+            time.sleep(0.2)
+        return 0 if asked else voila.returncode
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         kernels = _stop_all(started)
         stopping.set()
+        if code_bestand is not None:
+            code_bestand.unlink(missing_ok=True)  # Voila deletes it when it starts; this covers a failed start
         if bijeenkomst is not None:
             from wijkkit.kenniskring.agenda import stop_bijeenkomst
 
@@ -233,10 +278,23 @@ def serve(project: str | Path = ".", *, port: int = 8866, open_browser: bool = T
                   + " zijn uit.", flush=True)
 
 
-def zaal_pool(limit: int) -> int:
-    """Preheated kernels for a room: phones arrive in groups when the QR code goes up. A visitor's kernel holds
-    widgets only (about 60 MB), so ten waiting ones cost less than one kernel did before the rekenaar."""
-    return max(1, min(10, limit // 4))
+def trust(notebook: Path, data_dir: Path) -> None:
+    """Sign the served notebook with a key of this project's server (``jupyter trust``, in its own folder), so
+    Voila does not warn "not trusted" once per kernel. Served pages are computed afresh; nothing stored in the
+    notebook is shown, so this trusts no one's output."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(data_dir=str(data_dir))
+    nb = nbformat.read(notebook, as_version=4)
+    if not notary.check_signature(nb):
+        notary.sign(nb)
+
+
+def zaal_pool(limit: int, verwacht: int = 40) -> int:
+    """Pages computed before the QR code goes up: as many as the room is expected to bring, within the memory
+    rule (``limit``, which counts the pool too) and keeping a few places for visitors beyond the pool."""
+    return max(1, min(verwacht, limit - max(2, limit // 10)))
 
 
 def kernel_limit(per_kernel_mb: int = 150, reserve_mb: int = 2500) -> int:
@@ -309,6 +367,10 @@ def _open_when_ready(ready: Path, url: str, timeout: float = 90) -> None:
     webbrowser.open(url)
 
 
+def _lager() -> None:
+    os.nice(10)
+
+
 def _full_pass_loop(root: Path, stop: threading.Event, every: float = 30) -> None:
     """Now and then, give lightly pseudonymised duidingen the full pass in a process of their own."""
     from wijkkit.kenniskring.duiding import wachtend
@@ -317,8 +379,9 @@ def _full_pass_loop(root: Path, stop: threading.Event, every: float = 30) -> Non
     while not stop.wait(every):
         try:
             if wachtend(store):
+                # at a lower priority: the name model loads for seconds, the room's pages come first
                 subprocess.run([sys.executable, "-m", "wijkkit.kenniskring.nabewerking", str(root)], check=False,
-                               timeout=600)
+                               timeout=600, preexec_fn=_lager if hasattr(os, "nice") else None)
         except Exception as exc:  # the page must go on; the next round tries again
             print(f"Nabewerking van duidingen mislukt: {exc}", file=sys.stderr, flush=True)
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import secrets
 import socket
+import time
 
 LETTERS = "abcdefghjkmnpqrstuvwxyz"
+AVOND_DAGEN = 0.5  # a login cookie holds for twelve hours at most: one evening
+DEELNEMER_HEADER = "X-Wijkkit-Deelnemer"  # set by the server for the page's kernel; a browser's own is dropped
 LOGIN_PAGE = """<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kenniskring: code</title>
@@ -22,7 +25,9 @@ button { font-size: 22px; min-height: 48px; padding: 6px 20px; margin-top: 12px;
 .fout { color: #a00000; }</style></head>
 <body><h1>Kenniskring</h1>
 <p>Typ de code die op het scherm in de zaal staat (of scan de QR-code met je telefoon).</p>
-{% if message %}<p class="fout">Die code klopt niet. Kijk nog eens op het scherm.</p>{% endif %}
+{% if wachten %}<p class="fout">Er is vanaf dit apparaat te vaak een verkeerde code getypt. Wacht {{ wachten }}
+seconden en probeer het dan opnieuw.</p>{% elif message %}<p class="fout">Die code klopt niet. Kijk nog eens op het
+scherm.</p>{% endif %}
 <form action="{{ base_url }}login?next={{ next }}" method="post">
 {{ xsrf_form_html() | safe }}
 <label for="code">Code</label>
@@ -49,6 +54,35 @@ FOUTEN = {
 FOUT_ANDERS = ("Er ging iets mis", "De pagina kon dit niet afmaken. Probeer het opnieuw; blijft het misgaan, vraag "
                "het de begeleider in de zaal.")
 AFGEMELD = ("Afgemeld", "Je bent afgemeld. Wil je weer meekijken? Scan de QR-code op het scherm of typ de code.")
+
+
+class Pogingen:
+    """Wrong codes per address: after ``maximum`` of them within ``venster`` seconds the address waits
+    ``wachttijd`` seconds (twice as long each time it happens again, at most an hour), right code or not."""
+
+    def __init__(self, maximum: int = 20, *, venster: float = 600, wachttijd: float = 60, klok=time.monotonic):
+        self.maximum, self.venster, self.wachttijd, self.klok = maximum, venster, wachttijd, klok
+        self._fouten: dict[str, list[float]] = {}
+        self._tot: dict[str, tuple[float, int]] = {}  # address -> (waits until, how many times it waited)
+
+    def wachten(self, adres: str) -> int:
+        """Seconds this address still has to wait (0: it may try)."""
+        tot, _ = self._tot.get(adres, (0.0, 0))
+        return max(0, int(tot - self.klok() + 0.999))
+
+    def fout(self, adres: str) -> bool:
+        """Count a wrong code; True when this one made the address wait."""
+        now = self.klok()
+        recent = [t for t in self._fouten.get(adres, []) if now - t < self.venster] + [now]
+        if len(self._fouten) > 10_000:  # a flood of addresses cannot fill the memory
+            self._fouten = {a: f for a, f in self._fouten.items() if f and now - f[-1] < self.venster}
+        if len(recent) < self.maximum:
+            self._fouten[adres] = recent
+            return False
+        _, keer = self._tot.get(adres, (0.0, 0))
+        self._tot[adres] = (now + min(3600, self.wachttijd * 2 ** keer), keer + 1)
+        self._fouten[adres] = []
+        return True
 
 
 def session_code(length: int = 8) -> str:
