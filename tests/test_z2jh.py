@@ -18,6 +18,7 @@ import yaml
 
 from tests.conftest import ROOT
 from tests.z2jh_chart import KUBECONFIG, POD_ENV, chart_map, hub_pod, merged_values
+from wijkkit.notebooks import KENNISKRING
 from wijkkit.server import hubconfig, kube, z2jh
 from wijkkit.server.rollen import DIENST, HUB_SCOPES
 
@@ -413,7 +414,7 @@ def test_the_templates_are_copied_into_a_home_without_overwriting_a_members_own(
     thuis = tmp_path / "jovyan"
     thuis.mkdir()
     (thuis / "notebooks").mkdir()
-    eigen = thuis / "notebooks" / "04_kenniskring.ipynb"
+    eigen = thuis / "notebooks" / KENNISKRING
     eigen.write_text("mijn eigen versie")
     copied = kube.kopieer_notebooks(bron, thuis)
     templates = sorted(p.name for p in bron.glob("*.ipynb"))
