@@ -17,11 +17,15 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import ROOT
 from tests.hub import DATABASE, EENMALIG, RUNTIME, WACHTWOORD, Hub, require_hub
+from wijkkit.kenniskring.serve import DASHBOARD
 
 pytestmark = pytest.mark.hub
 
 DIENST = "/services/kenniskring"
+# the project's other notebooks: the werkbank shows every story, the others their own figures and quotes
+ANDERE = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if p.name != DASHBOARD)
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +92,11 @@ def test_anonymous_is_sent_to_the_login_for_the_page_and_a_lab(hub):
 
 
 # Of the kenniskring service a gast (and everyone) gets the one page only.
-DIENST_VERBODEN = [
-    ("GET", "/voila/render/werkbank_coderen.ipynb"), ("GET", "/voila/render/01_tellen.ipynb"),
+DIENST_VERBODEN = [("GET", f"/voila/render/{name}") for name in ANDERE] + [
     ("GET", "/api/kernels"), ("POST", "/api/kernels"), ("GET", "/api/contents"), ("GET", "/api/contents/"),
-    ("GET", "/files/04_kenniskring.ipynb"), ("GET", "/voila/files/04_kenniskring.ipynb"), ("GET", "/voila/tree"),
+    ("GET", f"/files/{DASHBOARD}"), ("GET", f"/voila/files/{DASHBOARD}"), ("GET", "/voila/tree"),
     ("GET", "/voila/api/contents/"), ("GET", "/api/sessions"), ("GET", "/lab"), ("GET", "/tree"),
-    ("GET", "/api/terminals"), ("GET", "/nbconvert/html/04_kenniskring.ipynb"), ("GET", "/api/kernelspecs"),
+    ("GET", "/api/terminals"), ("GET", f"/nbconvert/html/{DASHBOARD}"), ("GET", "/api/kernelspecs"),
 ]
 
 
@@ -102,7 +105,7 @@ def gast_op_pagina(hub):
     """The gast's session, let into the service by the hub (the page rendered once: one kernel)."""
     session = hub.sessions["gast"]
     page = session.get(hub.url + DIENST + "/", timeout=300)
-    assert page.status_code == 200 and "04_kenniskring.ipynb" in page.url
+    assert page.status_code == 200 and DASHBOARD in page.url
     return session
 
 
@@ -116,14 +119,14 @@ def test_the_service_serves_one_page(hub, gast_op_pagina, method, path):
 def test_the_other_stories_do_not_reach_a_gast_through_the_service(hub, gast_op_pagina):
     quote = admin("SELECT substr(tekst, 1, 40) FROM stories WHERE toestemming <> 'citeren' ORDER BY id LIMIT 1")
     assert quote
-    for path in ("/voila/render/werkbank_coderen.ipynb", "/voila/render/02_vertellen.ipynb"):
+    for path in [f"/voila/render/{name}" for name in ANDERE]:
         assert quote not in gast_op_pagina.get(hub.url + DIENST + path, timeout=60).text
 
 
 def test_a_gast_gets_te_druk_beyond_the_kernels_of_one_visitor(hub, gast_op_pagina):
     from wijkkit.server.kenniskring import PER_BEZOEKER
 
-    url = hub.url + DIENST + "/voila/render/04_kenniskring.ipynb"
+    url = hub.url + DIENST + f"/voila/render/{DASHBOARD}"
     opened, statuses = [], []
     try:
         for _ in range(PER_BEZOEKER + 1):  # the page opened once already holds one kernel
