@@ -378,6 +378,17 @@ class Combinatie:
     def valence_strategy(self) -> str:
         return self.strategie.get("valentie", {}).get("strategie", "regels")
 
+    @property
+    def kalibratie(self):
+        """The calibrated confidences (zekerheid.Kalibratie) shipped with the strategy, or None."""
+        if "zekerheid" not in self.strategie:
+            return None
+        if "_kalibratie" not in self.__dict__:
+            from wijkkit.vertellen.zekerheid import Kalibratie
+
+            self._kalibratie = Kalibratie.from_dict(self.strategie["zekerheid"])
+        return self._kalibratie
+
 
 def read_strategy() -> dict | None:
     try:
