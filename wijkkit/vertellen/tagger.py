@@ -78,7 +78,7 @@ class Verhaal(NamedTuple):
     valentie: str | None = None  # the story's valence where the learned model had a say (corpusmodel)
     # calibrated confidences (wijkkit.vertellen.zekerheid), where the shipped calibration applies:
     zekerheid: dict[str, float] | None = None  # theme -> probability that a coder codes it in this story
-    valentie_zekerheid: tuple[str, float] | None = None  # the likeliest story valence and its probability
+    valentie_zekerheid: dict[str, float] | None = None  # valence -> probability that it is the story's
 
 
 class Tagger:
@@ -457,15 +457,15 @@ class Tagger:
 
     @staticmethod
     def _confidences(kalibratie, asked, ruled, probs, valence, reader) -> dict[int, tuple[dict, tuple]]:
-        """Per asked story: the calibrated confidence per theme and the likeliest valence with its own."""
+        """Per asked story: the calibrated confidence per theme and the probability of each valence."""
         from wijkkit.vertellen import zekerheid as zk
 
         regels = zk.rule_reading(ruled, kalibratie.themes)
         found = np.array([[t in reader.themes(v.suggesties) for t in kalibratie.themes] for v in ruled], bool)
         conf = kalibratie.theme_confidence(probs, regels.ruw, found.reshape(len(ruled), -1))
-        labels, vconf = kalibratie.valence_confidence(valence, [reader.story_valence(v) for v in ruled], regels)
+        proba = kalibratie.valence_proba(valence, [reader.story_valence(v) for v in ruled], regels)
         return {d: ({t: round(float(conf[k, j]), 3) for j, t in enumerate(kalibratie.themes)},
-                    (labels[k], round(float(vconf[k]), 3))) for k, d in enumerate(asked)}
+                    {v: round(p, 3) for v, p in proba[k].items()}) for k, d in enumerate(asked)}
 
     def _model_suggestions(self, text: str, added: list[tuple[str, float]], valentie: str) -> list[Suggestie]:
         """A suggestion from the model, on the sentence the model finds most about the theme."""

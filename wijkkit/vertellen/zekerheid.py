@@ -138,14 +138,20 @@ class Kalibratie:
         x = theme_features(probs, ruw, rule_found)
         return self.thema.predict_proba(x)[:, 1].reshape(probs.shape)
 
+    def valence_proba(self, valence: np.ndarray, rule_valence: Sequence[str], regels: Regellezing
+                      ) -> list[dict[str, float]]:
+        """Per text the calibrated probability of each valence."""
+        if self.valentie is None:
+            return [{} for _ in rule_valence]
+        proba = self.valentie.predict_proba(valence_features(valence, rule_valence, regels))
+        return [{str(c): float(p) for c, p in zip(self.valentie.classes_, row)} for row in proba]
+
     def valence_confidence(self, valence: np.ndarray, rule_valence: Sequence[str], regels: Regellezing
                            ) -> tuple[list[str], np.ndarray]:
         """Per text the likeliest valence and its calibrated probability."""
-        if self.valentie is None:
-            return list(rule_valence), np.zeros(len(rule_valence))
-        proba = self.valentie.predict_proba(valence_features(valence, rule_valence, regels))
-        best = proba.argmax(axis=1)
-        return [str(self.valentie.classes_[k]) for k in best], proba.max(axis=1)
+        proba = self.valence_proba(valence, rule_valence, regels)
+        best = [max(p, key=p.get) if p else v for p, v in zip(proba, rule_valence)]
+        return best, np.array([p.get(b, 0.0) for p, b in zip(proba, best)])
 
     def shown_valence(self, labels: Sequence[str], conf: np.ndarray) -> list[str | None]:
         return [v if c >= self.drempel_valentie.get(v, 1.01) else None for v, c in zip(labels, conf)]
