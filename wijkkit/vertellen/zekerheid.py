@@ -219,6 +219,9 @@ def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int 
             proba = model.predict_proba(xv[test])
             vlabel[test] = model.classes_[proba.argmax(axis=1)]
             vconf[test] = proba.max(axis=1)
+    # only what the rules suggested (however weakly) is ever offered: a theme the rules missed has no sentence
+    # to show, so the thresholds are chosen among those
+    conf = np.where(regels.ruw.ravel() > 0, conf, 0.0)
     drempel = precision_threshold(conf, y, DOEL_THEMA)
     misschien = min(f1_threshold(conf, y), drempel)
     drempel_v = {}
@@ -236,21 +239,20 @@ def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int 
 # ---------------------------------------------------------------------------------------------- reading
 @dataclass
 class Oordeel:
-    """Per text: calibrated confidence per theme, and the valence with its confidence."""
+    """Per text: calibrated confidence per theme (0 where the rules offer no suggestion), and the valence
+    with its confidence."""
 
     themes: list[str]
     zekerheid: np.ndarray  # n x themes
     valentie: list[str]
     valentie_zekerheid: np.ndarray
 
-    def above(self, drempel: float) -> list[set]:
-        return [{t for k, t in enumerate(self.themes) if row[k] >= drempel} for row in self.zekerheid]
-
 
 def judge(lezer: Lezer, model, kalibratie: Kalibratie, texts: Sequence[str]) -> Oordeel:
     lezing = lezer.read(model, texts)
     regels = read_rules(lezer, texts)
-    conf = kalibratie.theme_confidence(lezing.probs, regels.ruw, rule_matrix(lezing))
+    found = rule_matrix(lezing)
+    conf = np.where(regels.ruw > 0, kalibratie.theme_confidence(lezing.probs, regels.ruw, found), 0.0)
     labels, vconf = kalibratie.valence_confidence(lezing.valence, lezing.rule_valence, regels)
     return Oordeel(lezer.themes, conf, labels, vconf)
 
@@ -286,9 +288,9 @@ def decisions(oordeel: Oordeel, kalibraties: Sequence[Kalibratie]) -> tuple[list
     """Per text: the themes shown, all themes suggested (shown + "misschien"), the valence shown (or None)."""
     shown, alle, valence = [], [], []
     for row, kal, v, c in zip(oordeel.zekerheid, kalibraties, oordeel.valentie, oordeel.valentie_zekerheid):
-        shown.append({t for k, t in enumerate(oordeel.themes) if row[k] >= kal.shown_threshold(t)})
-        alle.append({t for k, t in enumerate(oordeel.themes) if row[k] >= min(kal.misschien,
-                                                                               kal.shown_threshold(t))})
+        shown.append({t for k, t in enumerate(oordeel.themes) if 0 < row[k] and row[k] >= kal.shown_threshold(t)})
+        alle.append({t for k, t in enumerate(oordeel.themes) if 0 < row[k] and row[k] >= min(
+            kal.misschien, kal.shown_threshold(t))})
         valence.append(v if c >= kal.drempel_valentie.get(v, 1.01) else None)
     return shown, alle, valence
 
@@ -345,9 +347,9 @@ def learning_curve(lezer: Lezer, items: Sequence[Citaat], stappen: Sequence[int]
     """Suggestion quality after a team has coded 0, 25, 50, ... quotes, measured on sources it never coded.
 
     Outer folds grouped by source; in each, the team codes the training part in :func:`coding_order`; after
-    ``k`` quotes the model, calibrator and thresholds are learned from those ``k`` alone (an inner grouped CV,
-    as in :func:`fit`) and the suggestions are measured on the fold's held-out sources. At ``k = 0`` there is
-    nothing to learn from: every suggestion of the rules is shown. Steps larger than a training part are
+    ``k`` quotes the model, calibrator and thresholds are learned from those ``k`` alone (an inner grouped CV
+    in 3 parts, as in :func:`fit`) and the suggestions are measured on the fold's held-out sources. At
+    ``k = 0`` there is nothing to learn from: every suggestion of the rules is shown. Steps larger than a training part are
     skipped for that fold and reported with the number of folds that reached them."""
     texts = [i.tekst for i in items]
     groups = [i.bron or str(k) for k, i in enumerate(items)]
@@ -366,7 +368,7 @@ def learning_curve(lezer: Lezer, items: Sequence[Citaat], stappen: Sequence[int]
                 coded = [items[r] for r in order[:k]]
                 if len({i.bron for i in coded}) < 2:
                     continue
-                model, kal = fit(lezer, coded, 5)
+                model, kal = fit(lezer, coded, 3)
                 shown, alle, _ = decisions(judge(lezer, model, kal, [i.tekst for i in test_items]),
                                            [kal] * len(test_items))
             for row, found_shown, found_all in zip(test, shown, alle):
