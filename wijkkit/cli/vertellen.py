@@ -96,7 +96,7 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
 
         raise UsageError("Geef een goudstandaard (JSONL) of --cv 5.")
     from wijkkit.codebook import load_codebook
-    from wijkkit.vertellen.evaluatie import evaluate, evaluate_valence, read_gold, seen_in_training
+    from wijkkit.vertellen.evaluatie import evaluate, evaluate_shown, evaluate_valence, read_gold, seen_in_training
     from wijkkit.vertellen.tagger import Tagger
 
     try:
@@ -105,6 +105,7 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
         items = read_gold(goudstandaard)
         table, micro = evaluate(items, tagger)
         valence = evaluate_valence(items, tagger)
+        shown = evaluate_shown(items, tagger)
     except WijkkitInputError as exc:
         fail(exc)
     overlap = seen_in_training(items) if not regels else 0
@@ -122,6 +123,11 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
             print(f"valentie {row.valentie:<17} precisie={row.precision:.3f} recall={row.recall:.3f} "
                   f"f1={row.f1:.3f} (tp={row.tp} fp={row.fp} fn={row.fn})")
         print(f"valence_macro_f1={macro:.4f}")
+    if shown is not None:  # what a coder sees without asking: the suggestions above the shipped thresholds
+        t = shown["themas"]
+        print(f"getoond_precisie={t['precision']:.4f} getoond_recall={t['recall']:.4f} getoond_f1={t['f1']:.4f}")
+        print(f"valentie_getoond_precisie={shown['valentie_precisie']:.4f} "
+              f"valentie_getoond={shown['valentie_getoond']}/{shown['valentie_citaten']}")
 
 
 def _evalueer_cv(folds: int, extra_path: Path | None, toets: bool, schrijf: bool) -> None:

@@ -63,6 +63,32 @@ def scores(tp: int, fp: int, fn: int) -> dict:
 VALENTIES = ("kracht", "knelpunt", "neutraal")
 
 
+def evaluate_shown(items: list[dict], tagger: Tagger | None = None) -> dict | None:
+    """What a coder sees without asking (the suggestions above the shipped thresholds), measured: micro
+    precision/recall/F1 of the themes shown, and the precision of the valence shown and how often it is shown.
+    None where the tagger gives no confidence (rules alone, or no shipped calibration)."""
+    from wijkkit.vertellen.zekerheid import shown_in_story, shipped_thresholds
+
+    tagger = tagger or Tagger()
+    per_theme, per_valence = shipped_thresholds()
+    if not tagger.leren or not per_theme:
+        return None
+    tp = fp = fn = 0
+    valence_right = valence_shown = labelled = 0
+    for item, verhaal in zip(items, tagger.lees([i["text"] for i in items], leren=True)):
+        if verhaal.zekerheid is None:
+            return None
+        shown, valentie = shown_in_story(verhaal, per_theme, per_valence)
+        gold = set(item["themes"])
+        tp, fp, fn = tp + len(shown & gold), fp + len(shown - gold), fn + len(gold - shown)
+        if item.get("valentie") in VALENTIES:
+            labelled += 1
+            valence_shown += valentie is not None
+            valence_right += valentie == item["valentie"]
+    return {"themas": scores(tp, fp, fn), "valentie_precisie": valence_right / valence_shown if valence_shown
+            else float("nan"), "valentie_getoond": valence_shown, "valentie_citaten": labelled}
+
+
 def evaluate_valence(items: list[dict], tagger: Tagger | None = None) -> tuple[pd.DataFrame, float] | None:
     """Per-class precision, recall and F1 of story valence, and their macro F1; None without gold valence."""
     gold_items = [item for item in items if item.get("valentie") in VALENTIES]

@@ -283,6 +283,25 @@ def nested(lezer: Lezer, items: Sequence[Citaat], folds: int = 5, **options) -> 
     return Oordeel(lezer.themes, conf, labels, vconf), per_quote
 
 
+def shipped_thresholds() -> tuple[dict[str, float], dict[str, float]]:
+    """(per theme, per valence) the thresholds shipped in strategie.json; empty without a calibration."""
+    from wijkkit.vertellen.corpusmodel import read_strategy
+
+    zeker = (read_strategy() or {}).get("zekerheid", {})
+    return zeker.get("drempel_thema") or {}, zeker.get("drempel_valentie") or {}
+
+
+def shown_in_story(verhaal, drempel_thema: dict[str, float], drempel_valentie: dict[str, float]
+                   ) -> tuple[set, str | None]:
+    """What a coder sees without asking in one story the tagger read (tagger.Verhaal): the themes of its
+    suggestions that are sure enough, and the story's valence where it is likely enough (else None)."""
+    zeker = verhaal.zekerheid or {}
+    themes = {s.thema for s in verhaal.suggesties if zeker.get(s.thema, 0.0) >= drempel_thema.get(s.thema, 1.01)}
+    proba = verhaal.valentie_zekerheid or {}
+    best = max(proba, key=proba.get) if proba else None
+    return themes, best if best is not None and proba[best] >= drempel_valentie.get(best, 1.01) else None
+
+
 # ---------------------------------------------------------------------------------------------- figures
 def decisions(oordeel: Oordeel, kalibraties: Sequence[Kalibratie]) -> tuple[list[set], list[set], list]:
     """Per text: the themes shown, all themes suggested (shown + "misschien"), the valence shown (or None)."""
