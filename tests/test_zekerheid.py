@@ -210,3 +210,24 @@ def test_a_team_refit_is_kept_only_where_it_beats_the_corpus_out_of_fold(coded_p
         assert fit.confidence("schoon_heel", 0.6) > fit.confidence(other, 0.6)
     # not again until NA new answers came in
     assert bijleren.update(store, folder, shown_now) is None
+
+
+def test_imported_suggestions_carry_the_confidence_the_tagger_gave(coded_project):
+    from sqlalchemy import select
+
+    from wijkkit.store.models import Coding, Story
+    from wijkkit.vertellen.importeren import project_store
+
+    store = project_store(coded_project)
+    with store.read() as session:
+        rows = session.execute(select(Coding.story_id, Coding.thema, Coding.zekerheid, Coding.valentie,
+                                      Coding.valentie_zekerheid).where(Coding.status == "suggested")).all()
+        texts = dict(session.execute(select(Story.id, Story.tekst)).all())
+    assert rows and all(r.zekerheid is not None and 0 <= r.zekerheid <= 1 for r in rows)
+    story = rows[0].story_id
+    tagger = Tagger(load_codebook(coded_project.codebook_path))
+    verhaal = next(tagger.lees([texts[story]], leren=True))
+    for r in rows:
+        if r.story_id == story:
+            assert r.zekerheid == verhaal.zekerheid[r.thema]
+            assert r.valentie_zekerheid == (verhaal.valentie_zekerheid or {}).get(r.valentie)
