@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from wijkkit.vertellen.corpusmodel import VALENTIES, Citaat, Lezer, Lezing, scores
+from wijkkit.vertellen.corpusmodel import VALENTIES, Citaat, Lezer, Lezing, scores, theme_scores
 
 DOEL_THEMA = 0.85  # precision of the suggestions a coder sees without asking
 DOEL_VALENTIE = 0.80  # precision of a valence suggestion
@@ -319,7 +319,7 @@ def figures(items: Sequence[Citaat], oordeel: Oordeel, kalibraties: Sequence[Kal
     gold = [set(i.themas) for i in items]
     shown, alle, vshown = decisions(oordeel, kalibraties)
     out = {"getoond": _micro(gold, shown, oordeel.themes), "alle": _micro(gold, alle, oordeel.themes),
-           "themas": {t: {"getoond": _theme(gold, shown, t), "alle": _theme(gold, alle, t)}
+           "themas": {t: {"getoond": theme_scores(gold, shown, t), "alle": theme_scores(gold, alle, t)}
                       for t in oordeel.themes}}
     labelled = [k for k, i in enumerate(items) if i.valentie in VALENTIES]
     per = {}
@@ -336,15 +336,8 @@ def figures(items: Sequence[Citaat], oordeel: Oordeel, kalibraties: Sequence[Kal
     return out
 
 
-def _theme(gold, predicted, theme) -> dict:
-    tp = sum(theme in g and theme in p for g, p in zip(gold, predicted))
-    fp = sum(theme not in g and theme in p for g, p in zip(gold, predicted))
-    fn = sum(theme in g and theme not in p for g, p in zip(gold, predicted))
-    return scores(tp, fp, fn)
-
-
 def _micro(gold, predicted, themes) -> dict:
-    parts = [_theme(gold, predicted, t) for t in themes]
+    parts = [theme_scores(gold, predicted, t) for t in themes]
     return scores(*(sum(p[k] for p in parts) for k in ("tp", "fp", "fn")))
 
 
@@ -402,5 +395,5 @@ def learning_curve(lezer: Lezer, items: Sequence[Citaat], stappen: Sequence[int]
         alle = [per_step[k]["alle"][r] for r in rows]
         out.append({"gecodeerd": k, "citaten": len(rows), "getoond": _micro(g, shown, lezer.themes),
                     "alle": _micro(g, alle, lezer.themes),
-                    "themas": {t: _theme(g, alle, t)["f1"] for t in lezer.themes}})
+                    "themas": {t: theme_scores(g, alle, t)["f1"] for t in lezer.themes}})
     return out
