@@ -126,7 +126,7 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
         record = Import(bron=bron[:500], aantal=len(prepared), door=door[:200])
         session.add(record)
         session.flush()
-        for index, ((verhaal, result), suggestions) in enumerate(zip(prepared, docs)):
+        for index, ((verhaal, result), gelezen) in enumerate(zip(prepared, docs)):
             story = Story(id=verhaal.id, tekst=result.tekst, datum=verhaal.datum, gebied=verhaal.gebied,
                           methode=verhaal.methode, verteller_rol=verhaal.verteller_rol,
                           verzamelaar=meta.verzamelaar(verhaal.verzamelaar), taal=verhaal.taal,
@@ -138,15 +138,15 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
             session.add(story)
             session.flush()
             by_nr = {seg.nr: seg.id for seg in story.segments}
-            if suggestions is not None:
-                session.add_all(suggestion_codings(story.id, suggestions, by_nr, version_id))
+            if gelezen is not None:  # what the tagger read in the story (tagger.Verhaal)
+                session.add_all(suggestion_codings(story.id, gelezen, by_nr, version_id))
             if extra is not None:
                 extra(session, verhaal, story, result)
             if crypt and verhaal.toestemming != "none":
                 session.add(Original(story_id=story.id, versleuteld=crypt.encrypt(verhaal.tekst.encode("utf-8"))))
                 verslag.originelen += 1
             verslag.segmenten += len(story.segments)
-            verslag.suggesties += len(suggestions)
+            verslag.suggesties += len(gelezen.suggesties) if gelezen is not None else 0
             verslag.vervangen.update(result.per_categorie)
             verslag.hernoemd += verhaal.id != verhaal.bron_id
             if pause and index == len(prepared) // 2:
