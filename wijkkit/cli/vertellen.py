@@ -115,6 +115,12 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
     for row in table.itertuples():
         print(f"{row.thema:<26} precisie={row.precision:.3f} recall={row.recall:.3f} f1={row.f1:.3f} "
               f"(tp={row.tp} fp={row.fp} fn={row.fn})")
+    # what a coder sees without asking (above the shipped thresholds); micro_f1 and valence_macro_f1 stay last
+    if shown is not None:
+        t = shown["themas"]
+        print(f"getoond_precisie={t['precision']:.4f} getoond_recall={t['recall']:.4f} getoond_f1={t['f1']:.4f}")
+        print(f"valentie_getoond_precisie={shown['valentie_precisie']:.4f} "
+              f"valentie_getoond={shown['valentie_getoond']}/{shown['valentie_citaten']}")
     print(f"micro_precision={micro['precision']:.4f} micro_recall={micro['recall']:.4f}")
     print(f"micro_f1={micro['f1']:.4f}")
     if valence is not None:
@@ -123,11 +129,6 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
             print(f"valentie {row.valentie:<17} precisie={row.precision:.3f} recall={row.recall:.3f} "
                   f"f1={row.f1:.3f} (tp={row.tp} fp={row.fp} fn={row.fn})")
         print(f"valence_macro_f1={macro:.4f}")
-    if shown is not None:  # what a coder sees without asking: the suggestions above the shipped thresholds
-        t = shown["themas"]
-        print(f"getoond_precisie={t['precision']:.4f} getoond_recall={t['recall']:.4f} getoond_f1={t['f1']:.4f}")
-        print(f"valentie_getoond_precisie={shown['valentie_precisie']:.4f} "
-              f"valentie_getoond={shown['valentie_getoond']}/{shown['valentie_citaten']}")
 
 
 def _evalueer_cv(folds: int, extra_path: Path | None, toets: bool, schrijf: bool) -> None:
