@@ -167,4 +167,6 @@ def test_only_sure_suggestions_are_shown_the_rest_on_request(small_project):
     assert "nog geen suggestie beoordeeld" in bench.uitleg.value
     shown[0].children[1].click()
     assert "1 van de 1 beoordeelde getoonde suggesties geaccepteerd (100%)" in bench.uitleg.value
+    # the valence was not shown, so accepting stores none
+    assert b.codes(store, codeur="anna", story_id=story)["valentie"].isna().all()
     assert "team toont suggesties vanaf een zekerheid van 50%" in bench.uitleg.value

@@ -23,9 +23,10 @@ DECISION_COLUMNS = ["id", "codeur", "story_id", "segment_id", "thema", "valentie
 
 def decide(store: Store, *, codeur: str, story_id: str, status: str, thema: str | None = None,
            segment_id: int | None = None,
-           valentie: str | None = None, suggestie_id: int | None = None, codebook_version_id: int | None = None
-           ) -> int:
-    """Record one decision of ``codeur``; theme, place and evidence of a suggestion come from the suggestion."""
+           valentie: str | None = None, suggestie_id: int | None = None, codebook_version_id: int | None = None,
+           zonder_valentie: bool = False) -> int:
+    """Record one decision of ``codeur``; theme, place and evidence of a suggestion come from the suggestion, and
+    its valence too unless ``zonder_valentie`` (the coder was shown no valence: it was not likely enough)."""
     if status not in ("accepted", "manual", "rejected"):
         raise ValueError(f"een beslissing is accepted, manual of rejected, niet {status!r}")
     if not codeur.strip():
@@ -37,7 +38,7 @@ def decide(store: Store, *, codeur: str, story_id: str, status: str, thema: str 
             suggestion = session.get(Coding, suggestie_id)
             segment_id, start, end = suggestion.segment_id, suggestion.start, suggestion.end
             bewijs, term = suggestion.bewijs, suggestion.term
-            valentie = valentie or suggestion.valentie
+            valentie = valentie or (None if zonder_valentie else suggestion.valentie)
             thema = thema or suggestion.thema
         elif thema is None:
             raise ValueError("kies een thema")

@@ -469,7 +469,9 @@ class Werkbank(w.VBox):
                         else "geen valentie-suggestie")
         label = w.HTML(f"{_chip(self.codebook.label(s.thema), self.kleuren.get(s.thema, '#ddd'))} "
                        f"{where} · {esc(zeker)}{esc(valentie)} · {esc(source)}")
-        accept = self._button("✓ Accepteren", "wk-accepteer", lambda _, sid=s.id: self._answer(sid, True),
+        hidden = valentie == "geen valentie-suggestie"  # accepting it then stores no valence either
+        accept = self._button("✓ Accepteren", "wk-accepteer",
+                              lambda _, sid=s.id, h=hidden: self._answer(sid, True, zonder_valentie=h),
                               style="success")
         reject = self._button("✗ Afwijzen", "wk-wijsaf", lambda _, sid=s.id: self._answer(sid, False))
         return w.HBox([label, accept, reject], layout=w.Layout(align_items="center"))
@@ -497,10 +499,10 @@ class Werkbank(w.VBox):
         self.melding.value = f'<p class="wk-melding">Bewaard om {datetime.now():%H:%M:%S}: {esc(message)}</p>'
         self._show()
 
-    def _answer(self, suggestie_id: int, accept: bool) -> None:
+    def _answer(self, suggestie_id: int, accept: bool, zonder_valentie: bool = False) -> None:
         def action(me):
             b.decide(self.store, codeur=me, story_id=self.story_id, status="accepted" if accept else "rejected",
-                     suggestie_id=suggestie_id)
+                     suggestie_id=suggestie_id, zonder_valentie=zonder_valentie)
             self.drempels.learn(self.store)  # every few answers: re-fit on this team's answers, kept if better
 
         self._act(action, "suggestie geaccepteerd" if accept else "suggestie afgewezen")
