@@ -24,6 +24,14 @@
 # collega's pas als je een verhaal hebt afgerond.
 #
 # Open dit notebook in JupyterLab, of als pagina met `wijkkit coderen werkbank`.
+#
+# **Hoe zeker is een suggestie?** Bij elke suggestie staat hoe zeker wijkkit is ("zeker 87%"). Die zekerheid is
+# gemeten op echte bewonerscitaten die het model niet kende. Zonder vragen zie je alleen suggesties die zo
+# zeker zijn dat ze bij het testen meestal klopten; de rest staat onder **misschien** (vink het aan om ze te
+# zien). Een valentie staat er alleen bij als die waarschijnlijk klopt. Onder de suggesties staat waar ze op
+# gebaseerd zijn en hoe vaak jullie ze op dit project tot nu toe accepteerden. Na elke 25 antwoorden leert
+# wijkkit bij van jullie keuzes, en gebruikt dat alleen als het op jullie eigen verhalen beter bleek.
+# Een eigen drempel voor het team zet je in `wijkkit.toml`: `[coderen] drempel = 0.7`.
 
 # %% tags=["parameters"]
 PROJECT = ".."   # projectmap met wijkkit.toml

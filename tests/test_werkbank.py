@@ -1,5 +1,6 @@
 """The coding workbench: every action is in the store at once; blind mode; the page in a real browser."""
 
+import ipywidgets as w
 import pytest
 
 from tests.browser import chromium_page, open_page, require_browser, screenshot, voila_server
@@ -22,7 +23,8 @@ def small_project(demo_project):
 
 def test_actions_are_stored_at_once(small_project):
     store = project_store(small_project)
-    bench = Werkbank(store, load_codebook(small_project.codebook_path), codeur="anna")
+    # every suggestion shown (a team threshold of 0): this test is about what a click stores
+    bench = Werkbank(store, load_codebook(small_project.codebook_path), codeur="anna", drempel=0.0)
     first = bench.story_id
     open_before = b.open_suggestions(store, first, "anna")
     assert len(bench.voorstellen.children) == len(open_before) > 0
@@ -58,7 +60,7 @@ def test_actions_are_stored_at_once(small_project):
 
 def test_no_coder_name_no_write(small_project):
     store = project_store(small_project)
-    bench = Werkbank(store, load_codebook(small_project.codebook_path), codeur="")
+    bench = Werkbank(store, load_codebook(small_project.codebook_path), codeur="", drempel=0.0)
     bench.voorstellen.children[0].children[1].click()
     assert "Vul eerst je naam in" in bench.melding.value
     with store.read() as session:
@@ -111,10 +113,11 @@ def test_workbench_in_the_browser(small_project):
     store = project_store(small_project)
     with voila_server(small_project.root, command="werkbank") as url, chromium_page(height=1300) as page:
         open_page(page, url)
-        page.wait_for_selector(".wk-accepteer", timeout=120_000)
+        page.wait_for_selector(".wk-werkbank .wk-meta b", timeout=120_000)
         first = page.inner_text(".wk-werkbank .wk-meta b")
         page.fill(".wk-codeur input", "Browsertest")
         page.keyboard.press("Tab")
+        page.click(".wk-misschien input")  # the less sure suggestions too, so the first story has one to accept
         page.wait_for_selector("text=Nog geen codes van jou", timeout=30_000)
         page.click(".wk-accepteer >> nth=0")
         page.wait_for_selector(".wk-verwijder", timeout=30_000)
@@ -130,3 +133,40 @@ def test_workbench_in_the_browser(small_project):
     assert set(current["story_id"]) == {first}
     assert sorted(current["status"]) == ["accepted", "manual"]
     assert current.query("status == 'manual'")[["thema", "valentie"]].values.tolist() == [["wonen", "knelpunt"]]
+
+
+def test_only_sure_suggestions_are_shown_the_rest_on_request(small_project):
+    from sqlalchemy import select
+
+    store = project_store(small_project)
+    codebook = load_codebook(small_project.codebook_path)
+    story = sorted(store.story_ids())[0]
+    with store.session() as session:
+        rows = session.scalars(select(Coding).where(Coding.story_id == story, Coding.status == "suggested")
+                               .order_by(Coding.start, Coding.thema)).all()
+        assert len(rows) >= 2
+        # the first suggestion sure, its valence not; the others below any threshold
+        rows[0].zekerheid, rows[0].valentie_zekerheid = 0.9, 0.1
+        for row in rows[1:]:
+            row.zekerheid, row.valentie_zekerheid = 0.05, 0.99
+        first_theme, first_valence = rows[0].thema, rows[0].valentie
+        hidden = len(rows) - 1
+    bench = Werkbank(store, codebook, codeur="anna", drempel=0.5)  # the team's own threshold
+    bench.select(story)
+    shown = [row for row in bench.voorstellen.children if isinstance(row, w.HBox)]
+    assert len(shown) == 1
+    label = shown[0].children[0].value
+    assert codebook.label(first_theme) in label and "zeker 90%" in label
+    assert "geen valentie-suggestie" in label and f"· {first_valence} ·" not in label
+    assert f"{hidden} minder zekere suggestie" in bench.voorstellen.children[-1].value
+    bench.misschien.value = True
+    rows_now = [row for row in bench.voorstellen.children if isinstance(row, w.HBox)]
+    assert len(rows_now) == 1 + hidden
+    assert all("misschien · zeker 5%" in row.children[0].value for row in rows_now[1:])
+    # what the suggestions are based on and how they did here: one accepted of one answered shown suggestion
+    assert "nog geen suggestie beoordeeld" in bench.uitleg.value
+    shown[0].children[1].click()
+    assert "1 van de 1 beoordeelde getoonde suggesties geaccepteerd (100%)" in bench.uitleg.value
+    # the valence was not shown, so accepting stores none
+    assert b.codes(store, codeur="anna", story_id=story)["valentie"].isna().all()
+    assert "team toont suggesties vanaf een zekerheid van 50%" in bench.uitleg.value

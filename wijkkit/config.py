@@ -75,6 +75,9 @@ class Coderen(BaseModel):
     model_config = ConfigDict(extra="forbid")
     leermodel: bool = False  # add suggestions of the classifier learned with 'wijkkit coderen leer'
     minimum_per_thema: int = Field(default=10, ge=2)  # accepted codings a theme needs before it is learned
+    # the confidence from which the werkbank shows a suggestion without asking; None: per theme the threshold
+    # chosen out of fold for precision >= 0.85 (wijkkit.vertellen.zekerheid), the rest as "misschien"
+    drempel: float | None = Field(default=None, ge=0, le=1)
 
 
 class Kaart(BaseModel):

@@ -83,6 +83,30 @@ def betrouwbaarheid(niveau: str = typer.Option("verhaal", help="'verhaal' of 'zi
 
 
 @app.command()
+def bijleren(project: Path = ProjectOpt) -> None:
+    """Herijk de zekerheid van de suggesties op de antwoorden van dit team (accepteren/afwijzen), nu meteen.
+
+    De werkbank doet dit zelf na elke 25 antwoorden. De herijking wordt alleen gebruikt als ze op de eigen
+    verhalen van het project beter bleek (kruisvalidatie per verhaal)."""
+    from wijkkit.coderen.bijleren import MIN_ANTWOORDEN, update
+    from wijkkit.coderen.werkbank import Drempels
+
+    proj, store, _ = project_store_codebook(project)
+    drempels = Drempels.shipped(proj.config.coderen.drempel)
+    fit = update(store, proj.model_dir, drempels.corpus_shown, force=True)
+    if fit is None:
+        err.print(f"Nog te weinig beoordeelde suggesties met een zekerheid (minstens {MIN_ANTWOORDEN}, van "
+                  "minstens twee verhalen, zowel geaccepteerd als afgewezen).")
+        raise typer.Exit(code=2)
+    for naam, key in (("zonder bijleren", "huidig"), ("bijgeleerd", "team")):
+        row = fit.uit_de_vouw[key]
+        console.print(f"{naam}: {row['juist']} van {row['getoond']} getoonde suggesties juist, "
+                      f"Brier {row['brier']:.3f}".replace(".", ","), markup=False)
+    console.print(f"Bijgeleerd van {fit.antwoorden} antwoorden: "
+                  + ("in gebruik." if fit.in_gebruik else "niet beter, dus niet in gebruik."), markup=False)
+
+
+@app.command()
 def leer(minimum: Optional[int] = typer.Option(None, help="Minimum aantal geaccepteerde zinnen per thema."),
          folds: int = typer.Option(5, help="Aantal delen voor de kruisvalidatie."),
          project: Path = ProjectOpt) -> None:

@@ -72,11 +72,22 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
              toets: bool = typer.Option(False, "--toets", help="Met --cv: meet ook één keer op het toetsdeel."),
              schrijf: bool = typer.Option(False, "--schrijf", help="Met --cv: kies de strategieën opnieuw op het "
                                           "hele corpus en schrijf strategie.json."),
-             regels: bool = typer.Option(False, "--regels", help="Alleen de regels, zonder het geleerde model.")
+             regels: bool = typer.Option(False, "--regels", help="Alleen de regels, zonder het geleerde model."),
+             leercurve: bool = typer.Option(False, "--leercurve", help="Hoe goed zijn de suggesties nadat een team "
+                                            "0, 25, 50, 100 en 200 citaten codeerde? Gemeten op bronnen die het "
+                                            "team niet codeerde (10 delen, per bron gegroepeerd)."),
+             tweede_labelaar: bool = typer.Option(False, "--tweede-labelaar", help="Hoe eens zijn de twee labelaars "
+                                                "van het bewonerscorpus? Kappa en alfa per thema: het plafond."),
              ) -> None:
     """Meet de suggesties: precisie, recall en F1 per thema en micro_f1; met `valentie` in de goudstandaard ook
     kracht/knelpunt/neutraal per verhaal en valence_macro_f1. Met --cv: eerlijk gemeten op echte
     bewonerscitaten (wijkkit/data/bewoners), regels tegen regels + geleerd model."""
+    if leercurve:
+        _leercurve(cv or 10)
+        return
+    if tweede_labelaar:
+        _tweede_labelaar()
+        return
     if cv:
         _evalueer_cv(cv, goudstandaard, toets, schrijf)
         return
@@ -85,7 +96,7 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
 
         raise UsageError("Geef een goudstandaard (JSONL) of --cv 5.")
     from wijkkit.codebook import load_codebook
-    from wijkkit.vertellen.evaluatie import evaluate, evaluate_valence, read_gold, seen_in_training
+    from wijkkit.vertellen.evaluatie import evaluate, evaluate_shown, evaluate_valence, read_gold, seen_in_training
     from wijkkit.vertellen.tagger import Tagger
 
     try:
@@ -94,6 +105,7 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
         items = read_gold(goudstandaard)
         table, micro = evaluate(items, tagger)
         valence = evaluate_valence(items, tagger)
+        shown = evaluate_shown(items, tagger)
     except WijkkitInputError as exc:
         fail(exc)
     overlap = seen_in_training(items) if not regels else 0
@@ -103,6 +115,12 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
     for row in table.itertuples():
         print(f"{row.thema:<26} precisie={row.precision:.3f} recall={row.recall:.3f} f1={row.f1:.3f} "
               f"(tp={row.tp} fp={row.fp} fn={row.fn})")
+    # what a coder sees without asking (above the shipped thresholds); micro_f1 and valence_macro_f1 stay last
+    if shown is not None:
+        t = shown["themas"]
+        print(f"getoond_precisie={t['precision']:.4f} getoond_recall={t['recall']:.4f} getoond_f1={t['f1']:.4f}")
+        print(f"valentie_getoond_precisie={shown['valentie_precisie']:.4f} "
+              f"valentie_getoond={shown['valentie_getoond']}/{shown['valentie_citaten']}")
     print(f"micro_precision={micro['precision']:.4f} micro_recall={micro['recall']:.4f}")
     print(f"micro_f1={micro['f1']:.4f}")
     if valence is not None:
@@ -137,6 +155,58 @@ def _evalueer_cv(folds: int, extra_path: Path | None, toets: bool, schrijf: bool
               + f"; valentie={keuze['valentie']['strategie']}")
 
 
+def _tweede_labelaar() -> None:
+    from wijkkit.vertellen.overeenstemming import agreement
+
+    result = agreement()
+    print(f"tweede labelaar: {result['citaten']} citaten ({result['toets']} uit het toetsdeel); per thema: hoe vaak "
+          "elk van beiden het thema gaf, Cohens kappa en Krippendorffs alfa (nominaal)")
+    for theme, row in result["themas"].items():
+        print(f"{theme:<26} eerste={row['eerste']:<3} tweede={row['tweede']:<3} eens={row['eens']:.2f} "
+              f"kappa={row['kappa']:.3f} alfa={row['alpha']:.3f}")
+    v, micro = result["valentie"], result["micro"]
+    print(f"valentie alfa={v['alpha']:.3f} kappa={v['kappa']:.3f} eens={v['eens']:.2f}")
+    print(f"tweede_tegen_eerste_micro_f1={micro['f1']:.4f} (precisie {micro['precision']:.3f}, recall "
+          f"{micro['recall']:.3f}) tweede_tegen_eerste_valentie_macro_f1={v['macro_f1']:.4f}")
+
+
+def _leercurve(folds: int) -> None:
+    from wijkkit.vertellen import corpusmodel as cm
+    from wijkkit.vertellen import zekerheid as zk
+    from wijkkit.vertellen.tagger import Tagger
+
+    items = cm.read_corpus(deel="ontwikkel")
+    lezer = cm.Lezer(Tagger(leren=False))
+    print(f"leercurve op het bewonerscorpus (ontwikkeldeel, {len(items)} citaten, {folds} delen per bron): na k "
+          "gecodeerde citaten leren model, kalibratie en drempels alleen van die k citaten; gemeten op de bronnen "
+          "die het team niet codeerde. k=0: alleen de regels, alles getoond.")
+    curve = zk.learning_curve(lezer, items, folds=folds)
+    for step in curve:
+        shown, alle = step["getoond"], step["alle"]
+        print(f"gecodeerd={step['gecodeerd']:<4} citaten={step['citaten']:<4} "
+              f"getoond_precisie={shown['precision']:.3f} getoond_recall={shown['recall']:.3f} "
+              f"alle_precisie={alle['precision']:.3f} alle_recall={alle['recall']:.3f} alle_f1={alle['f1']:.3f}")
+    print("f1 van alle suggesties per thema:")
+    print(f"{'thema':<26}" + "".join(f"{step['gecodeerd']:>7}" for step in curve))
+    for theme in lezer.themes:
+        print(f"{theme:<26}" + "".join(f"{step['themas'][theme]:>7.2f}" for step in curve))
+
+
+def _print_zekerheid(figures: dict, prefix: str) -> None:
+    shown, alle, valence = figures["getoond"], figures["alle"], figures["valentie"]
+    for theme, row in figures["themas"].items():
+        print(f"{prefix}zeker {theme:<26} getoond_precisie={row['getoond']['precision']:.3f} "
+              f"getoond_recall={row['getoond']['recall']:.3f} alle_f1={row['alle']['f1']:.3f}")
+    for v, row in valence["per_klasse"].items():
+        print(f"{prefix}zeker valentie {v:<11} getoond_precisie={row['getoond']['precision']:.3f} "
+              f"getoond={row['getoond']['tp'] + row['getoond']['fp']}")
+    print(f"{prefix}getoond_precisie={shown['precision']:.4f} getoond_recall={shown['recall']:.4f}")
+    print(f"{prefix}alle_precisie={alle['precision']:.4f} alle_recall={alle['recall']:.4f} alle_f1={alle['f1']:.4f}")
+    print(f"{prefix}valentie_getoond_precisie={valence['getoond_precisie']:.4f} "
+          f"valentie_getoond={valence['getoond']}/{valence['citaten']} "
+          f"valentie_alle_macro_f1={valence['macro_f1']:.4f}")
+
+
 def _print_figures(figures: dict, prefix: str) -> None:
     for row in figures["themas"]:
         print(f"{prefix}{row['thema']:<26} precisie={row['precision']:.3f} recall={row['recall']:.3f} "
@@ -148,3 +218,5 @@ def _print_figures(figures: dict, prefix: str) -> None:
     print(f"{prefix}regels_valence_macro_f1={figures['regels_valence_macro_f1']:.4f}")
     print(f"{prefix}micro_f1={figures['micro']['f1']:.4f}")
     print(f"{prefix}valence_macro_f1={figures['valence_macro_f1']:.4f}")
+    if "zekerheid" in figures:
+        _print_zekerheid(figures["zekerheid"], prefix)

@@ -23,9 +23,10 @@ DECISION_COLUMNS = ["id", "codeur", "story_id", "segment_id", "thema", "valentie
 
 def decide(store: Store, *, codeur: str, story_id: str, status: str, thema: str | None = None,
            segment_id: int | None = None,
-           valentie: str | None = None, suggestie_id: int | None = None, codebook_version_id: int | None = None
-           ) -> int:
-    """Record one decision of ``codeur``; theme, place and evidence of a suggestion come from the suggestion."""
+           valentie: str | None = None, suggestie_id: int | None = None, codebook_version_id: int | None = None,
+           zonder_valentie: bool = False) -> int:
+    """Record one decision of ``codeur``; theme, place and evidence of a suggestion come from the suggestion, and
+    its valence too unless ``zonder_valentie`` (the coder was shown no valence: it was not likely enough)."""
     if status not in ("accepted", "manual", "rejected"):
         raise ValueError(f"een beslissing is accepted, manual of rejected, niet {status!r}")
     if not codeur.strip():
@@ -37,7 +38,7 @@ def decide(store: Store, *, codeur: str, story_id: str, status: str, thema: str 
             suggestion = session.get(Coding, suggestie_id)
             segment_id, start, end = suggestion.segment_id, suggestion.start, suggestion.end
             bewijs, term = suggestion.bewijs, suggestion.term
-            valentie = valentie or suggestion.valentie
+            valentie = valentie or (None if zonder_valentie else suggestion.valentie)
             thema = thema or suggestion.thema
         elif thema is None:
             raise ValueError("kies een thema")
@@ -84,11 +85,12 @@ def open_suggestions(store: Store, story_id: str, codeur: str | None = None) -> 
     Without a coder: all suggestions on the story."""
     with store.read() as session:
         rows = session.execute(select(Coding.id, Coding.segment_id, Coding.thema, Coding.valentie, Coding.term,
-                                      Coding.bewijs, Coding.start, Coding.end, Coding.score, Coding.codeur)
+                                      Coding.bewijs, Coding.start, Coding.end, Coding.score, Coding.codeur,
+                                      Coding.zekerheid, Coding.valentie_zekerheid)
                                .where(Coding.story_id == story_id, Coding.status == "suggested")
                                .order_by(Coding.start, Coding.thema)).all()
     frame = pd.DataFrame(rows, columns=["id", "segment_id", "thema", "valentie", "term", "bewijs", "start", "end",
-                                        "score", "bron"])
+                                        "score", "bron", "zekerheid", "valentie_zekerheid"])
     if codeur is None:
         return frame
     answered = decisions(store, codeur=codeur, story_id=story_id)
@@ -161,3 +163,26 @@ def coders(store: Store) -> list[str]:
         names = set(session.scalars(select(Coding.codeur).where(Coding.status != "suggested")))
         names |= set(session.scalars(select(Afgerond.codeur)))
     return sorted(names)
+
+
+def suggestion_record(store: Store, shown) -> dict[str, tuple[int, int]]:
+    """How the suggestions did on this project so far: for the suggestions coders answered, (accepted,
+    answered) among those shown without asking (``shown(thema, zekerheid)`` true) and among the "misschien".
+
+    Each coder's newest answer to a suggestion counts; a suggestion without a confidence counts as shown."""
+    with store.read() as session:
+        offered = dict((i, (t, z)) for i, t, z in session.execute(
+            select(Coding.id, Coding.thema, Coding.zekerheid).where(Coding.status == "suggested")).all())
+        answers = session.execute(select(Coding.codeur, Coding.suggestie_id, Coding.status)
+                                  .where(Coding.suggestie_id.is_not(None), Coding.status != "suggested")
+                                  .order_by(Coding.id)).all()
+    newest = {(codeur, sid): status for codeur, sid, status in answers}
+    record = {"getoond": [0, 0], "misschien": [0, 0]}
+    for (_, sid), status in newest.items():
+        if sid not in offered:
+            continue
+        thema, zekerheid = offered[sid]
+        part = record["getoond" if zekerheid is None or shown(thema, zekerheid) else "misschien"]
+        part[0] += status in PRESENT
+        part[1] += 1
+    return {k: (v[0], v[1]) for k, v in record.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 
 import anywidget
 import ipywidgets as w
@@ -45,6 +46,109 @@ CSS = """<style>
 .wk-werkbank .wk-fout { color: #a00000; font-weight: bold; }
 .wk-werkbank .widget-button { font-size: 15px; }
 </style>"""
+
+
+class Drempels:
+    """From which confidence a suggestion and a valence are shown without asking, and the werkbank's words for it.
+
+    Per theme the threshold chosen out of fold on the resident corpus for precision 0.85 (strategie.json), or
+    the team's own ``drempel`` for every theme; a theme whose precision never reached 0.85 is shown as
+    "misschien" only."""
+
+    def __init__(self, per_thema: dict[str, float], valentie: dict[str, float], team: float | None,
+                 basis: str, leermap: Path | None = None):
+        self.per_thema, self.valentie, self.team, self.basis = per_thema, valentie, team, basis
+        self.leermap = leermap
+        self.bijgeleerd = None  # the re-fit on this team's answers (bijleren.Teamkalibratie), if any
+        self.reload()
+
+    @classmethod
+    def shipped(cls, team: float | None = None, leermap: Path | None = None) -> Drempels:
+        from wijkkit.vertellen.corpusmodel import read_strategy
+
+        strategie = read_strategy() or {}
+        zeker = strategie.get("zekerheid", {})
+        basis = (f"de woordenlijst van het codeboek en een model dat leerde van {strategie['citaten']} echte "
+                 f"bewonerscitaten uit {strategie['bronnen']} bronnen" if zeker else "de woordenlijst van het codeboek")
+        return cls(zeker.get("drempel_thema") or {}, zeker.get("drempel_valentie") or {}, team, basis, leermap)
+
+    def reload(self) -> None:
+        from wijkkit.coderen.bijleren import Teamkalibratie
+
+        self.bijgeleerd = Teamkalibratie.load(self.leermap) if self.leermap is not None else None
+
+    @property
+    def team_fit(self):
+        """The re-fit on this team's answers where it is in use (and the team set no threshold of its own)."""
+        fit = self.bijgeleerd
+        return fit if fit is not None and fit.in_gebruik and self.team is None else None
+
+    def confidence(self, thema: str, zekerheid) -> float | None:
+        if zekerheid is None or pd.isna(zekerheid):
+            return None
+        fit = self.team_fit
+        return fit.confidence(thema, float(zekerheid)) if fit is not None and thema in fit.themes else float(zekerheid)
+
+    def corpus_shown(self, thema: str, zekerheid) -> bool:
+        """Shown by the corpus calibration (or the team's own threshold), before any re-fit."""
+        if zekerheid is None or pd.isna(zekerheid):
+            return True  # no confidence (the rules alone): shown as before
+        return zekerheid >= (self.team if self.team is not None else self.per_thema.get(thema, 1.01))
+
+    def shown(self, thema: str, zekerheid) -> bool:
+        fit = self.team_fit
+        if fit is not None and thema in fit.themes and zekerheid is not None and not pd.isna(zekerheid):
+            return fit.shown(thema, float(zekerheid))
+        return self.corpus_shown(thema, zekerheid)
+
+    def learn(self, store) -> None:
+        """Re-fit on this team's answers when it is time (every bijleren.NA answers)."""
+        if self.leermap is None:
+            return
+        from wijkkit.coderen.bijleren import update
+
+        try:
+            fitted = update(store, self.leermap, self.corpus_shown)
+        except Exception as exc:  # the decision is stored already; a failed re-fit keeps the previous confidence
+            import warnings
+
+            warnings.warn(f"bijleren mislukt, de vorige zekerheid blijft: {exc}", stacklevel=2)
+            return
+        if fitted is not None:
+            self.reload()
+
+    def valence_shown(self, valentie: str, zekerheid) -> bool:
+        return zekerheid is not None and not pd.isna(zekerheid) and zekerheid >= self.valentie.get(valentie, 1.01)
+
+    def explain(self, record: dict[str, tuple[int, int]]) -> str:
+        """Dutch: what the suggestions are based on, when they are shown, and how they did on this project."""
+        if self.team is not None:
+            rule = f"Je team toont suggesties vanaf een zekerheid van {self.team:.0%}."
+        else:
+            # the second sentence is the nested CV and toets figure in the README (issue 38): 0.62 and 0.67
+            rule = ("Een suggestie staat hier zonder vragen als suggesties met die zekerheid bij het testen op "
+                    "bewonerscitaten die het model niet kende in minstens 85% van de gevallen klopten (per thema "
+                    "gekozen; bij thema's die dat niet haalden alleen als ‘misschien’). Op bronnen die niet "
+                    "meededen bij het kiezen klopte ongeveer twee op de drie.")
+        parts = []
+        for key, naam in (("getoond", "getoonde suggesties"), ("misschien", "‘misschien’-suggesties")):
+            accepted, answered = record.get(key, (0, 0))
+            if answered:
+                parts.append(f"{accepted} van de {answered} beoordeelde {naam} geaccepteerd ({accepted / answered:.0%})")
+        so_far = ("Op dit project tot nu toe: " + "; ".join(parts) + "." if parts
+                  else "Op dit project is nog geen suggestie beoordeeld.")
+        fit = self.bijgeleerd
+        if fit is not None and self.team is None:
+            team, now = fit.uit_de_vouw["team"], fit.uit_de_vouw["huidig"]
+            tested = (f"getest op jullie eigen verhalen die niet meededen: {team['juist']} van {team['getoond']} "
+                      f"getoonde suggesties juist, tegen {now['juist']} van {now['getoond']} zonder bijleren")
+            so_far += (f" Bijgeleerd van {fit.antwoorden} antwoorden van dit team ({tested}), dus in gebruik."
+                       if fit.in_gebruik else
+                       f" Bijleren van {fit.antwoorden} antwoorden van dit team was nog niet beter ({tested}), "
+                       "dus niet in gebruik.")
+        return (f'<p class="wk-meta"><small>Suggesties komen uit {esc(self.basis)}. {esc(rule)} Een valentie staat '
+                f"er alleen bij als die waarschijnlijk klopt. {esc(so_far)} Een suggestie is nooit een code: jij "
+                f"beslist.</small></p>")
 
 
 class Sneltoetsen(anywidget.AnyWidget):
@@ -101,9 +205,16 @@ class Werkbank(w.VBox):
     """Code stories from the store. ``Werkbank(store, codebook, codeur="naam")``; display it."""
 
     def __init__(self, store: Store, codebook: Codebook, *, codeur: str | None = None, blind: bool = True,
-                 gebied_namen: dict[str, str] | None = None):
+                 gebied_namen: dict[str, str] | None = None, drempel: float | None = None,
+                 leermap: str | Path | None = None):
+        """``drempel``: the team's own confidence from which a suggestion is shown without asking (wijkkit.toml
+        ``[coderen] drempel``); None: per theme the threshold chosen for precision 0.85 out of fold.
+        ``leermap``: where the confidence re-fitted on this team's answers lives (wijkkit.coderen.bijleren);
+        it is re-fitted there after every few answers and used only where it beat the corpus out of fold."""
         super().__init__()
         self.store, self.codebook = store, codebook
+        self.leermap = Path(leermap) if leermap is not None else None
+        self.drempels = Drempels.shipped(drempel, self.leermap)
         self.gebied_namen = gebied_namen or {}
         self.kleuren = {t: TINTEN[i % len(TINTEN)] for i, t in enumerate(codebook.theme_ids)}
         self.thema_opties = [(t.label, t.id) for t in codebook.themas if t.codeerbaar]
@@ -138,6 +249,8 @@ class Werkbank(w.VBox):
             namen = dict(zip(cijfers["gebied_code"].astype(str), cijfers["gebied_naam"].astype(str)))
         except Exception:  # a project without figures yet still gets a workbench, with codes for names
             namen = {}
+        options.setdefault("drempel", proj.config.coderen.drempel)
+        options.setdefault("leermap", proj.model_dir)
         return cls(proj.open_store(), proj.load_codebook(), gebied_namen=namen, **options)
 
     # ------------------------------------------------------------------ layout
@@ -175,6 +288,11 @@ class Werkbank(w.VBox):
         self.meta = w.HTML()
         self.tekst = w.HTML()
         self.voorstellen = w.VBox()
+        self.misschien = w.Checkbox(value=False, description="Toon ook ‘misschien’ (minder zeker)", indent=False)
+        self.misschien.add_class("wk-misschien")
+        self.misschien.observe(lambda _: self._show(), "value")
+        self.uitleg = w.HTML()
+        self.uitleg.add_class("wk-uitleg")
         self.mijn = w.VBox()
         self.anderen = w.HTML()
         self.nieuw_thema = w.Dropdown(options=self.thema_opties, description="Thema")
@@ -207,7 +325,8 @@ class Werkbank(w.VBox):
         links = w.VBox([self.lijst, w.HBox([self.vorige, self.volgende]), self.teller])
         nieuw = w.VBox([w.HTML("<h4>Zelf een code toevoegen</h4>"), w.HBox([self.nieuw_thema, self.nieuw_zin]),
                         self.nieuw_valentie, self.toevoegen])
-        rechts = w.VBox([self.meta, self.tekst, w.HTML("<h4>Suggesties</h4>"), self.voorstellen,
+        rechts = w.VBox([self.meta, self.tekst, w.HTML("<h4>Suggesties</h4>"), self.voorstellen, self.misschien,
+                         self.uitleg,
                          w.HTML("<h4>Mijn codes</h4>"), self.mijn, nieuw, self.anderen,
                          w.HTML("<h4>Memo's</h4>"), self.memo, w.HBox([self.memo_thema]), self.memo_code,
                          self.memos, self.klaar], layout=w.Layout(flex="1", padding="0 0 0 16px"))
@@ -299,14 +418,23 @@ class Werkbank(w.VBox):
                            f'{esc(row["verteller_rol"])} · {esc(row["datum"] or "datum onbekend")} · {citeren}'
                            f'{" · <b>aan jou toegewezen</b>" if assigned else ""}</div>')
         suggestions = b.open_suggestions(self.store, self.story_id, me or None)
+        sure = [self.drempels.shown(t, z) for t, z in zip(suggestions["thema"], suggestions["zekerheid"])]
+        maybe = suggestions[[not x for x in sure]] if len(suggestions) else suggestions
+        suggestions = suggestions[sure] if len(suggestions) else suggestions
         everyone = b.codes(self.store, story_id=self.story_id)
         mine = everyone[everyone["codeur"] == me]
         self.tekst.value = story_html(story.tekst, segments, suggestions, mine, self.codebook, self.kleuren)
         nr_of = {seg_id: nr for seg_id, nr, _, _ in segments}
         self.nieuw_zin.options = [("Heel verhaal", HEEL)] + [
             (f"Zin {nr + 1}: {story.tekst[s:e][:50]}", seg_id) for seg_id, nr, s, e in segments]
-        self.voorstellen.children = [self._suggestion_row(s, nr_of) for s in suggestions.itertuples()] or [
-            w.HTML("<i>Geen open suggesties.</i>")]
+        rows = [self._suggestion_row(s, nr_of) for s in suggestions.itertuples()]
+        if self.misschien.value:
+            rows += [self._suggestion_row(s, nr_of, misschien=True) for s in maybe.itertuples()]
+        elif len(maybe):
+            rows.append(w.HTML(f"<i>{len(maybe)} minder zekere suggestie{'s' if len(maybe) > 1 else ''} "
+                               "verborgen: vink ‘misschien’ aan om ze te zien.</i>"))
+        self.voorstellen.children = rows or [w.HTML("<i>Geen open suggesties.</i>")]
+        self.uitleg.value = self.drempels.explain(b.suggestion_record(self.store, self.drempels.shown))
         self.mijn.children = [self._code_row(c, nr_of) for c in mine.itertuples()] or [
             w.HTML("<i>Nog geen codes van jou.</i>")]
         others = everyone[everyone["codeur"] != me]
@@ -329,12 +457,21 @@ class Werkbank(w.VBox):
         self.memo.value = self.memo_code.value = ""
         self._loading = False
 
-    def _suggestion_row(self, s, nr_of) -> w.HBox:
+    def _suggestion_row(self, s, nr_of, misschien: bool = False) -> w.HBox:
         where = "heel verhaal" if pd.isna(s.segment_id) else f"zin {nr_of.get(int(s.segment_id), 0) + 1}"
         source = "geleerd model" if s.bron == "wijkkit-model" else f"woord ‘{s.term}’"
+        conf = self.drempels.confidence(s.thema, s.zekerheid)
+        zeker = "" if conf is None else f"{'misschien · ' if misschien else ''}zeker {conf:.0%} · "
+        if pd.isna(s.valentie_zekerheid):  # no calibrated valence: the rules' reading, as before
+            valentie = s.valentie or "neutraal"
+        else:  # a valence only where it is likely enough; otherwise none rather than a wrong one
+            valentie = (s.valentie if s.valentie and self.drempels.valence_shown(s.valentie, s.valentie_zekerheid)
+                        else "geen valentie-suggestie")
         label = w.HTML(f"{_chip(self.codebook.label(s.thema), self.kleuren.get(s.thema, '#ddd'))} "
-                       f"{where} · {esc(s.valentie or 'neutraal')} · {esc(source)}")
-        accept = self._button("✓ Accepteren", "wk-accepteer", lambda _, sid=s.id: self._answer(sid, True),
+                       f"{where} · {esc(zeker)}{esc(valentie)} · {esc(source)}")
+        hidden = valentie == "geen valentie-suggestie"  # accepting it then stores no valence either
+        accept = self._button("✓ Accepteren", "wk-accepteer",
+                              lambda _, sid=s.id, h=hidden: self._answer(sid, True, zonder_valentie=h),
                               style="success")
         reject = self._button("✗ Afwijzen", "wk-wijsaf", lambda _, sid=s.id: self._answer(sid, False))
         return w.HBox([label, accept, reject], layout=w.Layout(align_items="center"))
@@ -362,10 +499,13 @@ class Werkbank(w.VBox):
         self.melding.value = f'<p class="wk-melding">Bewaard om {datetime.now():%H:%M:%S}: {esc(message)}</p>'
         self._show()
 
-    def _answer(self, suggestie_id: int, accept: bool) -> None:
-        self._act(lambda me: b.decide(self.store, codeur=me, story_id=self.story_id,
-                                      status="accepted" if accept else "rejected", suggestie_id=suggestie_id),
-                  "suggestie geaccepteerd" if accept else "suggestie afgewezen")
+    def _answer(self, suggestie_id: int, accept: bool, zonder_valentie: bool = False) -> None:
+        def action(me):
+            b.decide(self.store, codeur=me, story_id=self.story_id, status="accepted" if accept else "rejected",
+                     suggestie_id=suggestie_id, zonder_valentie=zonder_valentie)
+            self.drempels.learn(self.store)  # every few answers: re-fit on this team's answers, kept if better
+
+        self._act(action, "suggestie geaccepteerd" if accept else "suggestie afgewezen")
 
     def _on_add(self, _=None) -> None:
         thema, valentie = self.nieuw_thema.value, self.nieuw_valentie.value

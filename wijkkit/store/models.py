@@ -85,6 +85,10 @@ class Coding(Base):
     bewijs: Mapped[str] = mapped_column(Text, default="")  # evidence span text
     term: Mapped[str] = mapped_column(String(200), default="")
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # a suggestion's calibrated probability that a coder codes the theme here, and that its valence is right
+    # (wijkkit.vertellen.zekerheid); None where the suggestions carry none (rules alone, a project's own codebook)
+    zekerheid: Mapped[float | None] = mapped_column(Float, nullable=True)
+    valentie_zekerheid: Mapped[float | None] = mapped_column(Float, nullable=True)
     codebook_version_id: Mapped[int | None] = mapped_column(ForeignKey("codebook_versions.id"), nullable=True)
     # the tagger suggestion a coder accepted or rejected (decisions are appended, the newest counts)
     suggestie_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"), nullable=True)

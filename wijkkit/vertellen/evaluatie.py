@@ -63,6 +63,32 @@ def scores(tp: int, fp: int, fn: int) -> dict:
 VALENTIES = ("kracht", "knelpunt", "neutraal")
 
 
+def evaluate_shown(items: list[dict], tagger: Tagger | None = None) -> dict | None:
+    """What a coder sees without asking (the suggestions above the shipped thresholds), measured: micro
+    precision/recall/F1 of the themes shown, and the precision of the valence shown and how often it is shown.
+    None where the tagger gives no confidence (rules alone, or no shipped calibration)."""
+    from wijkkit.vertellen.zekerheid import shown_in_story, shipped_thresholds
+
+    tagger = tagger or Tagger()
+    per_theme, per_valence = shipped_thresholds()
+    if not tagger.leren or not per_theme:
+        return None
+    tp = fp = fn = 0
+    valence_right = valence_shown = labelled = 0
+    for item, verhaal in zip(items, tagger.lees([i["text"] for i in items], leren=True)):
+        if verhaal.zekerheid is None:
+            return None
+        shown, valentie = shown_in_story(verhaal, per_theme, per_valence)
+        gold = set(item["themes"])
+        tp, fp, fn = tp + len(shown & gold), fp + len(shown - gold), fn + len(gold - shown)
+        if item.get("valentie") in VALENTIES:
+            labelled += 1
+            valence_shown += valentie is not None
+            valence_right += valentie == item["valentie"]
+    return {"themas": scores(tp, fp, fn), "valentie_precisie": valence_right / valence_shown if valence_shown
+            else float("nan"), "valentie_getoond": valence_shown, "valentie_citaten": labelled}
+
+
 def evaluate_valence(items: list[dict], tagger: Tagger | None = None) -> tuple[pd.DataFrame, float] | None:
     """Per-class precision, recall and F1 of story valence, and their macro F1; None without gold valence."""
     gold_items = [item for item in items if item.get("valentie") in VALENTIES]
@@ -89,11 +115,16 @@ def cross_validate(folds: int = 5, extra: list | None = None, *, deel: str = "on
     fold: model and strategies from the whole ``deel``, measured on ``extra`` once."""
     from wijkkit.vertellen import corpusmodel as cm
 
+    from wijkkit.vertellen import zekerheid as zk
+
     items = cm.read_corpus(deel=deel)
     lezer = cm.Lezer(Tagger(leren=False))
     combined, valence, rules, rule_valence = lezer.nested(items, folds)
     report = {"n": len(items), "bronnen": len({i.bron for i in items}), "folds": folds,
               "cv": _figures(items, combined, valence, rules, rule_valence, lezer.themes)}
+    # the calibrated confidences and their thresholds, chosen inside each training part
+    oordeel, kalibraties = zk.nested(lezer, items, folds)
+    report["cv"]["zekerheid"] = zk.figures(items, oordeel, kalibraties)
     if extra:
         keuze = lezer.choose(items, folds)
         lezing = lezer.read(lezer.fit(items), [i.tekst for i in extra])
@@ -101,6 +132,10 @@ def cross_validate(folds: int = 5, extra: list | None = None, *, deel: str = "on
         report["extra"] = _figures(extra, found, lezing.valence_with(keuze["valentie"]["strategie"]),
                                    lezing.rule_themes, lezing.rule_valence, lezer.themes)
         report["extra"]["n"] = len(extra)
+        model, kalibratie = zk.fit(lezer, items, folds)
+        report["extra"]["zekerheid"] = zk.figures(extra, zk.judge(lezer, model, kalibratie,
+                                                                  [i.tekst for i in extra]),
+                                                  [kalibratie] * len(extra))
     return report
 
 
@@ -136,9 +171,12 @@ def write_strategy(folds: int = 5, path: Path | None = None, tweede: list | None
 
     from wijkkit.vertellen import corpusmodel as cm
 
+    from wijkkit.vertellen import zekerheid as zk
+
     items = cm.read_corpus()
     lezer = cm.Lezer(Tagger(leren=False))
     keuze = lezer.choose(items, folds)
+    kalibratie = zk.calibrate(lezer, items, lezer.out_of_fold(items, folds), folds)
     controle = None
     if tweede:
         lezing = lezer.read(lezer.fit(items), [i.tekst for i in tweede])
@@ -171,7 +209,8 @@ def write_strategy(folds: int = 5, path: Path | None = None, tweede: list | None
              "bronnen": len({i.bron for i in items}),
              "drempels": {"model": cm.DREMPEL_MODEL, "of": cm.DREMPEL_OF, "en": cm.DREMPEL_EN,
                           "valentie": cm.DREMPEL_VALENTIE}, **_rounded(keuze),
-             **({"tweede_codeur": _rounded(controle)} if controle else {})}
+             **({"tweede_codeur": _rounded(controle)} if controle else {}),
+             "zekerheid": _rounded(kalibratie.to_dict())}
     target = path or Path(str(resources.files("wijkkit.data").joinpath(cm.STRATEGIE)))
     target.write_text(json.dumps(keuze, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     default_combination.cache_clear()
@@ -183,6 +222,8 @@ def _rounded(value):
         return round(value, 4)
     if isinstance(value, dict):
         return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
     return value
 
 

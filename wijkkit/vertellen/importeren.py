@@ -41,11 +41,15 @@ class ImportVerslag:
     hernoemd: int = 0  # story ids that held something identifying
 
 
-def suggestion_codings(story_id: str, suggestions, segment_ids: dict[int, int], version_id: int) -> list[Coding]:
-    """Store rows for tagger suggestions (status 'suggested', coder 'wijkkit-tagger')."""
+def suggestion_codings(story_id: str, verhaal, segment_ids: dict[int, int], version_id: int) -> list[Coding]:
+    """Store rows for what the tagger read in a story (tagger.Verhaal; status 'suggested', coder
+    'wijkkit-tagger'), each with its calibrated confidence where the tagger gave one."""
+    zeker = verhaal.zekerheid or {}
+    valentie = verhaal.valentie_zekerheid or {}
     return [Coding(story_id=story_id, segment_id=segment_ids.get(s.zin), thema=s.thema, valentie=s.valentie,
                    status="suggested", codeur=TAGGER_CODER, start=s.start, end=s.end, bewijs=s.bewijs, term=s.term,
-                   score=s.score, codebook_version_id=version_id) for s in suggestions]
+                   score=s.score, zekerheid=zeker.get(s.thema), valentie_zekerheid=valentie.get(s.valentie),
+                   codebook_version_id=version_id) for s in verhaal.suggesties]
 
 
 def project_store(project: Project) -> Store:
@@ -86,7 +90,11 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
 
         crypt = fernet(project)
     prepared: list[tuple[Verhaal, Resultaat]] = [(v, pseudo.pseudonymise(v.tekst)) for v in verhalen]
-    docs = list(Tagger(codebook).pipe(r.tekst for _, r in prepared)) if suggest else [[] for _ in prepared]
+    if suggest:
+        tagger = Tagger(codebook)
+        docs = list(tagger.lees([r.tekst for _, r in prepared], leren=tagger.leren))
+    else:
+        docs = [None] * len(prepared)
 
     verslag = ImportVerslag(0, len(prepared), 0, 0)
     pause = float(os.environ.get("WIJKKIT_TEST_PAUSE_IMPORT", "0"))  # lets a test SIGKILL mid-import
@@ -95,7 +103,7 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
         record = Import(bron=bron[:500], aantal=len(prepared), door=door[:200])
         session.add(record)
         session.flush()
-        for index, ((verhaal, result), suggestions) in enumerate(zip(prepared, docs)):
+        for index, ((verhaal, result), gelezen) in enumerate(zip(prepared, docs)):
             story = Story(id=verhaal.id, tekst=result.tekst, datum=verhaal.datum, gebied=verhaal.gebied,
                           methode=verhaal.methode, verteller_rol=verhaal.verteller_rol,
                           verzamelaar=meta.verzamelaar(verhaal.verzamelaar), taal=verhaal.taal,
@@ -107,14 +115,15 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
             session.add(story)
             session.flush()
             by_nr = {seg.nr: seg.id for seg in story.segments}
-            session.add_all(suggestion_codings(story.id, suggestions, by_nr, version_id))
+            if gelezen is not None:  # what the tagger read in the story (tagger.Verhaal)
+                session.add_all(suggestion_codings(story.id, gelezen, by_nr, version_id))
             if extra is not None:
                 extra(session, verhaal, story, result)
             if crypt and verhaal.toestemming != "none":
                 session.add(Original(story_id=story.id, versleuteld=crypt.encrypt(verhaal.tekst.encode("utf-8"))))
                 verslag.originelen += 1
             verslag.segmenten += len(story.segments)
-            verslag.suggesties += len(suggestions)
+            verslag.suggesties += len(gelezen.suggesties) if gelezen is not None else 0
             verslag.vervangen.update(result.per_categorie)
             verslag.hernoemd += verhaal.id != verhaal.bron_id
             if pause and index == len(prepared) // 2:

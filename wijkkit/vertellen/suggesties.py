@@ -30,10 +30,10 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | 
             session.execute(delete(Coding).where(Coding.codeur == TAGGER_CODER, Coding.status == "suggested",
                                                  Coding.story_id.in_([s.id for s in todo])))
         count = 0
-        for story, suggestions in zip(todo, tagger.pipe(s.tekst for s in todo)):
+        for story, verhaal in zip(todo, tagger.lees([s.tekst for s in todo], leren=tagger.leren)):
             segment_ids = {seg.nr: seg.id for seg in story.segments}
-            session.add_all(suggestion_codings(story.id, suggestions, segment_ids, version_id))
-            count += len(suggestions)
+            session.add_all(suggestion_codings(story.id, verhaal, segment_ids, version_id))
+            count += len(verhaal.suggesties)
     use_model = project.config.coderen.leermodel if model is None else model
     if use_model:
         count += suggest_with_model(project, store, version_id)

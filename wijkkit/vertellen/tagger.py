@@ -77,6 +77,9 @@ class Verhaal(NamedTuple):
     score: float  # the sum of its sentences' valence scores
     over_wijk: bool  # whether a sentence with valence or a theme names a theme or a place
     valentie: str | None = None  # the story's valence where the learned model had a say (corpusmodel)
+    # calibrated confidences (wijkkit.vertellen.zekerheid), where the shipped calibration applies:
+    zekerheid: dict[str, float] | None = None  # theme -> probability that a coder codes it in this story
+    valentie_zekerheid: dict[str, float] | None = None  # valence -> probability that it is the story's
 
 
 class Tagger:
@@ -400,15 +403,20 @@ class Tagger:
 
         comb = self.combinatie
         strategy, known = comb.theme_strategy, self.vormen.theme_index
+        from wijkkit.vertellen.zekerheid import kalibratie_van
+
+        kalibratie = kalibratie_van(comb)
         rules = [set(self.themes(story.suggesties)) for story in stories]
         # the model reads only where a strategy asks it something: every story where it may add a theme or
-        # decide valence, else only the stories where the rules suggested a theme it may veto ("en")
-        everywhere = (comb.valence_strategy != "regels"
+        # decide valence, or give a confidence, else only the stories where the rules suggested a theme it may
+        # veto ("en")
+        everywhere = (comb.valence_strategy != "regels" or kalibratie is not None
                       or any(s in ("model", "of") for t, s in strategy.items() if t in known))
         vetoes = {t for t, s in strategy.items() if s == "en" and t in known}
         asked = [d for d in range(len(stories)) if everywhere or rules[d] & vetoes]
         probs = np.zeros((len(stories), len(comb.model.themes)))
         valence = np.zeros((len(stories), len(cm.VALENTIES)))
+        confidence: dict[int, tuple[dict, tuple]] = {}
         if asked:
             reader = comb.lezer.tagger
             if everywhere:
@@ -423,6 +431,8 @@ class Tagger:
                 ruled = list(reader.lees(part))
             probs[asked], valence[asked] = comb.model.predict(part, cm.rule_features(ruled, comb.lezer.themes,
                                                                                      reader))
+            if kalibratie is not None:
+                confidence = self._confidences(kalibratie, asked, ruled, probs[asked], valence[asked], reader)
         asked_set = set(asked)
         for d, story in enumerate(stories):
             if d not in asked_set:
@@ -440,8 +450,23 @@ class Tagger:
             valentie = cm.decide_valence(self.story_valence(story), valence[d], comb.valence_strategy)
             if added:
                 found += self._model_suggestions(texts[d], added, valentie)
+            zeker, valentie_zeker = confidence.get(d, (None, None))
+            if zeker is not None:
+                zeker = {t: c for t, c in zeker.items() if t in known}
             yield Verhaal(found, story.score, story.over_wijk or bool(added),
-                          valentie if comb.valence_strategy != "regels" else None)
+                          valentie if comb.valence_strategy != "regels" else None, zeker, valentie_zeker)
+
+    @staticmethod
+    def _confidences(kalibratie, asked, ruled, probs, valence, reader) -> dict[int, tuple[dict, tuple]]:
+        """Per asked story: the calibrated confidence per theme and the probability of each valence."""
+        from wijkkit.vertellen import zekerheid as zk
+
+        regels = zk.rule_reading(ruled, kalibratie.themes)
+        found = np.array([[t in reader.themes(v.suggesties) for t in kalibratie.themes] for v in ruled], bool)
+        conf = kalibratie.theme_confidence(probs, regels.ruw, found.reshape(len(ruled), -1))
+        proba = kalibratie.valence_proba(valence, [reader.story_valence(v) for v in ruled], regels)
+        return {d: ({t: round(float(conf[k, j]), 3) for j, t in enumerate(kalibratie.themes)},
+                    {v: round(p, 3) for v, p in proba[k].items()}) for k, d in enumerate(asked)}
 
     def _model_suggestions(self, text: str, added: list[tuple[str, float]], valentie: str) -> list[Suggestie]:
         """A suggestion from the model, on the sentence the model finds most about the theme."""
