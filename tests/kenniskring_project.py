@@ -41,3 +41,17 @@ def build(target: Path) -> tuple[Path, list[str]]:
             path.write_text(text.rstrip("\n") + " " + CANARY_SENTENCE.format(**canary) + "\n", encoding="utf-8")
             planted.append(path.stem)
     return target, planted
+
+
+def coded_demo(target: Path):
+    """The demo project built at ``target`` with its stories imported and every suggestion accepted by one coder:
+    what browser and page tests need to see charts and quotes (an import takes a while: build it once per module)."""
+    from tests.conftest import team_accepts_suggestions
+    from wijkkit.config import Project
+    from wijkkit.vertellen.importeren import import_stories
+
+    root, _ = build(target)
+    project = Project.load(root)
+    import_stories(project, root / "stories", door="test")
+    team_accepts_suggestions(project)
+    return project

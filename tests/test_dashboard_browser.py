@@ -3,24 +3,17 @@ a duiding is stored, the summary opens offline, and no canary ever reaches the p
 
 import pytest
 
-from tests.conftest import team_accepts_suggestions
 from tests.browser import chromium_page, offline_file_page, open_page, require_browser, screenshot, voila_server
-from tests.kenniskring_project import CANARY_STRINGS, build
-from wijkkit.config import Project
+from tests.kenniskring_project import CANARY_STRINGS, coded_demo
 from wijkkit.kenniskring.duiding import duidingen
 from wijkkit.store import open_store
-from wijkkit.vertellen.importeren import import_stories
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root, _ = build(tmp_path_factory.mktemp("dash") / "demo")
-    proj = Project.load(root)
-    import_stories(proj, root / "stories", door="test")
-    team_accepts_suggestions(proj)
-    return proj
+    return coded_demo(tmp_path_factory.mktemp("dash") / "demo")
 
 
 def visible_chart(page, timeout=60_000):

@@ -73,15 +73,9 @@ def test_national_file_every_wijk_of_a_gemeente(tmp_path):
 @pytest.fixture(scope="module")
 def verhalen_project(tmp_path_factory):
     """The demo project with its stories imported and coded (once for this module: an import takes a while)."""
-    from tests.conftest import team_accepts_suggestions
-    from tests.kenniskring_project import build
-    from wijkkit.vertellen.importeren import import_stories
+    from tests.kenniskring_project import coded_demo
 
-    root, _ = build(tmp_path_factory.mktemp("waarheid") / "demo")
-    proj = Project.load(root)
-    import_stories(proj, root / "stories", door="test")
-    team_accepts_suggestions(proj)
-    return root
+    return coded_demo(tmp_path_factory.mktemp("waarheid") / "demo").root
 
 
 def test_no_next_step_where_a_theme_can_be_shown(verhalen_project):

@@ -8,10 +8,7 @@ reports/screenshots/telefoon-*.png to be looked at.
 import pytest
 
 from tests.browser import chromium_page, open_page, require_browser, screenshot, voila_server
-from tests.conftest import team_accepts_suggestions
-from tests.kenniskring_project import build
-from wijkkit.config import Project
-from wijkkit.vertellen.importeren import import_stories
+from tests.kenniskring_project import coded_demo
 
 pytestmark = pytest.mark.browser
 WIDTH, HEIGHT = 360, 740
@@ -60,11 +57,7 @@ PLACEHOLDERS = """() => {
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root, _ = build(tmp_path_factory.mktemp("telefoon") / "demo")
-    proj = Project.load(root)
-    import_stories(proj, root / "stories", door="test")
-    team_accepts_suggestions(proj)
-    return proj
+    return coded_demo(tmp_path_factory.mktemp("telefoon") / "demo")
 
 
 def test_nothing_is_cut_on_a_phone(project):
