@@ -88,7 +88,9 @@ def test_a_calibration_survives_the_strategy_file(lezer):
     probs = np.random.default_rng(1).uniform(size=(4, len(lezer.themes)))
     ruw = np.random.default_rng(2).uniform(size=(4, len(lezer.themes)))
     found = ruw > 0.5
-    assert np.allclose(kal.theme_confidence(probs, ruw, found), again.theme_confidence(probs, ruw, found))
+    gelijk = np.random.default_rng(3).uniform(size=(4, len(lezer.themes), 3))
+    assert kal.gelijkenis and again.gelijkenis and again.alleen_regels == kal.alleen_regels
+    assert np.allclose(kal.theme_confidence(probs, ruw, found, gelijk), again.theme_confidence(probs, ruw, found, gelijk))
     assert again.drempel_thema == kal.drempel_thema and again.drempel_valentie == kal.drempel_valentie
 
 

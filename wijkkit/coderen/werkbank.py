@@ -459,7 +459,8 @@ class Werkbank(w.VBox):
 
     def _suggestion_row(self, s, nr_of, misschien: bool = False) -> w.HBox:
         where = "heel verhaal" if pd.isna(s.segment_id) else f"zin {nr_of.get(int(s.segment_id), 0) + 1}"
-        source = "geleerd model" if s.bron == "wijkkit-model" else f"woord ‘{s.term}’"
+        source = ("geleerd model" if s.bron == "wijkkit-model"
+                  else s.term.strip("()") if s.term.startswith("(") else f"woord ‘{s.term}’")
         conf = self.drempels.confidence(s.thema, s.zekerheid)
         zeker = "" if conf is None else f"{'misschien · ' if misschien else ''}zeker {conf:.0%} · "
         if pd.isna(s.valentie_zekerheid):  # no calibrated valence: the rules' reading, as before

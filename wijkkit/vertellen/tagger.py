@@ -52,6 +52,8 @@ PARTICLES = {"mee", "samen", "door", "op", "af", "uit", "in", "aan", "om", "over
 THRESHOLD = 0.5
 ROLE_NAMES = {code: role for role, code in ROLE_CODES.items()}
 MODEL_TERM = "(geleerd uit bewonerscitaten)"  # the term of a suggestion the learned model added
+# the term of a suggestion that only the similarity to the codebook's description offered (zekerheid, gelijkenis)
+GELIJKENIS_TERM = "(lijkt op de omschrijving in het codeboek)"
 # Words that name a theme only in company (Dutch, whatever the codebook says): "elkaar" in "elkaar helpen" is
 # samenhang (an expression in frasen.py), in "grenzen aan elkaar" it is not; "zaken" are mostly matters, not shops.
 SENSE_GUARDS = {("elkaar", "sociale_samenhang"), ("zaken", "werk_economie")}
@@ -432,7 +434,12 @@ class Tagger:
             probs[asked], valence[asked] = comb.model.predict(part, cm.rule_features(ruled, comb.lezer.themes,
                                                                                      reader))
             if kalibratie is not None:
-                confidence = self._confidences(kalibratie, asked, ruled, probs[asked], valence[asked], reader)
+                from wijkkit.vertellen import gelijkenis
+
+                close = (gelijkenis.read(part, reader.codebook, kalibratie.themes) if kalibratie.gelijkenis
+                         else None)
+                confidence = self._confidences(kalibratie, asked, ruled, probs[asked], valence[asked], reader,
+                                               close)
         asked_set = set(asked)
         for d, story in enumerate(stories):
             if d not in asked_set:
@@ -450,23 +457,38 @@ class Tagger:
             valentie = cm.decide_valence(self.story_valence(story), valence[d], comb.valence_strategy)
             if added:
                 found += self._model_suggestions(texts[d], added, valentie)
-            zeker, valentie_zeker = confidence.get(d, (None, None))
+            zeker, valentie_zeker, closest = confidence.get(d, (None, None, {}))
             if zeker is not None:
                 zeker = {t: c for t, c in zeker.items() if t in known}
+                # what the rules read (even where the model vetoed it) is theirs to offer, never the similarity's
+                offered = {s.thema for s in story.suggesties} | {s.thema for s in found}
+                found += [Suggestie(theme, *closest[theme], GELIJKENIS_TERM, "", "gelijkenis", zeker[theme], valentie)
+                          for theme in zeker if theme not in offered and theme in closest and zeker[theme] > 0]
             yield Verhaal(found, story.score, story.over_wijk or bool(added),
                           valentie if comb.valence_strategy != "regels" else None, zeker, valentie_zeker)
 
     @staticmethod
-    def _confidences(kalibratie, asked, ruled, probs, valence, reader) -> dict[int, tuple[dict, tuple]]:
-        """Per asked story: the calibrated confidence per theme and the probability of each valence."""
+    def _confidences(kalibratie, asked, ruled, probs, valence, reader, close=None) -> dict[int, tuple]:
+        """Per asked story: the calibrated confidence per theme, the probability of each valence and, per theme,
+        the sentence closest to its description as (zin, start, end, text) (with ``close``, a
+        gelijkenis.Gelijkenis of the same stories)."""
         from wijkkit.vertellen import zekerheid as zk
 
         regels = zk.rule_reading(ruled, kalibratie.themes)
         found = np.array([[t in reader.themes(v.suggesties) for t in kalibratie.themes] for v in ruled], bool)
-        conf = kalibratie.theme_confidence(probs, regels.ruw, found.reshape(len(ruled), -1))
+        conf = kalibratie.theme_confidence(probs, regels.ruw, found.reshape(len(ruled), -1),
+                                           close.waarden if close is not None else None)
         proba = kalibratie.valence_proba(valence, [reader.story_valence(v) for v in ruled], regels)
-        return {d: ({t: round(float(conf[k, j]), 3) for j, t in enumerate(kalibratie.themes)},
-                    {v: round(p, 3) for v, p in proba[k].items()}) for k, d in enumerate(asked)}
+        out = {}
+        for k, d in enumerate(asked):
+            closest = {}
+            if close is not None:
+                for j, t in enumerate(kalibratie.themes):
+                    zin = int(close.beste[k, j])
+                    closest[t] = (zin, *close.zinnen[k][zin])
+            out[d] = ({t: round(float(conf[k, j]), 3) for j, t in enumerate(kalibratie.themes)},
+                      {v: round(p, 3) for v, p in proba[k].items()}, closest)
+        return out
 
     def _model_suggestions(self, text: str, added: list[tuple[str, float]], valentie: str) -> list[Suggestie]:
         """A suggestion from the model, on the sentence the model finds most about the theme."""

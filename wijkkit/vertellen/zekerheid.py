@@ -62,6 +62,18 @@ def rule_reading(verhalen: Sequence, themes: Sequence[str]) -> Regellezing:
                        np.array([v.over_wijk for v in verhalen], float))
 
 
+def read_similarity(lezer: Lezer, texts: Sequence[str]) -> np.ndarray:
+    """n x themes x 3: how close each text comes to each theme's prototypes (read once per text)."""
+    from wijkkit.vertellen import gelijkenis
+
+    cache = lezer.__dict__.setdefault("_gelijk", {})
+    missing = [t for t in dict.fromkeys(texts) if t not in cache]
+    if missing:
+        reading = gelijkenis.read(missing, lezer.tagger.codebook, lezer.themes)
+        cache.update(zip(missing, reading.waarden))
+    return np.array([cache[t] for t in texts]).reshape(len(texts), len(lezer.themes), -1)
+
+
 def read_rules(lezer: Lezer, texts: Sequence[str]) -> Regellezing:
     cache = lezer.__dict__.setdefault("_ruw", {})
     missing = [t for t in dict.fromkeys(texts) if t not in cache]
@@ -71,12 +83,17 @@ def read_rules(lezer: Lezer, texts: Sequence[str]) -> Regellezing:
 
 
 # ---------------------------------------------------------------------------------------------- features
-def theme_features(probs: np.ndarray, ruw: np.ndarray, rule_found: np.ndarray) -> np.ndarray:
-    """One row per (text, theme): the model's logit, the rules' raw score, whether the rules suggest it, and
-    the theme itself (themes differ in how often the same evidence is right)."""
+def theme_features(probs: np.ndarray, ruw: np.ndarray, rule_found: np.ndarray, gelijk: np.ndarray | None = None
+                   ) -> np.ndarray:
+    """One row per (text, theme): the model's logit, the rules' raw score, whether the rules suggest it, the
+    theme itself (themes differ in how often the same evidence is right) and, where given, the similarities
+    to the codebook's prototypes (n x themes x 3, :mod:`wijkkit.vertellen.gelijkenis`)."""
     n, t = probs.shape
     onehot = np.tile(np.eye(t), (n, 1))
-    return np.column_stack([_logit(probs).ravel(), ruw.ravel(), rule_found.ravel().astype(float), onehot])
+    columns = [_logit(probs).ravel(), ruw.ravel(), rule_found.ravel().astype(float), onehot]
+    if gelijk is not None:
+        columns.append(gelijk.reshape(n * t, -1))
+    return np.column_stack(columns)
 
 
 def valence_features(valence: np.ndarray, rule_valence: Sequence[str], regels: Regellezing) -> np.ndarray:
@@ -128,15 +145,30 @@ class Kalibratie:
     misschien: float
     drempel_valentie: dict[str, float]
     drempel_thema: dict[str, float] | None = None  # per theme: the lowest confidence with precision >= DOEL_THEMA
+    gelijkenis: bool = False  # whether the similarities to the codebook's prototypes are among its inputs
+    alleen_regels: bool = True  # whether only themes the rules offered can be suggested
 
     def shown_threshold(self, theme: str) -> float:
         if self.drempel_thema is not None:
             return self.drempel_thema.get(theme, 1.01)
         return self.drempel
 
-    def theme_confidence(self, probs: np.ndarray, ruw: np.ndarray, rule_found: np.ndarray) -> np.ndarray:
-        x = theme_features(probs, ruw, rule_found)
-        return self.thema.predict_proba(x)[:, 1].reshape(probs.shape)
+    def offered_from(self, theme: str) -> float:
+        """The lowest confidence at which a theme is suggested at all (shown, or "misschien" on request)."""
+        return min(self.misschien, self.shown_threshold(theme))
+
+    def theme_confidence(self, probs: np.ndarray, ruw: np.ndarray, rule_found: np.ndarray,
+                         gelijk: np.ndarray | None = None) -> np.ndarray:
+        """n x themes: the calibrated confidence; 0 where the rules did not offer the theme and it is not sure
+        enough to be shown (or, with ``alleen_regels``, wherever the rules did not offer it)."""
+        if self.gelijkenis and gelijk is None:
+            raise ValueError("deze kalibratie weegt de gelijkenis met het codeboek mee: geef die (gelijkenis.read)")
+        x = theme_features(probs, ruw, rule_found, gelijk if self.gelijkenis else None)
+        conf = self.thema.predict_proba(x)[:, 1].reshape(probs.shape)
+        # a theme the rules did not offer has no word to point at: it is suggested only when sure enough to be
+        # shown, never as "misschien"
+        shown = np.array([self.shown_threshold(t) for t in self.themes])
+        return np.where((ruw > 0) | ((not self.alleen_regels) & (conf >= shown)), conf, 0.0)
 
     def valence_proba(self, valence: np.ndarray, rule_valence: Sequence[str], regels: Regellezing
                       ) -> list[dict[str, float]]:
@@ -159,6 +191,7 @@ class Kalibratie:
     def to_dict(self) -> dict:
         out = {"themas": self.themes, "drempel": self.drempel, "misschien": self.misschien,
                "drempel_valentie": self.drempel_valentie, "drempel_thema": self.drempel_thema,
+               "gelijkenis": self.gelijkenis, "alleen_regels": self.alleen_regels,
                "thema": {"coef": self.thema.coef_.tolist(), "intercept": self.thema.intercept_.tolist()}}
         if self.valentie is not None:
             out["valentie"] = {"coef": self.valentie.coef_.tolist(), "intercept": self.valentie.intercept_.tolist(),
@@ -173,7 +206,8 @@ class Kalibratie:
         per = data.get("drempel_thema")
         return cls(list(data["themas"]), thema, valentie, float(data["drempel"]), float(data["misschien"]),
                    {k: float(x) for k, x in data["drempel_valentie"].items()},
-                   {k: float(x) for k, x in per.items()} if per is not None else None)
+                   {k: float(x) for k, x in per.items()} if per is not None else None,
+                   bool(data.get("gelijkenis", False)), bool(data.get("alleen_regels", True)))
 
 
 def _restore(coef, intercept, classes) -> LogisticRegression:
@@ -191,15 +225,22 @@ def _valence_lr() -> LogisticRegression:
     return LogisticRegression(C=1.0, max_iter=2000)
 
 
-def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int = 5, *, per_thema: bool = True
-              ) -> Kalibratie:
+def offered(ruw: np.ndarray, alleen_regels: bool) -> np.ndarray:
+    """Which (text, theme) can be suggested at all. With ``alleen_regels`` only what the rules found (however
+    weakly): such a suggestion has a sentence and a word to show. Without it every theme is offered, and one
+    the rules missed is shown on the sentence closest to the theme's definition."""
+    return ruw > 0 if alleen_regels else np.ones_like(ruw, dtype=bool)
+
+
+def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int = 5, *, per_thema: bool = True,
+              gelijkenis: bool = True, alleen_regels: bool = False) -> Kalibratie:
     """Fit the calibrators on out-of-fold readings ``lezing`` of ``items``; choose the thresholds on
     calibrated confidences that are themselves out of fold (each group of sources calibrated by the others)."""
     themes = lezer.themes
     texts = [i.tekst for i in items]
     regels = read_rules(lezer, texts)
     found = rule_matrix(lezing)
-    x = theme_features(lezing.probs, regels.ruw, found)
+    x = theme_features(lezing.probs, regels.ruw, found, read_similarity(lezer, texts) if gelijkenis else None)
     y = np.array([[t in i.themas for t in themes] for i in items], bool).ravel()
     labelled = np.array([i.valentie in VALENTIES for i in items])
     xv = valence_features(lezing.valence, lezing.rule_valence, regels)
@@ -219,9 +260,8 @@ def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int 
             proba = model.predict_proba(xv[test])
             vlabel[test] = model.classes_[proba.argmax(axis=1)]
             vconf[test] = proba.max(axis=1)
-    # only what the rules suggested (however weakly) is ever offered: a theme the rules missed has no sentence
-    # to show, so the thresholds are chosen among those
-    conf = np.where(regels.ruw.ravel() > 0, conf, 0.0)
+    # the thresholds are chosen among what can be offered
+    conf = np.where(offered(regels.ruw, alleen_regels).ravel(), conf, 0.0)
     drempel = precision_threshold(conf, y, DOEL_THEMA)
     misschien = min(f1_threshold(conf, y), drempel)
     drempel_v = {}
@@ -233,7 +273,7 @@ def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int 
     drempel_t = {t: precision_threshold(per_theme[:, k], truth[:, k], DOEL_THEMA) for k, t in enumerate(themes)}
     valentie = (_valence_lr().fit(xv[labelled], yv[labelled]) if len(set(yv[labelled])) > 1 else None)
     return Kalibratie(themes, _theme_lr().fit(x, y), valentie, drempel, misschien, drempel_v,
-                      drempel_t if per_thema else None)
+                      drempel_t if per_thema else None, gelijkenis, alleen_regels)
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -252,7 +292,8 @@ def judge(lezer: Lezer, model, kalibratie: Kalibratie, texts: Sequence[str]) -> 
     lezing = lezer.read(model, texts)
     regels = read_rules(lezer, texts)
     found = rule_matrix(lezing)
-    conf = np.where(regels.ruw > 0, kalibratie.theme_confidence(lezing.probs, regels.ruw, found), 0.0)
+    gelijk = read_similarity(lezer, texts) if kalibratie.gelijkenis else None
+    conf = kalibratie.theme_confidence(lezing.probs, regels.ruw, found, gelijk)
     labels, vconf = kalibratie.valence_confidence(lezing.valence, lezing.rule_valence, regels)
     return Oordeel(lezer.themes, conf, labels, vconf)
 
@@ -308,8 +349,7 @@ def decisions(oordeel: Oordeel, kalibraties: Sequence[Kalibratie]) -> tuple[list
     shown, alle, valence = [], [], []
     for row, kal, v, c in zip(oordeel.zekerheid, kalibraties, oordeel.valentie, oordeel.valentie_zekerheid):
         shown.append({t for k, t in enumerate(oordeel.themes) if 0 < row[k] and row[k] >= kal.shown_threshold(t)})
-        alle.append({t for k, t in enumerate(oordeel.themes) if 0 < row[k] and row[k] >= min(
-            kal.misschien, kal.shown_threshold(t))})
+        alle.append({t for k, t in enumerate(oordeel.themes) if 0 < row[k] and row[k] >= kal.offered_from(t)})
         valence.append(v if c >= kal.drempel_valentie.get(v, 1.01) else None)
     return shown, alle, valence
 
