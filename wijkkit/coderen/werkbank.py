@@ -68,8 +68,9 @@ class Drempels:
 
         strategie = read_strategy() or {}
         zeker = strategie.get("zekerheid", {})
-        basis = (f"de woordenlijst van het codeboek en een model dat leerde van {strategie['citaten']} echte "
-                 f"bewonerscitaten uit {strategie['bronnen']} bronnen" if zeker else "de woordenlijst van het codeboek")
+        basis = (f"de woordenlijst van het codeboek, hoe dicht een zin bij de omschrijving van een thema komt, en "
+                 f"een model dat leerde van {strategie['citaten']} echte bewonerscitaten uit {strategie['bronnen']} "
+                 f"bronnen" if zeker else "de woordenlijst van het codeboek")
         return cls(zeker.get("drempel_thema") or {}, zeker.get("drempel_valentie") or {}, team, basis, leermap)
 
     def reload(self) -> None:
@@ -125,11 +126,11 @@ class Drempels:
         if self.team is not None:
             rule = f"Je team toont suggesties vanaf een zekerheid van {self.team:.0%}."
         else:
-            # the second sentence is the nested CV and toets figure in the README (issue 38): 0.62 and 0.67
+            # the second sentence is the nested CV and toets figure in the README (issue 38): 0.78 and 0.73
             rule = ("Een suggestie staat hier zonder vragen als suggesties met die zekerheid bij het testen op "
                     "bewonerscitaten die het model niet kende in minstens 85% van de gevallen klopten (per thema "
                     "gekozen; bij thema's die dat niet haalden alleen als ‘misschien’). Op bronnen die niet "
-                    "meededen bij het kiezen klopte ongeveer twee op de drie.")
+                    "meededen bij het kiezen klopte ongeveer drie op de vier.")
         parts = []
         for key, naam in (("getoond", "getoonde suggesties"), ("misschien", "‘misschien’-suggesties")):
             accepted, answered = record.get(key, (0, 0))
