@@ -10,7 +10,7 @@ import pytest
 from wijkkit.codebook import load_codebook
 from wijkkit.vertellen import gelijkenis
 from wijkkit.vertellen.tagger import GELIJKENIS_TERM, Tagger
-from wijkkit.vertellen.zekerheid import kalibratie_van
+from wijkkit.vertellen.zekerheid import ZONDER_WOORD, kalibratie_van
 
 
 def test_the_encoder_loads_and_reads_without_a_network(monkeypatch):
@@ -56,7 +56,10 @@ def test_a_theme_the_rules_missed_is_suggested_only_when_sure_enough_to_be_shown
              "Mijn zoon kan nergens heen na school, er is niets voor jongeren.",
              "Je voelt je hier niet thuis als je er niet geboren bent.",
              # the rules read "huis" as wonen and the model vetoes it: the similarity may not bring it back
-             "s Avonds durf ik niet meer alleen naar huis te lopen."]
+             "s Avonds durf ik niet meer alleen naar huis te lopen.",
+             # schoon_heel's threshold is low (its rules are nearly always right); without a word, 0.2 is not enough
+             "Helaas is het zo dat de bak dan vol is en dat er asociale mensen zijn die het dan gewoon neergooien, "
+             "en dan ligt het er weken."]
     seen_similarity_only = 0
     rules = Tagger(leren=False)
     for text, verhaal in zip(texts, tagger.lees(texts, leren=True)):
@@ -66,7 +69,7 @@ def test_a_theme_the_rules_missed_is_suggested_only_when_sure_enough_to_be_shown
                 continue
             seen_similarity_only += 1
             assert s.thema not in rules_only and s.term == GELIJKENIS_TERM
-            assert verhaal.zekerheid[s.thema] >= kalibratie.shown_threshold(s.thema)
+            assert verhaal.zekerheid[s.thema] >= max(kalibratie.shown_threshold(s.thema), ZONDER_WOORD)
             assert text[s.start:s.end] == s.bewijs
         # a theme that neither the rules read nor the similarity offered carries no confidence at all
         offered = {s.thema for s in verhaal.suggesties} | rules_only

@@ -34,6 +34,10 @@ from wijkkit.vertellen.corpusmodel import VALENTIES, Citaat, Lezer, Lezing, scor
 DOEL_THEMA = 0.85  # precision of the suggestions a coder sees without asking
 DOEL_VALENTIE = 0.80  # precision of a valence suggestion
 MIN_GETOOND = 5  # a threshold needs at least this many suggestions above it to say anything
+# A theme's threshold holds for everything above it together, so at the threshold itself a suggestion can be
+# likelier wrong than right. A suggestion with a word to point at may still be shown there; one without (only
+# the similarity offered it) must itself be likelier right than wrong.
+ZONDER_WOORD = 0.5
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -167,7 +171,7 @@ class Kalibratie:
         conf = self.thema.predict_proba(x)[:, 1].reshape(probs.shape)
         # a theme the rules did not offer has no word to point at: it is suggested only when sure enough to be
         # shown, never as "misschien"
-        shown = np.array([self.shown_threshold(t) for t in self.themes])
+        shown = np.array([max(self.shown_threshold(t), ZONDER_WOORD) for t in self.themes])
         return np.where((ruw > 0) | ((not self.alleen_regels) & (conf >= shown)), conf, 0.0)
 
     def valence_proba(self, valence: np.ndarray, rule_valence: Sequence[str], regels: Regellezing
