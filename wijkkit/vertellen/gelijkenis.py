@@ -89,10 +89,6 @@ class Gelijkenis:
     zinnen: list[list[tuple[int, int, str]]]
     beste: np.ndarray  # n x themes: index into that text's zinnen
 
-    def features(self) -> np.ndarray:
-        """(n * themes) x 3, row-major as zekerheid.theme_features lays out (text, theme)."""
-        return self.waarden.reshape(-1, len(KENMERKEN))
-
 
 def read(texts: Sequence[str], codebook, themes: Sequence[str]) -> Gelijkenis:
     """Read ``texts``: every distinct sentence encoded once, in one batch. A story's own vector is the mean of

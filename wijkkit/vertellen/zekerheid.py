@@ -2,9 +2,10 @@
 
 The rules and the learned model (:mod:`wijkkit.vertellen.corpusmodel`) each say something about a theme; a
 small logistic regression (the *calibrator*) turns what they say into a probability that a coder would code
-the theme: its inputs are the model's out-of-fold probability, the rules' own score and whether the rules
-found the theme. The calibrator learns from out-of-fold readings only (a model never reads the quotes it
-learned from), so its probabilities mean what they say on quotes it has not seen.
+the theme: its inputs are the model's out-of-fold probability, the rules' own score, whether the rules
+found the theme and how close the story comes to the codebook's description of it
+(:mod:`wijkkit.vertellen.gelijkenis`). The calibrator learns from out-of-fold readings only (a model never
+reads the quotes it learned from), so its probabilities mean what they say on quotes it has not seen.
 
 Two thresholds follow from those probabilities, both chosen on out-of-fold readings:
 
@@ -283,8 +284,8 @@ def calibrate(lezer: Lezer, items: Sequence[Citaat], lezing: Lezing, folds: int 
 # ---------------------------------------------------------------------------------------------- reading
 @dataclass
 class Oordeel:
-    """Per text: calibrated confidence per theme (0 where the rules offer no suggestion), and the valence
-    with its confidence."""
+    """Per text: calibrated confidence per theme (0 where nothing offers the theme, see
+    Kalibratie.theme_confidence), and the valence with its confidence."""
 
     themes: list[str]
     zekerheid: np.ndarray  # n x themes
