@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -46,14 +47,23 @@ def require_hub() -> None:
 
 
 def free_base_port() -> int:
-    """A port p with p..p+3 free (hub, hub API, proxy API, kenniskring service)."""
-    for _ in range(50):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            base = sock.getsockname()[1]
-        if base < 60000 and all(_free(base + k) for k in range(4)):
+    """A port p with p..p+3 free (hub, hub API, proxy API, kenniskring service), below the kernel's ephemeral
+    range: the ports are chosen a minute before the service binds the last one, and in that minute every
+    connection to PostgreSQL takes an ephemeral port as its own (once it took p+3 and the hub did not start)."""
+    low = _ephemeral_low()
+    rng = random.Random(os.getpid() ^ time.time_ns())
+    for _ in range(200):
+        base = rng.randrange(max(1024, low - 12000), low - 4)
+        if all(_free(base + k) for k in range(4)):
             return base
     raise RuntimeError("no four free ports")
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _free(port: int) -> bool:
