@@ -549,8 +549,11 @@ def hub_pid(server: ServerMap) -> int | None:
         return None
 
 
-def stop(server: ServerMap, *, timeout: float = 60, log=print) -> bool:
-    """Stop the hub (it stops its proxy, the labs and the services); False when it was not running."""
+def stop(server: ServerMap, *, timeout: float = 120, log=print) -> bool:
+    """Stop the hub (it stops its proxy, the labs and the services); False when it was not running.
+
+    The hub gives every lab and service up to 20 s to go (interrupt, terminate, kill) before it stops its proxy;
+    on a busy machine with a team's labs open that passed 60 s once, so the wait is two minutes."""
     import signal
     import time
 
