@@ -84,25 +84,38 @@ def betrouwbaarheid(niveau: str = typer.Option("verhaal", help="'verhaal' of 'zi
 
 @app.command()
 def bijleren(project: Path = ProjectOpt) -> None:
-    """Herijk de zekerheid van de suggesties op de antwoorden van dit team (accepteren/afwijzen), nu meteen.
+    """Leer nu meteen bij van dit team: het model op de afgeronde verhalen, en de zekerheid op de antwoorden.
 
-    De werkbank doet dit zelf na elke 25 antwoorden. De herijking wordt alleen gebruikt als ze op de eigen
-    verhalen van het project beter bleek (kruisvalidatie per verhaal)."""
+    De werkbank doet dit zelf: het model na elke 50 beslissingen, de zekerheid na elke 25 antwoorden. Beide
+    worden alleen gebruikt als ze op de eigen verhalen van het project beter bleken (kruisvalidatie per
+    verhaal); een nieuw model leest daarna de verhalen die nog niemand aanraakte opnieuw."""
+    from wijkkit.coderen import projectmodel
     from wijkkit.coderen.bijleren import MIN_ANTWOORDEN, update
     from wijkkit.coderen.werkbank import Drempels
 
-    proj, store, _ = project_store_codebook(project)
+    proj, store, codebook = project_store_codebook(project)
+    model = projectmodel.update(store, proj.model_dir, codebook, force=True)
+    if model is None:
+        err.print(f"Model: nog te weinig afgeronde verhalen om van te leren (minstens {projectmodel.MIN_VERHALEN}).")
+    else:
+        for naam, key in (("model zonder jullie verhalen", "huidig"), ("model met jullie verhalen", "project")):
+            row = model.uit_de_vouw[key]
+            console.print(f"{naam}: {row['juist']} van {row['getoond']} getoonde suggesties juist, "
+                          f"{row['gemist']} thema's niet getoond", markup=False)
+        console.print(f"Model bijgeleerd van {model.verhalen} afgeronde verhalen: "
+                      + (f"in gebruik; {model.opnieuw_gelezen} verhalen die nog niemand aanraakte opnieuw gelezen."
+                         if model.in_gebruik else "niet beter, dus niet in gebruik."), markup=False)
     drempels = Drempels.shipped(proj.config.coderen.drempel)
     fit = update(store, proj.model_dir, drempels.corpus_shown, force=True)
     if fit is None:
-        err.print(f"Nog te weinig beoordeelde suggesties met een zekerheid (minstens {MIN_ANTWOORDEN}, van "
-                  "minstens twee verhalen, zowel geaccepteerd als afgewezen).")
-        raise typer.Exit(code=2)
+        err.print(f"Zekerheid: nog te weinig beoordeelde suggesties met een zekerheid (minstens {MIN_ANTWOORDEN}, "
+                  "van minstens twee verhalen, zowel geaccepteerd als afgewezen).")
+        raise typer.Exit(code=2 if model is None else 0)
     for naam, key in (("zonder bijleren", "huidig"), ("bijgeleerd", "team")):
         row = fit.uit_de_vouw[key]
         console.print(f"{naam}: {row['juist']} van {row['getoond']} getoonde suggesties juist, "
                       f"Brier {row['brier']:.3f}".replace(".", ","), markup=False)
-    console.print(f"Bijgeleerd van {fit.antwoorden} antwoorden: "
+    console.print(f"Zekerheid bijgeleerd van {fit.antwoorden} antwoorden: "
                   + ("in gebruik." if fit.in_gebruik else "niet beter, dus niet in gebruik."), markup=False)
 
 

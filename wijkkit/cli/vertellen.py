@@ -76,6 +76,9 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
              leercurve: bool = typer.Option(False, "--leercurve", help="Hoe goed zijn de suggesties nadat een team "
                                             "0, 25, 50, 100 en 200 citaten codeerde? Gemeten op bronnen die het "
                                             "team niet codeerde (10 delen, per bron gegroepeerd)."),
+             projectcurve: bool = typer.Option(False, "--projectcurve", help="Leert het model bij van de verhalen "
+                                               "die een team afrondt? Gesimuleerd: elk van 5 delen bronnen is een "
+                                               "project dat 10, 20 en 30 citaten codeert."),
              tweede_labelaar: bool = typer.Option(False, "--tweede-labelaar", help="Hoe eens zijn de twee labelaars "
                                                 "van het bewonerscorpus? Kappa en alfa per thema: het plafond."),
              ) -> None:
@@ -87,6 +90,9 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
         return
     if tweede_labelaar:
         _tweede_labelaar()
+        return
+    if projectcurve:
+        _projectcurve(cv or 5)
         return
     if cv:
         _evalueer_cv(cv, goudstandaard, toets, schrijf)
@@ -190,6 +196,23 @@ def _leercurve(folds: int) -> None:
     print(f"{'thema':<26}" + "".join(f"{step['gecodeerd']:>7}" for step in curve))
     for theme in lezer.themes:
         print(f"{theme:<26}" + "".join(f"{step['themas'][theme]:>7.2f}" for step in curve))
+
+
+def _projectcurve(folds: int) -> None:
+    from wijkkit.coderen import projectmodel as pm
+    from wijkkit.vertellen import corpusmodel as cm
+
+    items = cm.read_corpus(deel="ontwikkel")
+    print(f"bijleren van een project, gesimuleerd op het bewonerscorpus (ontwikkeldeel, {len(items)} citaten): elk "
+          f"van {folds} delen bronnen is een project; het begint met model en kalibratie van de andere bronnen, "
+          f"codeert zijn citaten per bron op volgorde en leert na k citaten bij (een projectcitaat telt "
+          f"{pm.GEWICHT} keer). Het bijgeleerde model wordt alleen gehouden als het uit de vouw op de k gecodeerde "
+          "citaten beter was; gemeten op de citaten van het project die nog niet gecodeerd waren.")
+    for step in pm.simulate(items, folds=folds):
+        parts = " ".join(f"{name}_getoond={step[name]['getoond']} {name}_juist={step[name]['juist']} "
+                         f"{name}_precisie={step[name]['precisie']:.3f} {name}_recall={step[name]['recall']:.3f}"
+                         for name in ("start", "bijgeleerd", "team"))
+        print(f"gecodeerd={step['gecodeerd']:<3} gehouden={step['gehouden']}/{step['projecten']} {parts}")
 
 
 def _print_zekerheid(figures: dict, prefix: str) -> None:

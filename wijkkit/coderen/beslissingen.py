@@ -36,6 +36,12 @@ def decide(store: Store, *, codeur: str, story_id: str, status: str, thema: str 
         bewijs = term = ""
         if suggestie_id is not None:
             suggestion = session.get(Coding, suggestie_id)
+            # the story was read again meanwhile (wijkkit.vertellen.suggesties.reread): the suggestion is gone, or
+            # its number now belongs to another one (SQLite hands out a freed number again)
+            if (suggestion is None or suggestion.status != "suggested" or suggestion.story_id != story_id
+                    or (thema is not None and suggestion.thema != thema)):
+                raise ValueError("deze suggestie is intussen vervangen door een nieuwere lezing van het verhaal; "
+                                 "open het verhaal opnieuw")
             segment_id, start, end = suggestion.segment_id, suggestion.start, suggestion.end
             bewijs, term = suggestion.bewijs, suggestion.term
             valentie = valentie or (None if zonder_valentie else suggestion.valentie)

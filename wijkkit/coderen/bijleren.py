@@ -27,6 +27,7 @@ from sklearn.model_selection import GroupKFold
 from sqlalchemy import func, select
 
 from wijkkit.coderen.beslissingen import PRESENT
+from wijkkit.bestanden import write_atomic
 from wijkkit.store import Store
 from wijkkit.store.models import Coding
 
@@ -91,12 +92,7 @@ class Teamkalibratie:
         return self.confidence(thema, zekerheid) >= self.drempels.get(thema, 1.01)
 
     def save(self, folder: str | Path) -> Path:
-        target = Path(folder) / BESTAND
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".nieuw")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(target)  # a reader never sees half a file
-        return target
+        return write_atomic(Path(folder) / BESTAND, json.dumps(asdict(self), ensure_ascii=False, indent=1))
 
     @classmethod
     def load(cls, folder: str | Path) -> Teamkalibratie | None:

@@ -9,6 +9,8 @@ previous story, a accept and r reject the first open suggestion, d finish the st
 from __future__ import annotations
 
 import os
+import threading
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -60,6 +62,8 @@ class Drempels:
         self.per_thema, self.valentie, self.team, self.basis = per_thema, valentie, team, basis
         self.leermap = leermap
         self.bijgeleerd = None  # the re-fit on this team's answers (bijleren.Teamkalibratie), if any
+        self.projectmodel = None  # the text model re-fitted on this team's stories (projectmodel.Projectmodel)
+        self._learning = threading.Lock()
         self.reload()
 
     @classmethod
@@ -76,7 +80,10 @@ class Drempels:
     def reload(self) -> None:
         from wijkkit.coderen.bijleren import Teamkalibratie
 
+        from wijkkit.coderen.projectmodel import Projectmodel
+
         self.bijgeleerd = Teamkalibratie.load(self.leermap) if self.leermap is not None else None
+        self.projectmodel = Projectmodel.load(self.leermap)
 
     @property
     def team_fit(self):
@@ -102,8 +109,10 @@ class Drempels:
             return fit.shown(thema, float(zekerheid))
         return self.corpus_shown(thema, zekerheid)
 
-    def learn(self, store) -> None:
-        """Re-fit on this team's answers when it is time (every bijleren.NA answers)."""
+    def learn(self, store, codebook=None, *, wait: bool = False) -> None:
+        """Re-fit on this team's answers when it is time (every bijleren.NA answers), and the text model on
+        this team's finished stories (every projectmodel.NA decisions, in the background: it takes seconds,
+        and a coder goes on meanwhile). ``wait``: return only when the text model's turn is done."""
         if self.leermap is None:
             return
         from wijkkit.coderen.bijleren import update
@@ -111,12 +120,42 @@ class Drempels:
         try:
             fitted = update(store, self.leermap, self.corpus_shown)
         except Exception as exc:  # the decision is stored already; a failed re-fit keeps the previous confidence
-            import warnings
-
             warnings.warn(f"bijleren mislukt, de vorige zekerheid blijft: {exc}", stacklevel=2)
-            return
+            fitted = None
         if fitted is not None:
             self.reload()
+        if codebook is not None and self._learning.acquire(blocking=False):  # one re-fit at a time per kernel
+            worker = threading.Thread(target=self._refit_model, args=(store, codebook), daemon=True,
+                                      name="wijkkit-projectmodel")
+            worker.start()
+            if wait:
+                worker.join()
+
+    def _refit_model(self, store, codebook) -> None:
+        from wijkkit.coderen.projectmodel import update
+
+        try:
+            if update(store, self.leermap, codebook) is not None:
+                self.reload()
+        except Exception as exc:  # the decisions are stored; a failed re-fit keeps the current suggestions
+            warnings.warn(f"bijleren van het model mislukt, de suggesties blijven zoals ze waren: {exc}",
+                          stacklevel=2)
+        finally:
+            self._learning.release()
+
+    def _explain_model(self) -> str:
+        """Dutch: whether the text model learned from this team's finished stories, and how it did on them."""
+        fit = self.projectmodel
+        if fit is None:
+            return ""
+        now, new = fit.uit_de_vouw["huidig"], fit.uit_de_vouw["project"]
+        tested = (f"getest op jullie afgeronde verhalen, elk gelezen door een model dat het niet kende: "
+                  f"{new['juist']} van {new['getoond']} getoonde suggesties juist, tegen {now['juist']} van "
+                  f"{now['getoond']} met het model zonder jullie verhalen")
+        if fit.in_gebruik:
+            return (f" Het model leerde ook van {fit.verhalen} verhalen die dit team afrondde ({tested}), dus in "
+                    f"gebruik voor de verhalen die nog niemand aanraakte.")
+        return f" Het model opnieuw leren met {fit.verhalen} afgeronde verhalen was nog niet beter ({tested})."
 
     def valence_shown(self, valentie: str, zekerheid) -> bool:
         return zekerheid is not None and not pd.isna(zekerheid) and zekerheid >= self.valentie.get(valentie, 1.01)
@@ -147,6 +186,7 @@ class Drempels:
                        if fit.in_gebruik else
                        f" Bijleren van {fit.antwoorden} antwoorden van dit team was nog niet beter ({tested}), "
                        "dus niet in gebruik.")
+        so_far += self._explain_model()
         return (f'<p class="wk-meta"><small>Suggesties komen uit {esc(self.basis)}. {esc(rule)} Een valentie staat '
                 f"er alleen bij als die waarschijnlijk klopt. {esc(so_far)} Een suggestie is nooit een code: jij "
                 f"beslist.</small></p>")
@@ -473,9 +513,10 @@ class Werkbank(w.VBox):
                        f"{where} · {esc(zeker)}{esc(valentie)} · {esc(source)}")
         hidden = valentie == "geen valentie-suggestie"  # accepting it then stores no valence either
         accept = self._button("✓ Accepteren", "wk-accepteer",
-                              lambda _, sid=s.id, h=hidden: self._answer(sid, True, zonder_valentie=h),
+                              lambda _, sid=s.id, t=s.thema, h=hidden: self._answer(sid, t, True,
+                                                                                zonder_valentie=h),
                               style="success")
-        reject = self._button("✗ Afwijzen", "wk-wijsaf", lambda _, sid=s.id: self._answer(sid, False))
+        reject = self._button("✗ Afwijzen", "wk-wijsaf", lambda _, sid=s.id, t=s.thema: self._answer(sid, t, False))
         return w.HBox([label, accept, reject], layout=w.Layout(align_items="center"))
 
     def _code_row(self, c, nr_of) -> w.HBox:
@@ -501,11 +542,11 @@ class Werkbank(w.VBox):
         self.melding.value = f'<p class="wk-melding">Bewaard om {datetime.now():%H:%M:%S}: {esc(message)}</p>'
         self._show()
 
-    def _answer(self, suggestie_id: int, accept: bool, zonder_valentie: bool = False) -> None:
+    def _answer(self, suggestie_id: int, thema: str, accept: bool, zonder_valentie: bool = False) -> None:
         def action(me):
             b.decide(self.store, codeur=me, story_id=self.story_id, status="accepted" if accept else "rejected",
-                     suggestie_id=suggestie_id, zonder_valentie=zonder_valentie)
-            self.drempels.learn(self.store)  # every few answers: re-fit on this team's answers, kept if better
+                     suggestie_id=suggestie_id, thema=thema, zonder_valentie=zonder_valentie)
+            self.drempels.learn(self.store, self.codebook)  # every few answers: re-fit, kept if better
 
         self._act(action, "suggestie geaccepteerd" if accept else "suggestie afgewezen")
 
@@ -540,6 +581,7 @@ class Werkbank(w.VBox):
 
         def action(me):
             b.mark_done(self.store, story, me, done=not done)
+            self.drempels.learn(self.store, self.codebook)  # a finished story is what the text model learns from
             if done:
                 self._done.discard(story)
             else:

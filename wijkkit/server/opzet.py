@@ -302,7 +302,9 @@ def _share_project(root: Path, *, cache_owner: str) -> None:
     """The project folder: the coördinatoren write its settings, codebook and stories; every team member (and
     the kenniskring page) reads it and writes the reports. The figures' cache, which the kenniskring page reads
     its figures from, is written by the page's own user and the coördinatoren only: a codeur cannot change what
-    the room sees."""
+    the room sees. ``modellen`` is the team's, like the reports: every member's werkbank re-fits the suggestions
+    on the team's decisions there (wijkkit.coderen.bijleren and projectmodel); what it may change in the store
+    stays what row-level security allows that member."""
     for parent in [root, *root.parents]:
         if not parent.stat().st_mode & 0o001:
             raise WijkkitInputError(Probleem(
@@ -310,8 +312,8 @@ def _share_project(root: Path, *, cache_owner: str) -> None:
                 "zet het project bv. in /srv/wijkkit/)", gevonden=f"{parent} is afgeschermd", plek="map"))
     team, coord = grp.getgrnam(TEAM_GROEP).gr_gid, grp.getgrnam(COORDINATOR_GROEP).gr_gid
     dienst = pwd.getpwnam(cache_owner).pw_uid
-    for sub in (".wijkkit-cache", "reports"):
-        (root / sub).mkdir(exist_ok=True)
+    for sub in (".wijkkit-cache", "reports", "modellen/themaclassifier"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
@@ -319,7 +321,7 @@ def _share_project(root: Path, *, cache_owner: str) -> None:
         if parts and parts[0] == ".wijkkit-cache":
             os.chown(path, dienst, coord)
         else:
-            os.chown(path, -1, team if parts and parts[0] == "reports" else coord)
+            os.chown(path, -1, team if parts and parts[0] in ("reports", "modellen") else coord)
         mode = path.stat().st_mode
         path.chmod((mode | 0o2070 | 0o005 if path.is_dir() else mode | 0o064) & ~0o002)
 

@@ -81,8 +81,6 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
     """
     if not verhalen and daarna is None:
         return ImportVerslag(0, 0, 0, 0)
-    from wijkkit.vertellen.tagger import Tagger
-
     codebook = project.load_codebook()
     crypt = None
     if project.config.privacy.originelen_bewaren:
@@ -91,7 +89,10 @@ def store_stories(project: Project, store: Store, verhalen: list[Verhaal], *, ps
         crypt = fernet(project)
     prepared: list[tuple[Verhaal, Resultaat]] = [(v, pseudo.pseudonymise(v.tekst)) for v in verhalen]
     if suggest:
-        tagger = Tagger(codebook)
+        from wijkkit.vertellen.eigenmodel import project_tagger
+
+        # read as the team's other untouched stories are: with the model re-fitted on its own, where in use
+        tagger = project_tagger(store, project.model_dir, codebook)
         docs = list(tagger.lees([r.tekst for _, r in prepared], leren=tagger.leren))
     else:
         docs = [None] * len(prepared)

@@ -5,12 +5,17 @@ New suggestions only; coders' decisions are never touched.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
+from wijkkit.codebook import Codebook
 from wijkkit.config import Project
-from wijkkit.store.models import Coding, Story
+from wijkkit.store import Store
+from wijkkit.store.models import Afgerond, Coding, Story
+from wijkkit.vertellen.eigenmodel import project_tagger
 from wijkkit.vertellen.importeren import TAGGER_CODER, project_store, suggestion_codings
 from wijkkit.vertellen.tagger import Tagger
+
+SLOT = 383838  # PostgreSQL advisory lock: one re-read of the suggestions at a time, across kernels
 
 
 def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | None = None) -> tuple[int, int]:
@@ -20,7 +25,7 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | 
     """
     store = project_store(project)
     codebook = project.load_codebook()
-    tagger = Tagger(codebook)
+    tagger = project_tagger(store, project.model_dir, codebook)
     version_id = store.register_codebook(codebook.model_dump_json())
     with store.session() as session:
         stories = session.scalars(select(Story)).all()
@@ -84,3 +89,31 @@ def suggest_with_model(project: Project, store, version_id: int | None = None) -
                                    codebook_version_id=version_id))
                 count += 1
     return count
+
+
+def untouched(session) -> set[str]:
+    """Stories without any decision or "klaar" mark: only their suggestions may be read again."""
+    touched = set(session.scalars(select(Coding.story_id).where(Coding.status != "suggested")))
+    touched |= set(session.scalars(select(Afgerond.story_id)))
+    return set(session.scalars(select(Story.id))) - touched
+
+
+def reread(store: Store, codebook: Codebook, reader) -> int:
+    """Replace the tagger's open suggestions of untouched stories by what ``reader`` (a Tagger) reads; returns
+    the number of stories read again. The reading takes seconds and happens first; the replacement is one
+    short transaction, one at a time across kernels, and skips a story a coder touched meanwhile."""
+    version_id = store.register_codebook(codebook.model_dump_json())
+    with store.read() as session:
+        todo = sorted(untouched(session))
+        texts = dict(session.execute(select(Story.id, Story.tekst).where(Story.id.in_(todo))).all())
+    readings = dict(zip(todo, reader.lees([texts[s] for s in todo], leren=reader.leren)))
+    with store.session() as session:
+        if store.engine.dialect.name == "postgresql":
+            session.execute(text(f"SELECT pg_advisory_xact_lock({SLOT})"))
+        still = sorted(untouched(session) & set(readings))
+        session.execute(delete(Coding).where(Coding.codeur == TAGGER_CODER, Coding.status == "suggested",
+                                             Coding.story_id.in_(still)))
+        for story in session.scalars(select(Story).where(Story.id.in_(still))):
+            session.add_all(suggestion_codings(story.id, readings[story.id],
+                                               {seg.nr: seg.id for seg in story.segments}, version_id))
+    return len(still)

@@ -399,6 +399,13 @@ class Tagger:
                 self._same_codebook = own == self._combinatie.lezer.tagger.codebook.model_dump()
         return self._combinatie or None
 
+    def use(self, combinatie) -> None:
+        """Read with another learned model and strategies (corpusmodel.Combinatie), e.g. one re-fitted on a
+        project's own coded stories (wijkkit.coderen.projectmodel)."""
+        self.leren = True
+        self._combinatie = combinatie
+        self._same_codebook = self.codebook.model_dump() == combinatie.lezer.tagger.codebook.model_dump()
+
     def _combine(self, stories: list[Verhaal], texts: list[str]) -> Iterator[Verhaal]:
         """Each story's suggestions and valence after the model had its say, theme by theme."""
         from wijkkit.vertellen import corpusmodel as cm
