@@ -345,6 +345,42 @@ for command in (["sleutel", "controleer"], ["sleutel", "ontsleutel", "--uitvoer"
     assert out.split() == ["1", "1", "1", "niet", "klaar", "0", "2", "False", "2", "False"], out
 
 
+def test_a_codeurs_werkbank_may_read_untouched_stories_again_and_touches_nobodys_work(hub):
+    """What the werkbank does when the model learned from the team (wijkkit.coderen.projectmodel), along the path a
+    codeur uses: her own lab, her own database role. The tagger's open suggestions of stories nobody touched are
+    replaced; every other row stays; nothing is refused or recorded as an attempt; the model folder is the team's."""
+    token = hub.token(hub.sessions["anna"], "anna")
+    hub.spawn("anna", token)
+    before = admin("SELECT count(*) FROM geschiedenis")
+    out = hub.run("anna", token, """
+import os
+from sqlalchemy import select
+from wijkkit.config import Project
+from wijkkit.store.models import Afgerond, Coding
+from wijkkit.vertellen.eigenmodel import Projectmodel
+from wijkkit.vertellen.suggesties import reread
+from wijkkit.vertellen.tagger import Tagger
+p = Project.load(os.environ["WIJKKIT_PROJECT"])
+s, cb = p.open_store(), p.load_codebook()
+def rows():
+    with s.read() as session:
+        touched = set(session.scalars(select(Coding.story_id).where(Coding.status != "suggested")))
+        touched |= set(session.scalars(select(Afgerond.story_id)))
+        kept = sorted(session.scalars(select(Coding.id).where(Coding.story_id.in_(touched))))
+        everything = set(session.scalars(select(Coding.id)))
+        return touched, kept, everything
+touched, kept, everything = rows()
+n = reread(s, cb, Tagger(cb))
+touched_after, kept_after, everything_after = rows()
+print(n > 0, len(touched) > 0, touched == touched_after, kept == kept_after, len(everything - everything_after) > 0)
+Projectmodel({}, 0, False).save(p.model_dir)
+print(sorted(x.name for x in p.model_dir.iterdir()))
+""")
+    assert out.split() == ["True", "True", "True", "True", "True", "['projectmodel.json']"], out
+    # nothing was refused, and replacing the tagger's suggestions is not a change of anybody's work
+    assert admin("SELECT count(*) FROM geschiedenis") == before
+
+
 def test_a_coordinator_corrects_and_imports_a_schouw_in_the_lab(hub):
     ident = decision_of("anna")
     token = hub.token(hub.sessions["coordinator"], "coordinator")

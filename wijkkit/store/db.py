@@ -182,6 +182,10 @@ class Store:
         if session is None:
             with self.session() as own:
                 return self.register_codebook(content, session=own)
+        # a version seen before is only looked up: on a team server a codeur may read the versions, not add one
+        known = session.scalar(select(CodebookVersion.id).where(CodebookVersion.digest == digest))
+        if known is not None:
+            return known
         session.execute(insert_ignoring(self.engine, CodebookVersion).values(
             digest=digest, inhoud=content, created_at=utcnow()))
         return session.scalar(select(CodebookVersion.id).where(CodebookVersion.digest == digest))
