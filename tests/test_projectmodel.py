@@ -225,3 +225,25 @@ def test_the_werkbank_learns_in_the_background_and_says_how_it_did(project, quot
     assert f"{new['juist']} van {new['getoond']} getoonde suggesties juist, tegen {now['juist']} van " \
            f"{now['getoond']}" in text
     assert (f"leerde ook van {pm.MIN_VERHALEN} verhalen" in text) == fit.in_gebruik
+
+
+def test_bijleren_on_the_command_line_learns_now_and_prints_the_comparison(project, quotes):
+    from typer.testing import CliRunner
+
+    from wijkkit.cli import app
+
+    store = project.open_store()
+    truth = _labels(quotes)
+    result = CliRunner().invoke(app, ["coderen", "bijleren", "--project", str(project.root)])
+    assert result.exit_code == 2 and "minstens 20" in result.output, result.output
+    for story in sorted(truth)[:pm.MIN_VERHALEN]:
+        code(store, story, truth[story])
+    result = CliRunner().invoke(app, ["coderen", "bijleren", "--project", str(project.root)])
+    fit = pm.Projectmodel.load(project.model_dir)
+    assert fit is not None and fit.verhalen == pm.MIN_VERHALEN, result.output
+    for naam, key in (("model zonder jullie verhalen", "huidig"), ("model met jullie verhalen", "project")):
+        row = fit.uit_de_vouw[key]
+        assert f"{naam}: {row['juist']} van {row['getoond']} getoonde suggesties juist" in result.output
+    verdict = result.output.split("Model bijgeleerd")[1].splitlines()[0]
+    assert verdict.endswith("niet beter, dus niet in gebruik.") != fit.in_gebruik
+    assert "Traceback" not in result.output
