@@ -92,7 +92,7 @@ def evalueer(goudstandaard: Path = typer.Argument(None, help="JSONL: per regel {
         _tweede_labelaar()
         return
     if projectcurve:
-        _projectcurve(cv or 5)
+        _projectcurve(cv or 5, goudstandaard)
         return
     if cv:
         _evalueer_cv(cv, goudstandaard, toets, schrijf)
@@ -198,17 +198,26 @@ def _leercurve(folds: int) -> None:
         print(f"{theme:<26}" + "".join(f"{step['themas'][theme]:>7.2f}" for step in curve))
 
 
-def _projectcurve(folds: int) -> None:
+def _projectcurve(folds: int, goudstandaard: Path | None) -> None:
     from wijkkit.coderen import projectmodel as pm
     from wijkkit.vertellen import corpusmodel as cm
 
-    items = cm.read_corpus(deel="ontwikkel")
-    print(f"bijleren van een project, gesimuleerd op het bewonerscorpus (ontwikkeldeel, {len(items)} citaten): elk "
-          f"van {folds} delen bronnen is een project; het begint met model en kalibratie van de andere bronnen, "
-          f"codeert zijn citaten per bron op volgorde en leert na k citaten bij (een projectcitaat telt "
-          f"{pm.GEWICHT} keer). Het bijgeleerde model wordt alleen gehouden als het uit de vouw op de k gecodeerde "
-          "citaten beter was; gemeten op de citaten van het project die nog niet gecodeerd waren.")
-    for step in pm.simulate(items, folds=folds):
+    if goudstandaard is not None:
+        items = cm.read_corpus(goudstandaard)
+        print(f"bijleren van één project: de {len(items)} citaten van {goudstandaard.name}; het begint met het "
+              "meegeleverde model, codeert de citaten per bron op volgorde en leert na k citaten bij (een "
+              f"projectcitaat telt {pm.GEWICHT} keer). Het bijgeleerde model wordt alleen gehouden als het uit de "
+              "vouw op de k gecodeerde citaten beter was; gemeten op de citaten die nog niet gecodeerd waren.")
+        curve = pm.simulate_project(items)
+    else:
+        items = cm.read_corpus(deel="ontwikkel")
+        print(f"bijleren van een project, gesimuleerd op het bewonerscorpus (ontwikkeldeel, {len(items)} citaten): "
+              f"elk van {folds} delen bronnen is een project; het begint met model en kalibratie van de andere "
+              f"bronnen, codeert zijn citaten per bron op volgorde en leert na k citaten bij (een projectcitaat "
+              f"telt {pm.GEWICHT} keer). Het bijgeleerde model wordt alleen gehouden als het uit de vouw op de k "
+              "gecodeerde citaten beter was; gemeten op de citaten van het project die nog niet gecodeerd waren.")
+        curve = pm.simulate(items, folds=folds)
+    for step in curve:
         parts = " ".join(f"{name}_getoond={step[name]['getoond']} {name}_juist={step[name]['juist']} "
                          f"{name}_precisie={step[name]['precisie']:.3f} {name}_recall={step[name]['recall']:.3f}"
                          for name in ("start", "bijgeleerd", "team"))

@@ -167,35 +167,47 @@ def simulate(items: list, stappen=STAPPEN, folds: int = 5, seed: int = 38) -> li
     lezer = cm.Lezer(Tagger(leren=False))
     texts = [i.tekst for i in items]
     groups = [i.bron or str(k) for k, i in enumerate(items)]
-    totals = {k: {"start": [], "bijgeleerd": [], "team": [], "gehouden": 0, "projecten": 0} for k in stappen}
+    steps: dict[int, list[dict]] = {k: [] for k in stappen}
     for train, test in GroupKFold(n_splits=folds).split(texts, groups=groups):
         corpus = [items[k] for k in train]
-        project = [items[k] for k in test]
-        project = [project[k] for k in zk.coding_order(project, seed)]
         model, kalibratie = zk.fit(lezer, corpus, max(2, folds - 1))
-        basis = (lezer, model, kalibratie, corpus)
-        for k in stappen:
-            coded, rest = project[:k], project[k:]
-            if not rest or len({i.bron for i in coded}) < 2:
-                continue
-            keep = better(compare(coded, FOLDS, basis))
-            gold = [set(i.themas) for i in rest]
-            start = shown(lezer, model, kalibratie, [i.tekst for i in rest])
-            refit = shown(lezer, fit_with(coded, basis), kalibratie, [i.tekst for i in rest])
-            step = totals[k]
-            step["start"].append(_count(gold, start))
-            step["bijgeleerd"].append(_count(gold, refit))
-            step["team"].append(_count(gold, refit if keep else start))
-            step["gehouden"] += keep
-            step["projecten"] += 1
-    out = []
+        _project_steps([items[k] for k in test], (lezer, model, kalibratie, corpus), stappen, seed, steps)
+    return _summary(steps)
+
+
+def simulate_project(items: list, stappen=STAPPEN, seed: int = 38) -> list[dict]:
+    """One project of labelled quotes (say another labeller's) that starts from the shipped model and codes
+    them in order; as :func:`simulate`, measured on its quotes not yet coded."""
+    steps: dict[int, list[dict]] = {k: [] for k in stappen}
+    _project_steps(items, shipped_basis(), stappen, seed, steps)
+    return _summary(steps)
+
+
+def _project_steps(project: list, basis: tuple, stappen, seed: int, steps: dict[int, list[dict]]) -> None:
+    from wijkkit.vertellen import zekerheid as zk
+
+    lezer, model, kalibratie, _ = basis
+    project = [project[k] for k in zk.coding_order(project, seed)]
     for k in stappen:
-        step = totals[k]
-        if not step["projecten"]:
+        coded, rest = project[:k], project[k:]
+        if not rest or len({i.bron for i in coded}) < 2:
             continue
-        row = {"gecodeerd": k, "projecten": step["projecten"], "gehouden": step["gehouden"]}
+        keep = better(compare(coded, FOLDS, basis))
+        gold = [set(i.themas) & set(lezer.themes) for i in rest]
+        start = shown(lezer, model, kalibratie, [i.tekst for i in rest])
+        refit = shown(lezer, fit_with(coded, basis), kalibratie, [i.tekst for i in rest])
+        steps[k].append({"start": _count(gold, start), "bijgeleerd": _count(gold, refit),
+                         "team": _count(gold, refit if keep else start), "gehouden": keep})
+
+
+def _summary(steps: dict[int, list[dict]]) -> list[dict]:
+    out = []
+    for k, parts in steps.items():
+        if not parts:
+            continue
+        row = {"gecodeerd": k, "projecten": len(parts), "gehouden": sum(p["gehouden"] for p in parts)}
         for name in ("start", "bijgeleerd", "team"):
-            summed = {key: sum(c[key] for c in step[name]) for key in ("getoond", "juist", "gemist")}
+            summed = {key: sum(p[name][key] for p in parts) for key in ("getoond", "juist", "gemist")}
             summed["precisie"] = precision(summed)
             summed["recall"] = (summed["juist"] / (summed["juist"] + summed["gemist"])
                                 if summed["juist"] + summed["gemist"] else 0.0)
