@@ -247,3 +247,49 @@ def test_bijleren_on_the_command_line_learns_now_and_prints_the_comparison(proje
     verdict = result.output.split("Model bijgeleerd")[1].splitlines()[0]
     assert verdict.endswith("niet beter, dus niet in gebruik.") != fit.in_gebruik
     assert "Traceback" not in result.output
+
+
+def test_two_kernels_reading_again_at_once_leave_one_reading(demo_project, quotes, store_url, tmp_path):
+    """Two coders' werkbanks decide at the same moment that the model is better and read the untouched stories
+    again: afterwards every story holds one reading's suggestions, not two (on PostgreSQL an advisory lock lets
+    one replacement through at a time; SQLite has one writer anyway)."""
+    import threading
+
+    from wijkkit.config import Project
+    from wijkkit.store.db import open_store
+    from wijkkit.vertellen.importeren import import_stories
+    from wijkkit.vertellen.suggesties import reread
+    from wijkkit.vertellen.tagger import Tagger
+
+    folder = tmp_path / "citaten"
+    folder.mkdir()
+    for k, quote in enumerate(quotes[:12]):
+        (folder / f"citaat-{k:02d}.md").write_text(
+            "---\ngebied: BU99990103\ndatum: 2025-07-18\nmethode: interview\nverteller_rol: bewoner\n"
+            f"toestemming: analyse\n---\n{quote['text']}\n", encoding="utf-8")
+    project = Project.load(demo_project)
+    store = open_store(store_url)
+    import_stories(project, sorted(folder.glob("*.md")), store=store, door="test")
+    before = _suggestions(store)
+    codebook = project.load_codebook()
+    readers = [Tagger(codebook), Tagger(codebook)]
+    counts, errors = [], []
+
+    def run(reader):
+        try:
+            counts.append(reread(open_store(store_url), codebook, reader))
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in readers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and counts == [12, 12]
+    after = _suggestions(store)
+    # the same reading as at import (the same shipped model), once per story, under new numbers
+    assert {s: [row[2:] for row in rows] for s, rows in after.items()} == \
+        {s: [row[2:] for row in rows] for s, rows in before.items()}
+    assert not {row[0] for rows in after.values() for row in rows} & {row[0] for rows in before.values() for row in rows} \
+        or store.engine.dialect.name == "sqlite"  # SQLite may hand out a freed number again
