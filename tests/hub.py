@@ -131,11 +131,17 @@ class Hub:
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
+            import psutil
+
+            below = psutil.Process(self.proc.pid).children(recursive=True)
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=60)
+                self.proc.wait(timeout=150)  # 'server start' waits for the hub, then stops what it left
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
+            for child in below:  # after a kill: the proxy and services live in sessions of their own
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    child.kill()
 
     def teardown(self) -> None:
         self.stop()

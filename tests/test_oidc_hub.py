@@ -124,11 +124,19 @@ def hub_met(tmp_path: Path, provider: Provider, rol_claim: str, rol_waarden: dic
             raise TimeoutError((tmp_path / "hub.log").read_text()[-3000:])
         yield url, token
     finally:
+        import psutil
+
+        # the hub starts its proxy and the idle culler in sessions of their own and leaves the proxy running when
+        # it is killed: whatever it leaves is stopped here too
+        below = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else []
         proc.terminate()
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=90)
         except subprocess.TimeoutExpired:
             proc.kill()
+        for child in below:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
         log.close()
         stand_in.shutdown()
         stand_in.server_close()

@@ -454,12 +454,21 @@ def test_stop_and_remove_the_server(hub):
     import grp
     import pwd
 
+    import psutil
+
     from tests.hub import wijkkit
 
+    # everything 'server start' started: the hub, its proxy, the kenniskring service, the idle culler, the labs
+    started = psutil.Process(hub.proc.pid).children(recursive=True)
+    names = {p.name() for p in started}
+    assert "jupyterhub" in " ".join(names) or any("python" in n for n in names), names
+    assert any("node" in n or "configurable" in n for n in names), names  # the proxy
     assert "gestopt" in wijkkit("server", "stop", "--map", str(hub.map)).stdout
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{hub.url}/hub/login", timeout=10)
     hub.proc.wait(timeout=60)  # 'server start' ends when its hub has stopped
+    left = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert left == [], [(p.pid, p.name(), p.cmdline()[:3]) for p in left]
     out = wijkkit("server", "verwijder", "--map", str(hub.map)).stdout
     assert "Server verwijderd" in out and not hub.map.exists()
     for name in ("wk-kenniskring", "wk-anna", "wk-coordinator"):

@@ -84,7 +84,10 @@ def start(map: Path = MapOpt) -> None:
         command, url = start_command(server), hub_url(server)
     except WijkkitInputError as exc:
         fail(exc)
+    from wijkkit.server.opzet import adopt_orphans, stop_leftovers
+
     _say(f"wijkkit-server: {url}/hub/login  (stoppen: Ctrl+C)")
+    adopt_orphans()
     proc = subprocess.Popen(command, cwd=server.map / "hub")
 
     def stop(signum, _frame):
@@ -93,6 +96,9 @@ def start(map: Path = MapOpt) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     code = proc.wait()
+    left = stop_leftovers()
+    if left:
+        _say(f"Achtergebleven processen van de hub gestopt: {', '.join(left)}.")
     _say("wijkkit-server gestopt.")
     sys.exit(0 if code in (0, -signal.SIGTERM) else code)
 

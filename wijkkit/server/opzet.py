@@ -7,6 +7,8 @@ folder the team cannot reach, is a Dutch message saying what to change.
 
 from __future__ import annotations
 
+import contextlib
+
 import grp
 import hashlib
 import os
@@ -549,6 +551,39 @@ def hub_pid(server: ServerMap) -> int | None:
         return pid
     except (OSError, ValueError):
         return None
+
+
+def adopt_orphans() -> None:
+    """Become the Linux 'child subreaper' of everything started below: when the hub ends (or is killed) before
+    its proxy, services or labs, those become this process's children instead of init's, so
+    :func:`stop_leftovers` can stop them. JupyterHub starts its proxy and each service in a session of its own
+    and leaves the proxy running on purpose when it dies, for a restarted hub to find."""
+    import ctypes
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def stop_leftovers(grace: float = 10) -> list[str]:
+    """Stop every process still running below this one (SIGTERM, after ``grace`` seconds SIGKILL); the names
+    of those that were left."""
+    import psutil
+
+    left = psutil.Process().children(recursive=True)
+    names = []
+    for proc in left:
+        try:
+            names.append(proc.name())
+            proc.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(left, timeout=grace)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=5)
+    return names
 
 
 def stop(server: ServerMap, *, timeout: float = 120, log=print) -> bool:
