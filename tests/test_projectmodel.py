@@ -293,3 +293,28 @@ def test_two_kernels_reading_again_at_once_leave_one_reading(demo_project, quote
         {s: [row[2:] for row in rows] for s, rows in before.items()}
     assert not {row[0] for rows in after.values() for row in rows} & {row[0] for rows in before.values() for row in rows} \
         or store.engine.dialect.name == "sqlite"  # SQLite may hand out a freed number again
+
+
+def test_tag_again_keeps_the_suggestions_of_stories_a_coder_worked_on(project, quotes):
+    from typer.testing import CliRunner
+
+    from wijkkit.cli import app
+
+    store = project.open_store()
+    truth = _labels(quotes)
+    stories = sorted(truth)
+    code(store, stories[0], truth[stories[0]])  # answered and finished
+    b.mark_done(store, stories[1], "bram")  # only finished
+    before = _suggestions(store)
+    result = CliRunner().invoke(app, ["vertellen", "tag", "--opnieuw", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    touched = {stories[0], stories[1]} & set(before)
+    assert f"{len(touched)} verhalen waar al aan gewerkt is, houden hun suggesties" in result.output
+    after = _suggestions(store)
+    for story in touched:
+        assert after[story] == before[story]  # the same rows, numbers and all
+    with store.read() as session:
+        assert None not in set(session.scalars(select(Coding.suggestie_id).where(Coding.status == "accepted")))
+    # the others were read again: the same reading, under new numbers (PostgreSQL) or possibly the same (SQLite)
+    assert {s: [r[2:] for r in rows] for s, rows in after.items()} == \
+        {s: [r[2:] for r in rows] for s, rows in before.items()}

@@ -46,7 +46,7 @@ def importeer(bron: Path = typer.Argument(Path("stories"), help="Map of bestand 
 
 @app.command()
 def tag(project: Path = ProjectOpt,
-        opnieuw: bool = typer.Option(False, "--opnieuw", help="Ook verhalen die al suggesties hebben opnieuw taggen."),
+        opnieuw: bool = typer.Option(False, "--opnieuw", help="Ook verhalen die al suggesties hebben en waar nog niemand aan werkte opnieuw taggen."),
         model: Optional[bool] = typer.Option(None, "--met-model/--zonder-model",
                                              help="Geleerd model gebruiken (standaard: [coderen] leermodel).")
         ) -> None:
@@ -55,13 +55,16 @@ def tag(project: Path = ProjectOpt,
     from wijkkit.vertellen.suggesties import suggest_for_store
 
     try:
-        aantal, verhalen = suggest_for_store(Project.load(project), opnieuw=opnieuw, model=model)
+        aantal, verhalen, bewaard = suggest_for_store(Project.load(project), opnieuw=opnieuw, model=model)
     except WijkkitInputError as exc:
         fail(exc)
     except FileNotFoundError as exc:
         err.print(str(exc))
         raise typer.Exit(code=2)
     console.print(f"{aantal} suggesties bij {verhalen} verhalen.")
+    if bewaard:
+        console.print(f"{bewaard} verhalen waar al aan gewerkt is, houden hun suggesties (de antwoorden erop "
+                      "blijven zo bij hun suggestie).")
 
 
 @app.command("evalueer")

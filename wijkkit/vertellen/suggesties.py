@@ -18,10 +18,14 @@ from wijkkit.vertellen.tagger import Tagger
 SLOT = 383838  # PostgreSQL advisory lock: one re-read of the suggestions at a time, across kernels
 
 
-def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | None = None) -> tuple[int, int]:
-    """Tag stories without suggestions (all with ``opnieuw``); returns (suggestions, stories).
+def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | None = None
+                      ) -> tuple[int, int, int]:
+    """Tag stories without suggestions (with ``opnieuw`` also those nobody has touched yet); returns
+    (suggestions, stories tagged, stories with suggestions kept because a coder worked on them).
 
-    ``model`` None follows the project setting ``[coderen] leermodel``.
+    A story with a decision or a "klaar" mark keeps its suggestions even with ``opnieuw``: an answer keeps the
+    suggestion it answered (learning from this team's answers needs it). ``model`` None follows the project
+    setting ``[coderen] leermodel``.
     """
     store = project_store(project)
     codebook = project.load_codebook()
@@ -30,8 +34,10 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | 
     with store.session() as session:
         stories = session.scalars(select(Story)).all()
         has = set(session.scalars(select(Coding.story_id).where(Coding.codeur == TAGGER_CODER)))
-        todo = [s for s in stories if opnieuw or s.id not in has]
-        if opnieuw:  # only the tagger's open suggestions are replaced; coders' decisions stay
+        free = untouched(session) if opnieuw else set()
+        todo = [s for s in stories if s.id not in has or s.id in free]
+        kept = sum(s.id in has for s in stories) - sum(s.id in has for s in todo) if opnieuw else 0
+        if opnieuw:  # only the tagger's open suggestions of untouched stories are replaced
             session.execute(delete(Coding).where(Coding.codeur == TAGGER_CODER, Coding.status == "suggested",
                                                  Coding.story_id.in_([s.id for s in todo])))
         count = 0
@@ -42,7 +48,7 @@ def suggest_for_store(project: Project, *, opnieuw: bool = False, model: bool | 
     use_model = project.config.coderen.leermodel if model is None else model
     if use_model:
         count += suggest_with_model(project, store, version_id)
-    return count, len(todo)
+    return count, len(todo), kept
 
 
 def suggest_with_model(project: Project, store, version_id: int | None = None) -> int:
