@@ -84,7 +84,7 @@ def test_labels_are_what_most_of_the_coders_who_finished_a_story_applied(project
     b.decide(store, codeur="anna", story_id="citaat-02", status="rejected", thema="armoede_schulden")
     b.decide(store, codeur="bram", story_id="citaat-02", status="manual", thema="veiligheid")
     b.decide(store, codeur="bram", story_id="citaat-03", status="manual", thema="veiligheid")  # nobody finished it
-    themes = pm._reader()[0].lezer.themes
+    themes = pm.shipped()[0].lezer.themes
     labels = pm.project_labels(store, themes)
     assert set(labels) == {"citaat-00", "citaat-01", "citaat-02"}
     assert labels["citaat-00"] == {"themas": ["schoon_heel", "wonen"], "valentie": "knelpunt"}  # 1 of 2: a tie counts
@@ -155,7 +155,7 @@ def test_a_refit_in_use_reads_only_untouched_stories_again(project, quotes, tmp_
         assert None not in set(answered)
         texts = dict(session.execute(select(Story.id, Story.tekst)).all())
     # the untouched stories read by a model fitted here, from the corpus and the coder's own labels
-    comb = pm._reader()[0]
+    comb = pm.shipped()[0]
     items = [cm.Citaat(texts[s], sorted(truth[s] & set(comb.lezer.themes)), "", s) for s in stories[:24]]
     own = Tagger(codebook)
     own.use(cm.Combinatie(comb.lezer, comb.lezer.fit([*cm.read_corpus(), *items * pm.GEWICHT]), comb.strategie))

@@ -26,8 +26,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sqlalchemy import func, select
 
-from wijkkit.coderen.beslissingen import PRESENT
 from wijkkit.bestanden import write_atomic
+from wijkkit.coderen.beslissingen import PRESENT
 from wijkkit.store import Store
 from wijkkit.store.models import Coding
 

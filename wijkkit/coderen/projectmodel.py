@@ -32,7 +32,7 @@ from wijkkit.coderen.beslissingen import decisions, finished
 from wijkkit.store import Store
 from wijkkit.store.models import Afgerond, Coding
 from wijkkit.vertellen.eigenmodel import (  # noqa: F401  (reading with the project's model lives a layer down)
-    BESTAND, GEWICHT, Projectmodel, _combination, _reader, fit_with, items_from, shipped_basis)
+    BESTAND, GEWICHT, Projectmodel, combination_of, fit_with, items_from, shipped, shipped_basis)
 from wijkkit.vertellen.suggesties import reread
 
 NA = 50  # decisions between two re-fits
@@ -124,13 +124,14 @@ def update(store: Store, folder: str | Path, codebook: Codebook, *, na: int = NA
            ) -> Projectmodel | None:
     """Re-fit after every ``na`` new decisions (or now with ``force``); None when it is not yet time, there are
     fewer than ``MIN_VERHALEN`` finished stories, or no shipped model to start from."""
-    if _reader() is None:
-        return None
     count = decision_count(store)
     previous = Projectmodel.load(folder)
     if not force and previous is not None and count - previous.beslissingen < na:
         return None
-    labels = project_labels(store, _reader()[0].lezer.themes)
+    # cheap checks first: the shipped model (seconds, about 100 MB) is loaded only when there is enough to learn
+    if finished(store)["story_id"].nunique() < MIN_VERHALEN or shipped() is None:
+        return None
+    labels = project_labels(store, shipped()[0].lezer.themes)
     if len(labels) < MIN_VERHALEN:
         return None
     items = items_from(store, labels)
@@ -142,7 +143,7 @@ def update(store: Store, folder: str | Path, codebook: Codebook, *, na: int = NA
 
         reader = Tagger(codebook)
         if fit.in_gebruik:
-            reader.use(_combination(store, fit))
+            reader.use(combination_of(store, fit))
         # a re-fit no longer in use: untouched stories get the shipped suggestions back
         fit.opnieuw_gelezen = reread(store, codebook, reader)
     fit.save(folder)

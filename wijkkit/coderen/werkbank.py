@@ -79,7 +79,6 @@ class Drempels:
 
     def reload(self) -> None:
         from wijkkit.coderen.bijleren import Teamkalibratie
-
         from wijkkit.coderen.projectmodel import Projectmodel
 
         self.bijgeleerd = Teamkalibratie.load(self.leermap) if self.leermap is not None else None

@@ -8,7 +8,6 @@ folder the team cannot reach, is a Dutch message saying what to change.
 from __future__ import annotations
 
 import contextlib
-
 import grp
 import hashlib
 import os

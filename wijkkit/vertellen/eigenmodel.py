@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
 
-from wijkkit.codebook import Codebook
 from wijkkit.bestanden import write_atomic
+from wijkkit.codebook import Codebook
 from wijkkit.store import Store
 from wijkkit.store.models import Story
 
@@ -51,9 +50,9 @@ class Projectmodel:
         return cls(**json.loads((Path(folder) / BESTAND).read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=1)
-def _reader():
-    """The corpus, its reader and its calibration, as shipped (None without a strategy file)."""
+def shipped():
+    """(combination, corpus, calibration) as shipped, or None without a strategy file. Derived each time from
+    the tagger's cached combination, so it never goes stale when that is rebuilt."""
     from wijkkit.vertellen import corpusmodel as cm
     from wijkkit.vertellen.tagger import default_combination
     from wijkkit.vertellen.zekerheid import kalibratie_van
@@ -72,7 +71,7 @@ def fit_with(project_items: list, basis=None):
 
 def shipped_basis() -> tuple:
     """(lezer, model, kalibratie, corpus) as shipped: what a project starts from."""
-    comb, corpus, kalibratie = _reader()
+    comb, corpus, kalibratie = shipped()
     return comb.lezer, comb.model, kalibratie, corpus
 
 
@@ -90,15 +89,16 @@ def combination(store: Store, folder: str | Path | None):
     """The project's re-fitted model as the tagger applies it (corpusmodel.Combinatie), or None when there is
     none in use. Fitted again from the stored labels: no model file to trust or to go stale."""
     fit = Projectmodel.load(folder)
-    if fit is None or not fit.in_gebruik or _reader() is None:
+    if fit is None or not fit.in_gebruik or shipped() is None:
         return None
-    return _combination(store, fit)
+    return combination_of(store, fit)
 
 
-def _combination(store: Store, fit: Projectmodel):
+def combination_of(store: Store, fit: Projectmodel):
+    """The combination a saved re-fit stands for: the corpus model fitted again on its labelled stories."""
     from wijkkit.vertellen import corpusmodel as cm
 
-    comb = _reader()[0]
+    comb = shipped()[0]
     return cm.Combinatie(comb.lezer, fit_with(items_from(store, fit.labels)), comb.strategie)
 
 
